@@ -1,0 +1,3 @@
+using Explant.Cli;
+
+return await CliApp.RunAsync(args, Console.Out, Console.Error);

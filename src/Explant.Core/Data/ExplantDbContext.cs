@@ -1,0 +1,31 @@
+using Explant.Core.Audit;
+using Explant.Core.Auth;
+using Explant.Core.Procedures;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace Explant.Core.Data;
+
+/// <summary>
+/// The one database of Explant: domain, Identity and data-protection keys (so any web node can read any
+/// cookie). Each provider has a thin subclass that owns its migrations (Migrations/Sqlite, Migrations/Postgres).
+/// </summary>
+public abstract class ExplantDbContext(DbContextOptions options)
+    : IdentityDbContext<ExplantUser, IdentityRole, string>(options), IDataProtectionKeyContext
+{
+    public DbSet<ProcedureDefinition> ProcedureDefinitions => Set<ProcedureDefinition>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<DataProtectionKey> DataProtectionKeys { get; set; } = null!;
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(ExplantDbContext).Assembly);
+    }
+}
+
+public sealed class SqliteExplantDbContext(DbContextOptions<SqliteExplantDbContext> options) : ExplantDbContext(options);
+
+public sealed class PostgresExplantDbContext(DbContextOptions<PostgresExplantDbContext> options) : ExplantDbContext(options);

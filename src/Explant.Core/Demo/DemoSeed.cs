@@ -1,0 +1,73 @@
+using Explant.Core.Auth;
+using Explant.Core.Data;
+using Explant.Core.Procedures;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Explant.Core.Demo;
+
+/// <summary>
+/// Demo data: the shipped definitions and one account per role. Passwords are generated on every run and
+/// printed by the caller; demo mode is the only place accounts are created without an administrator.
+/// </summary>
+public static class DemoSeed
+{
+    public const string EmailDomain = "demo.explant.local";
+
+    public sealed record Credential(string Role, string Email, string Password);
+
+    public sealed record Report(IReadOnlyList<string> Procedures, IReadOnlyList<Credential> Users);
+
+    public static async Task<Report> RunAsync(IServiceProvider services, CancellationToken ct = default)
+    {
+        await Migrator.MigrateAsync(services, ct);
+        await using var scope = services.CreateAsyncScope();
+        var sp = scope.ServiceProvider;
+        var db = sp.GetRequiredService<ExplantDbContext>();
+        var clock = sp.GetRequiredService<TimeProvider>();
+
+        var procedures = new List<string>();
+        foreach (var shipped in ShippedProcedures.All())
+        {
+            var result = await ImportProcedure.Handle(new(shipped.Text, shipped.FileName), db, clock, "demo-seed", ct);
+            procedures.Add(result switch
+            {
+                ImportProcedure.Result.Created c => $"{c.Definition.Code} v{c.Definition.Version} imported",
+                ImportProcedure.Result.Unchanged u => $"{u.Definition.Code} v{u.Definition.Version} unchanged",
+                ImportProcedure.Result.Invalid i => throw new InvalidOperationException(
+                    $"shipped definition {shipped.FileName} is invalid: {string.Join("; ", i.Errors.Select(e => $"{e.Line}: {e.Message}"))}"),
+                _ => throw new InvalidOperationException("unexpected import result"),
+            });
+        }
+
+        var users = sp.GetRequiredService<UserManager<ExplantUser>>();
+        var roles = sp.GetRequiredService<RoleManager<IdentityRole>>();
+        var credentials = new List<Credential>();
+        foreach (var role in Roles.All)
+        {
+            var email = $"{role}@{EmailDomain}";
+            var password = AddUser.GeneratePassword();
+            var existing = await users.FindByEmailAsync(email);
+            if (existing is null)
+            {
+                var created = await AddUser.Handle(new(email, role, password, $"Demo {role}"), users, roles);
+                if (created is AddUser.Result.Rejected r)
+                {
+                    throw new InvalidOperationException($"demo user {email}: {r.Message}");
+                }
+            }
+            else
+            {
+                // Reset so the printed password is the one that works, without ever storing it anywhere.
+                await users.RemovePasswordAsync(existing);
+                var reset = await users.AddPasswordAsync(existing, password);
+                if (!reset.Succeeded)
+                {
+                    throw new InvalidOperationException($"demo user {email}: {string.Join("; ", reset.Errors.Select(e => e.Description))}");
+                }
+            }
+            credentials.Add(new Credential(role, email, password));
+        }
+        return new Report(procedures, credentials);
+    }
+}
