@@ -21,16 +21,14 @@ public static class DataServiceCollectionExtensions
         services.TryAddSingletonTimeProvider();
         services.AddScoped<AuditInterceptor>();
 
-        var options = new DatabaseOptions();
-        configuration.GetSection("Database").Bind(options);
-        if (options.Provider == DatabaseProvider.Postgres)
-        {
-            services.AddDbContext<ExplantDbContext, PostgresExplantDbContext>((sp, o) => Configure(sp, o));
-        }
-        else
-        {
-            services.AddDbContext<ExplantDbContext, SqliteExplantDbContext>((sp, o) => Configure(sp, o));
-        }
+        // Both provider contexts are registered and the choice is made per scope from the bound options, so
+        // settings that arrive late (test hosts, environment overrides) still pick the provider.
+        services.AddDbContext<SqliteExplantDbContext>((sp, o) => Configure(sp, o));
+        services.AddDbContext<PostgresExplantDbContext>((sp, o) => Configure(sp, o));
+        services.AddScoped<ExplantDbContext>(sp =>
+            sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider == DatabaseProvider.Postgres
+                ? sp.GetRequiredService<PostgresExplantDbContext>()
+                : sp.GetRequiredService<SqliteExplantDbContext>());
         return services;
     }
 

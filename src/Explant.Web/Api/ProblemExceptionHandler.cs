@@ -1,0 +1,40 @@
+using System.Diagnostics;
+using Explant.Core.Data;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace Explant.Web.Api;
+
+/// <summary>
+/// The one place exceptions become responses: rule violations 409/422 naming the rule, lost races 409/412,
+/// everything else 500 with a trace id and nothing of the exception leaked.
+/// </summary>
+internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, title, detail, rule) = exception switch
+        {
+            DomainRuleException d => (d.Unprocessable ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status409Conflict,
+                "The request breaks a rule", d.Message, d.Rule),
+            DbUpdateConcurrencyException => (StatusCodes.Status412PreconditionFailed,
+                "The record was changed by someone else", "Reload it and apply your change again.", "optimistic-concurrency"),
+            DbUpdateException => (StatusCodes.Status409Conflict,
+                "The change conflicts with stored data", "Another change was saved first (for example the same version number). Reload and retry.", "unique-constraint"),
+            _ => (StatusCodes.Status500InternalServerError, "Unexpected error", "The error has been logged; quote the trace id when reporting it.", null),
+        };
+        if (status == StatusCodes.Status500InternalServerError)
+        {
+            logger.LogError(exception, "Unhandled exception");
+        }
+        httpContext.Response.StatusCode = status;
+        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail };
+        problem.Extensions["traceId"] = Activity.Current?.Id ?? httpContext.TraceIdentifier;
+        if (rule is not null)
+        {
+            problem.Extensions["rule"] = rule;
+        }
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+    }
+}

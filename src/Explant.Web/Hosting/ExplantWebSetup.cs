@@ -1,0 +1,121 @@
+using Explant.Core.Audit;
+using Explant.Core.Auth;
+using Explant.Core.Data;
+using Explant.Core.Demo;
+using Explant.Web.Api;
+using Explant.Web.Auth;
+using Explant.Web.Components;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Identity;
+
+namespace Explant.Web.Hosting;
+
+/// <summary>Service registration and the request pipeline, kept out of Program.cs so it fits on a screen.</summary>
+internal static class ExplantWebSetup
+{
+    public static WebApplicationBuilder AddExplantWeb(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddHttpContextAccessor();
+        services.AddScoped<IActor, HttpActor>();
+        services.AddExplantData(builder.Configuration);
+
+        services.AddIdentityApiEndpoints<ExplantUser>(o =>
+            {
+                o.User.RequireUniqueEmail = true;
+                o.Password.RequiredLength = 12;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<ExplantDbContext>();
+        // Challenges go to the cookie handler: pages redirect to /login, /api answers 401 (see ApiAware).
+        services.Configure<Microsoft.AspNetCore.Authentication.AuthenticationOptions>(o => o.DefaultChallengeScheme = IdentityConstants.ApplicationScheme);
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.LoginPath = "/login";
+            o.Cookie.Name = "explant";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            // API callers get status codes, not a redirect to an HTML login page.
+            o.Events.OnRedirectToLogin = ctx => ApiAware(ctx.HttpContext, ctx.RedirectUri, StatusCodes.Status401Unauthorized);
+            o.Events.OnRedirectToAccessDenied = ctx => ApiAware(ctx.HttpContext, ctx.RedirectUri, StatusCodes.Status403Forbidden);
+        });
+        // Keys in the shared database: any node behind a load balancer can read any cookie or token.
+        services.AddDataProtection().SetApplicationName("Explant").PersistKeysToDbContext<ExplantDbContext>();
+
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(Policies.Staff, p => p.RequireRole(Roles.All))
+            .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin));
+
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.AddRazorComponents();
+        services.AddCascadingAuthenticationState();
+        return builder;
+    }
+
+    private static Task ApiAware(HttpContext context, string redirectUri, int status)
+    {
+        if (context.Request.Path.StartsWithSegments("/api"))
+        {
+            context.Response.StatusCode = status;
+        }
+        else
+        {
+            context.Response.Redirect(redirectUri);
+        }
+        return Task.CompletedTask;
+    }
+
+    public static WebApplication UseExplantPipeline(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseStaticFiles();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        return app;
+    }
+
+    public static WebApplication MapExplantEndpoints(this WebApplication app)
+    {
+        app.MapAuthEndpoints();
+        app.MapHealthApi();
+        app.MapProcedureApi();
+        app.MapRazorComponents<App>();
+        return app;
+    }
+
+    /// <summary>Migrates in Development, in demo mode or when Database:MigrateOnStartup is true; seeds in demo mode.</summary>
+    public static async Task PrepareDatabaseAsync(this WebApplication app, bool demo)
+    {
+        var migrate = demo || app.Environment.IsDevelopment() || app.Configuration.GetValue<bool>("Database:MigrateOnStartup");
+        if (!migrate)
+        {
+            return;
+        }
+        if (!demo)
+        {
+            await Migrator.MigrateAsync(app.Services);
+            return;
+        }
+        var report = await DemoSeed.RunAsync(app.Services);
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+            Console.WriteLine();
+            Console.WriteLine("Explant demo is running. Open: " + string.Join("  ", addresses));
+            Console.WriteLine("Demo accounts (new passwords on every start):");
+            foreach (var c in report.Users)
+            {
+                Console.WriteLine($"  {c.Role,-17} {c.Email,-36} {c.Password}");
+            }
+            Console.WriteLine();
+        });
+    }
+}

@@ -1,0 +1,15 @@
+using Explant.Web.Hosting;
+
+// `--demo`: migrate, load the shipped definitions, create one account per role and print the credentials.
+var demo = args.Contains("--demo");
+var builder = WebApplication.CreateBuilder(args.Where(a => a != "--demo").ToArray());
+builder.AddExplantWeb();
+
+var app = builder.Build();
+app.UseExplantPipeline();
+app.MapExplantEndpoints();
+await app.PrepareDatabaseAsync(demo);
+await app.RunAsync();
+
+/// <summary>Entry point type, visible to WebApplicationFactory in the tests.</summary>
+public partial class Program;

@@ -1,0 +1,104 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Explant.Core.Auth;
+using Explant.Core.Data;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Explant.Web.Tests.Infrastructure;
+
+/// <summary>
+/// The real application on a real database: a fresh SQLite file or a fresh PostgreSQL database per factory.
+/// Migrations run at start-up exactly as in production with Database:MigrateOnStartup.
+/// </summary>
+public sealed class ExplantFactory : WebApplicationFactory<Program>
+{
+    public const string Password = "Correct-Horse-Battery-9";
+    private readonly string? sqliteFile;
+
+    private ExplantFactory(DatabaseProvider provider, string connectionString, string? sqliteFile)
+    {
+        Provider = provider;
+        ConnectionString = connectionString;
+        this.sqliteFile = sqliteFile;
+    }
+
+    public DatabaseProvider Provider { get; }
+    public string ConnectionString { get; }
+
+    public static async Task<ExplantFactory> CreateAsync(DatabaseProvider provider, bool kestrel = false)
+    {
+        ExplantFactory factory;
+        if (provider == DatabaseProvider.Postgres)
+        {
+            var cluster = await PostgresCluster.SharedAsync();
+            factory = new ExplantFactory(provider, await cluster.CreateDatabaseAsync(), null);
+        }
+        else
+        {
+            var file = Path.Combine(Path.GetTempPath(), $"explant-test-{Guid.NewGuid():N}.db");
+            factory = new ExplantFactory(provider, $"Data Source={file}", file);
+        }
+        if (kestrel)
+        {
+            factory.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        }
+        factory.StartServer();
+        await factory.AddUserAsync("admin@test.local", Roles.Admin);
+        await factory.AddUserAsync("nurse@test.local", Roles.Nurse);
+        return factory;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Database:Provider", Provider.ToString());
+        builder.UseSetting("ConnectionStrings:Explant", ConnectionString);
+        builder.UseSetting("Database:MigrateOnStartup", "true");
+    }
+
+    /// <summary>The loopback address Kestrel bound (only with kestrel: true).</summary>
+    public string ServerAddress =>
+        Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+
+    public async Task AddUserAsync(string email, string role)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var result = await AddUser.Handle(new(email, role, Password),
+            scope.ServiceProvider.GetRequiredService<UserManager<ExplantUser>>(),
+            scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>());
+        Assert.IsType<AddUser.Result.Created>(result);
+    }
+
+    public async Task<HttpClient> ClientForAsync(string email)
+    {
+        var client = CreateClient();
+        var response = await client.PostAsJsonAsync("/api/auth/token", new { email, password = Password });
+        response.EnsureSuccessStatusCode();
+        var token = await response.Content.ReadFromJsonAsync<TokenResponse>();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token!.AccessToken);
+        return client;
+    }
+
+    public AsyncServiceScope Scope() => Services.CreateAsyncScope();
+
+    private sealed record TokenResponse(string AccessToken);
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (sqliteFile is not null)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            foreach (var f in new[] { sqliteFile, sqliteFile + "-wal", sqliteFile + "-shm" })
+            {
+                File.Delete(f);
+            }
+        }
+    }
+}
