@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs every test of every project. On a fresh Debian machine it first installs what the tests need:
+#   chromium   - the browser tests drive Debian's Chromium through Playwright (no browser download)
+#   postgresql - the API tests start a throw-away PostgreSQL cluster on a free loopback port
+# Extra arguments go to `dotnet test` (e.g. --filter).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+[ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || need+=(chromium)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || [ -n "${PG_BIN:-}" ] || need+=(postgresql)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing: ${need[*]}"
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}"
+fi
+
+rm -rf TestResults
+dotnet test Explant.slnx --logger trx --results-directory TestResults "$@"
