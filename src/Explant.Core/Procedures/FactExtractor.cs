@@ -87,11 +87,9 @@ internal static partial class FactExtractor
         }
         foreach (var line in section.AllLines)
         {
-            var range = ReadRange(line.Text, DurationUnit());
-            if (range is { } r)
+            if (ReadRange(line.Text, DurationRange(), DurationSingle(), u => u.StartsWith('h') ? 60 : 1) is { } r)
             {
-                var factor = r.Unit.StartsWith('h') ? 60 : 1;
-                return (new IntRange((int)Math.Round(r.Min * factor), (int)Math.Round(r.Max * factor)), line.Line);
+                return (new IntRange((int)Math.Round(r.Min), (int)Math.Round(r.Max)), line.Line);
             }
         }
         warnings.Add(new(section.Line, "could not read a duration (e.g. '1 to 3 hours') from the Duration section; durationMinutes left unset"));
@@ -104,8 +102,13 @@ internal static partial class FactExtractor
             .Where(l => StayContext().IsMatch(l.Text));
         foreach (var line in candidates)
         {
-            if (ReadRange(line.Text, DayUnit()) is { } r)
+            if (ReadRange(line.Text, DayRange(), DaySingle(), _ => 1) is { } r)
             {
+                if (r.Min != Math.Floor(r.Min) || r.Max != Math.Floor(r.Max))
+                {
+                    warnings.Add(new(line.Line, "a hospital stay in fractions of a day cannot be read as whole days; stayDays left unset"));
+                    return (null, null);
+                }
                 return (new IntRange((int)r.Min, (int)r.Max), line.Line);
             }
         }
@@ -115,43 +118,51 @@ internal static partial class FactExtractor
 
     private static (int?, int?) ExtractFasting(ProcedureSection? preparation, List<ParseMessage> warnings)
     {
-        var line = preparation?.AllLines.FirstOrDefault(l => l.Text.Contains("fast", StringComparison.OrdinalIgnoreCase));
+        // "fast"/"fasting" as a word: "breakfast" is not a fasting instruction.
+        var line = preparation?.AllLines.FirstOrDefault(l => FastingWord().IsMatch(l.Text));
         if (line is null)
         {
             warnings.Add(new(preparation?.Line ?? 1, "no fasting instruction found in Preparation; fastingHours left unset"));
             return (null, null);
         }
         var match = FastingHours().Match(line.Text);
-        if (!match.Success)
+        if (!match.Success || !int.TryParse(match.Groups["n"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var hours) || hours is < 1 or > 48)
         {
-            warnings.Add(new(line.Line, "could not read a number of hours from the fasting instruction; fastingHours left unset"));
+            warnings.Add(new(line.Line, "could not read a plausible number of hours (1-48) from the fasting instruction; fastingHours left unset"));
             return (null, null);
         }
-        return (int.Parse(match.Groups["n"].Value, CultureInfo.InvariantCulture), line.Line);
+        return (hours, line.Line);
     }
 
-    private readonly record struct RawRange(double Min, double Max, string Unit);
+    private readonly record struct RawRange(double Min, double Max);
 
-    private static RawRange? ReadRange(string text, Regex unit)
+    /// <summary>
+    /// "1 to 3 hours", "90 minutes to 3 hours", "45-90 min", "about 2 hours". Each end may carry its own unit;
+    /// an end without one takes the other's. Anything inconsistent (min &gt; max, zero) reads as nothing.
+    /// </summary>
+    private static RawRange? ReadRange(string text, Regex range, Regex single, Func<string, double> factor)
     {
         var lower = text.ToLowerInvariant();
-        foreach (Match m in RangePattern().Matches(lower))
+        var m = range.Match(lower);
+        if (!m.Success)
         {
-            var after = lower[(m.Index + m.Length)..];
-            var u = unit.Match(after);
-            if (!u.Success)
-            {
-                continue;
-            }
-            var min = Number(m.Groups["a"].Value);
-            var max = m.Groups["b"].Success ? Number(m.Groups["b"].Value) : min;
-            if (min is null || max is null || min > max || min <= 0)
+            m = single.Match(lower);
+            if (!m.Success)
             {
                 return null;
             }
-            return new RawRange(min.Value, max.Value, u.Groups[1].Success ? u.Groups[1].Value : u.Value.Trim());
         }
-        return null;
+        var unitA = m.Groups["ua"].Success ? m.Groups["ua"].Value : m.Groups["ub"].Value;
+        var unitB = m.Groups["ub"].Success ? m.Groups["ub"].Value : unitA;
+        var a = Number(m.Groups["a"].Value);
+        var b = m.Groups["b"].Success ? Number(m.Groups["b"].Value) : a;
+        if (a is null || b is null || unitA.Length == 0)
+        {
+            return null;
+        }
+        var min = a.Value * factor(unitA);
+        var max = b.Value * factor(unitB);
+        return min <= 0 || min > max ? null : new RawRange(min, max);
     }
 
     private static readonly string[] NumberWords = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"];
@@ -207,14 +218,23 @@ internal static partial class FactExtractor
         return slug.Length == 0 ? "item" : slug;
     }
 
-    [GeneratedRegex(@"\b(?<a>\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)(?:\s*(?:to|-|\u2013|\u2014)\s*(?<b>\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve))?\b")]
-    private static partial Regex RangePattern();
+    private const string Num = @"(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)";
+    private const string DurUnit = @"(?:hours?|hrs?|minutes?|mins?)";
 
-    [GeneratedRegex(@"^\s*(hours?|hrs?|minutes?|mins?)\b")]
-    private static partial Regex DurationUnit();
+    [GeneratedRegex(@"\b(?<a>" + Num + @")\s*(?<ua>" + DurUnit + @")?\s*(?:to|-|\u2013|\u2014)\s*(?<b>" + Num + @")\s*(?<ub>" + DurUnit + @")\b")]
+    private static partial Regex DurationRange();
 
-    [GeneratedRegex(@"^\s*(days?)\b")]
-    private static partial Regex DayUnit();
+    [GeneratedRegex(@"\b(?<a>" + Num + @")\s*(?<ua>" + DurUnit + @")\b")]
+    private static partial Regex DurationSingle();
+
+    [GeneratedRegex(@"\b(?<a>" + Num + @")\s*(?:to|-|\u2013|\u2014)\s*(?<b>" + Num + @")\s*(?<ub>days?)\b")]
+    private static partial Regex DayRange();
+
+    [GeneratedRegex(@"\b(?<a>" + Num + @")\s*(?<ua>days?)\b")]
+    private static partial Regex DaySingle();
+
+    [GeneratedRegex(@"\bfast(?:ing|ed)?\b", RegexOptions.IgnoreCase)]
+    private static partial Regex FastingWord();
 
     [GeneratedRegex(@"hospital|stay|inpatient|admission|ward|overnight", RegexOptions.IgnoreCase)]
     private static partial Regex StayContext();

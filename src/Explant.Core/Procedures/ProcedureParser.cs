@@ -127,9 +127,15 @@ public static partial class ProcedureParser
         }
 
         var built = sections.Select(s => s.Build()).ToList();
-        var name = built.FirstOrDefault(s => s.Heading == SectionHeadings.Name)?.Paragraphs.FirstOrDefault()?.Text;
+        var nameSection = built.FirstOrDefault(s => s.Heading == SectionHeadings.Name);
+        var name = (nameSection?.Paragraphs.FirstOrDefault() ?? nameSection?.Items.FirstOrDefault())?.Text;
         var code = ResolveCode(built, name, title, errors, warnings);
 
+        if (errors.Count == 0 && (code is null || name is null))
+        {
+            // Defensive: a failed parse must always say why.
+            errors.Add(new(nameSection?.Line ?? 1, name is null ? "the procedure name could not be read" : "the CPT code could not be determined"));
+        }
         if (errors.Count > 0 || code is null || name is null)
         {
             return new ParseOutcome(null, Sorted(errors), Sorted(warnings));
