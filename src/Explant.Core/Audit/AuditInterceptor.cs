@@ -36,6 +36,7 @@ public sealed class AuditInterceptor(IActor actor, TimeProvider clock) : SaveCha
         {
             return;
         }
+        BumpRevisions(context);
         var now = clock.GetUtcNow().UtcDateTime;
         var entries = context.ChangeTracker.Entries()
             .Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
@@ -60,6 +61,47 @@ public sealed class AuditInterceptor(IActor actor, TimeProvider clock) : SaveCha
             var after = entry.State == EntityState.Deleted ? null : Snapshot(entry, original: false);
             context.Add(AuditEntry.Record(now, actor.Name, entry.Metadata.ClrType.Name, KeyOf(entry), action, before, after));
         }
+    }
+
+    /// <summary>
+    /// Every changed aggregate gets Revision + 1, also when only an owned part (a JSON collection) changed,
+    /// so a concurrent writer holding the old revision fails instead of silently overwriting.
+    /// </summary>
+    private static void BumpRevisions(DbContext context)
+    {
+        var roots = new HashSet<EntityEntry>(ReferenceEqualityComparer.Instance);
+        foreach (var entry in context.ChangeTracker.Entries().Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted).ToList())
+        {
+            var root = RootOf(context, entry);
+            if (root is { Entity: Data.IVersioned, State: EntityState.Modified or EntityState.Unchanged })
+            {
+                roots.Add(root);
+            }
+        }
+        foreach (var root in roots)
+        {
+            var revision = root.Property(nameof(Data.IVersioned.Revision));
+            revision.CurrentValue = (long)revision.OriginalValue! + 1;
+        }
+    }
+
+    private static EntityEntry? RootOf(DbContext context, EntityEntry entry)
+    {
+        var current = entry;
+        while (current.Metadata.FindOwnership() is { } ownership)
+        {
+            var useOriginal = current.State == EntityState.Deleted;
+            var fk = ownership.Properties.Select(p => useOriginal ? current.Property(p.Name).OriginalValue : current.Property(p.Name).CurrentValue).ToArray();
+            var principalType = ownership.PrincipalEntityType;
+            var keyProps = ownership.PrincipalKey.Properties;
+            current = context.ChangeTracker.Entries()
+                .FirstOrDefault(e => e.Metadata == principalType && keyProps.Select(k => e.Property(k.Name).CurrentValue).SequenceEqual(fk));
+            if (current is null)
+            {
+                return null;
+            }
+        }
+        return current;
     }
 
     private static string KeyOf(EntityEntry entry)

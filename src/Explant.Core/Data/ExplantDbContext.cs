@@ -17,6 +17,10 @@ public abstract class ExplantDbContext(DbContextOptions options)
 {
     public DbSet<ProcedureDefinition> ProcedureDefinitions => Set<ProcedureDefinition>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<Patients.Patient> Patients => Set<Patients.Patient>();
+    public DbSet<Implants.Construct> Constructs => Set<Implants.Construct>();
+    public DbSet<Implants.ImagingStudy> ImagingStudies => Set<Implants.ImagingStudy>();
+    public DbSet<Cases.SurgicalCase> Cases => Set<Cases.SurgicalCase>();
     public DbSet<DataProtectionKey> DataProtectionKeys { get; set; } = null!;
 
     /// <summary>All times are stored as UTC; SQLite forgets the kind, so it is restored on read.</summary>

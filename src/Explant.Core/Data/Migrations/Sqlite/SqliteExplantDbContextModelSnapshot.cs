@@ -129,6 +129,223 @@ namespace Explant.Core.Data.Migrations.Sqlite
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("Explant.Core.Cases.SurgicalCase", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CancelReason")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ConstructId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("DefinitionAlternatives")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("DefinitionIndications")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("FusionEvidenceStudyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PlanRevision")
+                        .HasColumnType("INTEGER");
+
+                    b.PrimitiveCollection<string>("PlannedComponentIds")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProcedureCode")
+                        .IsRequired()
+                        .HasMaxLength(5)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ProcedureVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("RemoveAll")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StateReason")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Surgeon")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ConstructId");
+
+                    b.HasIndex("Number")
+                        .IsUnique();
+
+                    b.HasIndex("PatientId");
+
+                    b.HasIndex("State");
+
+                    b.ToTable("SurgicalCases", (string)null);
+                });
+
+            modelBuilder.Entity("Explant.Core.Implants.Construct", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Approach")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Comment")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ImplantedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("ImplantedOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Manufacturer")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SourceProcedure")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SystemName")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PatientId");
+
+                    b.ToTable("Constructs", (string)null);
+                });
+
+            modelBuilder.Entity("Explant.Core.Implants.ImagingStudy", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Modality")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RecordedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("StudyDate")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PatientId");
+
+                    b.ToTable("ImagingStudies", (string)null);
+                });
+
+            modelBuilder.Entity("Explant.Core.Patients.Patient", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("Allergies")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("BirthDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Facility")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FamilyName")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("GivenName")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("HeightCm")
+                        .HasPrecision(6, 2)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Mrn")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Sex")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("WeightKg")
+                        .HasPrecision(6, 2)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FamilyName");
+
+                    b.HasIndex("Facility", "Mrn")
+                        .IsUnique();
+
+                    b.ToTable("Patients", (string)null);
+                });
+
             modelBuilder.Entity("Explant.Core.Procedures.ProcedureDefinition", b =>
                 {
                     b.Property<Guid>("Id")
@@ -320,6 +537,377 @@ namespace Explant.Core.Data.Migrations.Sqlite
                     b.HasKey("UserId", "LoginProvider", "Name");
 
                     b.ToTable("AspNetUserTokens", (string)null);
+                });
+
+            modelBuilder.Entity("Explant.Core.Cases.SurgicalCase", b =>
+                {
+                    b.HasOne("Explant.Core.Implants.Construct", null)
+                        .WithMany()
+                        .HasForeignKey("ConstructId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Explant.Core.Patients.Patient", null)
+                        .WithMany()
+                        .HasForeignKey("PatientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.OwnsMany("Explant.Core.Cases.CaseIndication", "Indications", b1 =>
+                        {
+                            b1.Property<Guid>("SurgicalCaseId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAddOrUpdate();
+
+                            b1.Property<string>("IcdCode");
+
+                            b1.Property<string>("Key")
+                                .IsRequired();
+
+                            b1.Property<string>("Note");
+
+                            b1.HasKey("SurgicalCaseId", "__synthesizedOrdinal");
+
+                            b1.ToTable("SurgicalCases");
+
+                            b1
+                                .ToJson("Indications")
+                                .HasColumnType("TEXT");
+
+                            b1.WithOwner()
+                                .HasForeignKey("SurgicalCaseId");
+                        });
+
+                    b.OwnsMany("Explant.Core.Cases.ConsentRecord", "Consents", b1 =>
+                        {
+                            b1.Property<Guid>("SurgicalCaseId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAddOrUpdate();
+
+                            b1.Property<DateTime>("CreatedAtUtc");
+
+                            b1.Property<string>("CreatedBy")
+                                .IsRequired();
+
+                            b1.Property<string>("Document")
+                                .IsRequired();
+
+                            b1.Property<string>("PatientSignature");
+
+                            b1.Property<string>("PatientSignatureWitness");
+
+                            b1.Property<DateTime?>("PatientSignedAtUtc");
+
+                            b1.Property<int>("PlanRevision");
+
+                            b1.Property<string>("SurgeonSignature");
+
+                            b1.Property<DateTime?>("SurgeonSignedAtUtc");
+
+                            b1.Property<int>("Version");
+
+                            b1.Property<DateTime?>("WithdrawnAtUtc");
+
+                            b1.Property<string>("WithdrawnReason");
+
+                            b1.HasKey("SurgicalCaseId", "__synthesizedOrdinal");
+
+                            b1.ToTable("SurgicalCases");
+
+                            b1
+                                .ToJson("Consents")
+                                .HasColumnType("TEXT");
+
+                            b1.WithOwner()
+                                .HasForeignKey("SurgicalCaseId");
+                        });
+
+                    b.OwnsOne("Explant.Core.Cases.DecisionRecord", "Decision", b1 =>
+                        {
+                            b1.Property<Guid>("SurgicalCaseId");
+
+                            b1.PrimitiveCollection<string>("AlternativesDiscussed")
+                                .IsRequired();
+
+                            b1.Property<DateTime>("AtUtc");
+
+                            b1.Property<string>("By")
+                                .IsRequired();
+
+                            b1.Property<string>("Choice")
+                                .IsRequired();
+
+                            b1.Property<string>("Note");
+
+                            b1.HasKey("SurgicalCaseId");
+
+                            b1.ToTable("SurgicalCases");
+
+                            b1
+                                .ToJson("Decision")
+                                .HasColumnType("TEXT");
+
+                            b1.WithOwner()
+                                .HasForeignKey("SurgicalCaseId");
+                        });
+
+                    b.OwnsOne("Explant.Core.Cases.EvidenceOverride", "FusionOverride", b1 =>
+                        {
+                            b1.Property<Guid>("SurgicalCaseId");
+
+                            b1.Property<DateTime>("AtUtc");
+
+                            b1.Property<string>("By")
+                                .IsRequired();
+
+                            b1.Property<string>("Reason")
+                                .IsRequired();
+
+                            b1.HasKey("SurgicalCaseId");
+
+                            b1.ToTable("SurgicalCases");
+
+                            b1
+                                .ToJson("FusionOverride")
+                                .HasColumnType("TEXT");
+
+                            b1.WithOwner()
+                                .HasForeignKey("SurgicalCaseId");
+                        });
+
+                    b.OwnsOne("Explant.Core.Cases.InfectionEvidence", "Infection", b1 =>
+                        {
+                            b1.Property<Guid>("SurgicalCaseId");
+
+                            b1.Property<decimal?>("CrpMgL");
+
+                            b1.Property<string>("CulturePlan");
+
+                            b1.Property<decimal?>("EsrMmH");
+
+                            b1.Property<DateOnly?>("MarkersDate");
+
+                            b1.HasKey("SurgicalCaseId");
+
+                            b1.ToTable("SurgicalCases");
+
+                            b1
+                                .ToJson("Infection")
+                                .HasColumnType("TEXT");
+
+                            b1.WithOwner()
+                                .HasForeignKey("SurgicalCaseId");
+                        });
+
+                    b.OwnsMany("Explant.Core.Cases.TransitionRecord", "History", b1 =>
+                        {
+                            b1.Property<Guid>("SurgicalCaseId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAddOrUpdate();
+
+                            b1.Property<DateTime>("AtUtc");
+
+                            b1.Property<string>("By")
+                                .IsRequired();
+
+                            b1.Property<string>("From")
+                                .IsRequired();
+
+                            b1.Property<string>("Reason");
+
+                            b1.Property<string>("To")
+                                .IsRequired();
+
+                            b1.Property<string>("Trigger")
+                                .IsRequired();
+
+                            b1.HasKey("SurgicalCaseId", "__synthesizedOrdinal");
+
+                            b1.ToTable("SurgicalCases");
+
+                            b1
+                                .ToJson("History")
+                                .HasColumnType("TEXT");
+
+                            b1.WithOwner()
+                                .HasForeignKey("SurgicalCaseId");
+                        });
+
+                    b.Navigation("Consents");
+
+                    b.Navigation("Decision");
+
+                    b.Navigation("FusionOverride");
+
+                    b.Navigation("History");
+
+                    b.Navigation("Indications");
+
+                    b.Navigation("Infection")
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Explant.Core.Implants.Construct", b =>
+                {
+                    b.HasOne("Explant.Core.Patients.Patient", null)
+                        .WithMany()
+                        .HasForeignKey("PatientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.OwnsMany("Explant.Core.Implants.Component", "Components", b1 =>
+                        {
+                            b1.Property<Guid>("ConstructId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAddOrUpdate();
+
+                            b1.Property<decimal?>("DiameterMm");
+
+                            b1.Property<string>("Gtin");
+
+                            b1.Property<string>("HookType");
+
+                            b1.Property<Guid>("Id");
+
+                            b1.Property<string>("Kind")
+                                .IsRequired();
+
+                            b1.Property<decimal?>("LengthMm");
+
+                            b1.Property<string>("Level");
+
+                            b1.Property<string>("Lot");
+
+                            b1.Property<string>("Material")
+                                .IsRequired();
+
+                            b1.Property<string>("Note");
+
+                            b1.Property<string>("Serial");
+
+                            b1.Property<string>("Side");
+
+                            b1.Property<string>("SpanFrom");
+
+                            b1.Property<string>("SpanTo");
+
+                            b1.Property<string>("Udi");
+
+                            b1.Property<string>("Variant");
+
+                            b1.HasKey("ConstructId", "__synthesizedOrdinal");
+
+                            b1.ToTable("Constructs");
+
+                            b1
+                                .ToJson("Components")
+                                .HasColumnType("TEXT");
+
+                            b1.WithOwner()
+                                .HasForeignKey("ConstructId");
+                        });
+
+                    b.Navigation("Components");
+                });
+
+            modelBuilder.Entity("Explant.Core.Implants.ImagingStudy", b =>
+                {
+                    b.HasOne("Explant.Core.Patients.Patient", null)
+                        .WithMany()
+                        .HasForeignKey("PatientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.OwnsMany("Explant.Core.Implants.FusionFinding", "Fusion", b1 =>
+                        {
+                            b1.Property<Guid>("ImagingStudyId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAddOrUpdate();
+
+                            b1.Property<string>("From")
+                                .IsRequired();
+
+                            b1.Property<string>("Status")
+                                .IsRequired();
+
+                            b1.Property<string>("To")
+                                .IsRequired();
+
+                            b1.HasKey("ImagingStudyId", "__synthesizedOrdinal");
+
+                            b1.ToTable("ImagingStudies");
+
+                            b1
+                                .ToJson("Fusion")
+                                .HasColumnType("TEXT");
+
+                            b1.WithOwner()
+                                .HasForeignKey("ImagingStudyId");
+                        });
+
+                    b.OwnsMany("Explant.Core.Implants.HardwareFinding", "Hardware", b1 =>
+                        {
+                            b1.Property<Guid>("ImagingStudyId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAddOrUpdate();
+
+                            b1.Property<string>("Kind")
+                                .IsRequired();
+
+                            b1.Property<string>("Level");
+
+                            b1.Property<string>("Note");
+
+                            b1.HasKey("ImagingStudyId", "__synthesizedOrdinal");
+
+                            b1.ToTable("ImagingStudies");
+
+                            b1
+                                .ToJson("Hardware")
+                                .HasColumnType("TEXT");
+
+                            b1.WithOwner()
+                                .HasForeignKey("ImagingStudyId");
+                        });
+
+                    b.Navigation("Fusion");
+
+                    b.Navigation("Hardware");
+                });
+
+            modelBuilder.Entity("Explant.Core.Patients.Patient", b =>
+                {
+                    b.OwnsMany("Explant.Core.Patients.Medication", "Medications", b1 =>
+                        {
+                            b1.Property<Guid>("PatientId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAddOrUpdate();
+
+                            b1.Property<string>("Dose");
+
+                            b1.Property<string>("Name")
+                                .IsRequired();
+
+                            b1.HasKey("PatientId", "__synthesizedOrdinal");
+
+                            b1.ToTable("Patients");
+
+                            b1
+                                .ToJson("Medications")
+                                .HasColumnType("TEXT");
+
+                            b1.WithOwner()
+                                .HasForeignKey("PatientId");
+                        });
+
+                    b.Navigation("Medications");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>

@@ -1,0 +1,105 @@
+using Explant.Core.Data;
+using Explant.Core.Implants;
+using Explant.Core.Procedures;
+using Microsoft.EntityFrameworkCore;
+
+namespace Explant.Core.Cases;
+
+/// <summary>Pathway settings with their sources; ⚠ facts are configuration.</summary>
+public sealed class PathwayOptions
+{
+    /// <summary>Modalities accepted as fusion evidence; CT by default ([S26]: X-rays alone are not recommended with instrumentation).</summary>
+    public List<Modality> FusionEvidenceModalities { get; set; } = [Modality.CT];
+}
+
+/// <summary>The case's write operations: load, check the caller's revision, apply the aggregate's rule, save.</summary>
+public static class CaseHandlers
+{
+    public sealed record OpenCommand(Guid PatientId, Guid ConstructId, string ProcedureCode, int? ProcedureVersion, string Surgeon);
+
+    public static async Task<SurgicalCase> Open(ExplantDbContext db, OpenCommand command, DateTime nowUtc, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(command);
+        var construct = await db.Constructs.FirstOrDefaultAsync(c => c.Id == command.ConstructId, ct)
+            ?? throw new NotFoundException($"construct {command.ConstructId}");
+        if (!await db.Patients.AnyAsync(p => p.Id == command.PatientId, ct))
+        {
+            throw new NotFoundException($"patient {command.PatientId}");
+        }
+        var definition = await ProcedureQueries.Find(db, command.ProcedureCode, command.ProcedureVersion, ct)
+            ?? throw new NotFoundException($"procedure {command.ProcedureCode}{(command.ProcedureVersion is { } v ? $" v{v}" : "")}");
+        var classification = construct.Classify();
+        if (classification.SuggestedCode is { } suggested && suggested != definition.Code && definition.Code != "22849")
+        {
+            // Planning the wrong removal operation for the hardware is a coding and a planning error (rule 1).
+            throw new DomainRuleException("construct-matches-procedure",
+                $"the construct suggests {suggested} ({classification.Reason}); a case for {definition.Code} needs a matching construct", unprocessable: true);
+        }
+        var number = (await db.Cases.MaxAsync(c => (int?)c.Number, ct) ?? 0) + 1;
+        var c = SurgicalCase.Open(number, command.PatientId, construct, definition, command.Surgeon, nowUtc);
+        db.Cases.Add(c);
+        await db.SaveChangesAsync(ct);
+        return c;
+    }
+
+    /// <summary>Finds a case by its number ("41") or id.</summary>
+    public static async Task<SurgicalCase?> Find(ExplantDbContext db, string reference, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        if (int.TryParse(reference, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number))
+        {
+            return await db.Cases.FirstOrDefaultAsync(c => c.Number == number, ct);
+        }
+        return Guid.TryParse(reference, out var id) ? await db.Cases.FirstOrDefaultAsync(c => c.Id == id, ct) : null;
+    }
+
+    public static async Task<SurgicalCase> Mutate(ExplantDbContext db, string reference, long? expectedRevision,
+        Func<SurgicalCase, Task> change, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var c = await Find(db, reference, ct) ?? throw new NotFoundException($"case {reference}");
+        Concurrency.Expect(db, c, expectedRevision, $"case {c.Number}");
+        await change(c);
+        await db.SaveChangesAsync(ct);
+        return c;
+    }
+
+    public static Task<SurgicalCase> Mutate(ExplantDbContext db, string reference, long? expectedRevision, Action<SurgicalCase> change, CancellationToken ct = default) =>
+        Mutate(db, reference, expectedRevision, c => { change(c); return Task.CompletedTask; }, ct);
+
+    public static Task<SurgicalCase> SetPlan(ExplantDbContext db, string reference, long? expectedRevision, bool removeAll,
+        IReadOnlyCollection<Guid> componentIds, CaseActor actor, DateTime nowUtc, CancellationToken ct = default) =>
+        Mutate(db, reference, expectedRevision, async c =>
+        {
+            var construct = await db.Constructs.AsNoTracking().FirstAsync(x => x.Id == c.ConstructId, ct);
+            c.SetPlan(removeAll, componentIds, construct, actor, nowUtc);
+        }, ct);
+
+    public static Task<SurgicalCase> LinkFusionEvidence(ExplantDbContext db, string reference, long? expectedRevision, Guid studyId,
+        PathwayOptions options, CaseActor actor, CancellationToken ct = default) =>
+        Mutate(db, reference, expectedRevision, async c =>
+        {
+            ArgumentNullException.ThrowIfNull(options);
+            var study = await db.ImagingStudies.AsNoTracking().FirstOrDefaultAsync(s => s.Id == studyId, ct)
+                ?? throw new NotFoundException($"imaging study {studyId}");
+            var construct = await db.Constructs.AsNoTracking().FirstAsync(x => x.Id == c.ConstructId, ct);
+            var span = construct.Span ?? throw new DomainRuleException("construct-span", "the construct has no components, so it has no span to prove fusion across");
+            c.LinkFusionEvidence(study, span, options.FusionEvidenceModalities, actor);
+        }, ct);
+
+    public static async Task<(SurgicalCase Case, ConsentRecord Consent)> GenerateConsent(ExplantDbContext db, string reference, long? expectedRevision,
+        CaseActor actor, DateTime nowUtc, DateOnly today, CancellationToken ct = default)
+    {
+        ConsentRecord? consent = null;
+        var c = await Mutate(db, reference, expectedRevision, async c =>
+        {
+            var patient = await db.Patients.AsNoTracking().FirstAsync(p => p.Id == c.PatientId, ct);
+            var construct = await db.Constructs.AsNoTracking().FirstAsync(x => x.Id == c.ConstructId, ct);
+            var definition = await ProcedureQueries.Find(db, c.ProcedureCode, c.ProcedureVersion, ct)
+                ?? throw new NotFoundException($"procedure {c.ProcedureCode} v{c.ProcedureVersion}");
+            consent = c.GenerateConsent(Consent.ConsentDocument.Build(c, patient, construct, definition.Parse(), today), actor, nowUtc);
+        }, ct);
+        return (c, consent!);
+    }
+}

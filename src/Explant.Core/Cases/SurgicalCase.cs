@@ -1,0 +1,478 @@
+using Explant.Core.Auth;
+using Explant.Core.Data;
+using Explant.Core.Implants;
+
+namespace Explant.Core.Cases;
+
+public sealed class CaseIndication
+{
+    public string Key { get; set; } = "";
+    public string? IcdCode { get; set; }
+    public string? Note { get; set; }
+}
+
+public sealed class InfectionEvidence
+{
+    public decimal? CrpMgL { get; set; }
+    public decimal? EsrMmH { get; set; }
+    public DateOnly? MarkersDate { get; set; }
+    public string? CulturePlan { get; set; }
+
+    public bool MarkersRecorded => CrpMgL is not null || EsrMmH is not null;
+}
+
+public sealed class EvidenceOverride
+{
+    public string Reason { get; set; } = "";
+    public string By { get; set; } = "";
+    public DateTime AtUtc { get; set; }
+}
+
+public sealed class DecisionRecord
+{
+    public List<string> AlternativesDiscussed { get; set; } = [];
+    /// <summary>"removal", or the key of the alternative the patient chose.</summary>
+    public string Choice { get; set; } = "";
+    public string? Note { get; set; }
+    public string By { get; set; } = "";
+    public DateTime AtUtc { get; set; }
+}
+
+public sealed class ConsentRecord
+{
+    public int Version { get; set; }
+    public int PlanRevision { get; set; }
+    public string Document { get; set; } = "";
+    public string CreatedBy { get; set; } = "";
+    public DateTime CreatedAtUtc { get; set; }
+    public string? PatientSignature { get; set; }
+    public string? PatientSignatureWitness { get; set; }
+    public DateTime? PatientSignedAtUtc { get; set; }
+    public string? SurgeonSignature { get; set; }
+    public DateTime? SurgeonSignedAtUtc { get; set; }
+    public DateTime? WithdrawnAtUtc { get; set; }
+    public string? WithdrawnReason { get; set; }
+
+    public bool FullySigned => PatientSignedAtUtc is not null && SurgeonSignedAtUtc is not null;
+}
+
+public sealed class TransitionRecord
+{
+    public CaseState From { get; set; }
+    public CaseState To { get; set; }
+    public CaseTrigger Trigger { get; set; }
+    public string By { get; set; } = "";
+    public DateTime AtUtc { get; set; }
+    public string? Reason { get; set; }
+}
+
+/// <summary>
+/// The surgical case: one planned removal for one patient, from referral to closure. It pins the definition
+/// version it was planned with and guards every step of the pathway through <see cref="CaseTransitions"/>.
+/// </summary>
+public sealed class SurgicalCase : IVersioned
+{
+    public const string RemovalChoice = "removal";
+
+    private SurgicalCase() { }
+
+    public Guid Id { get; private set; }
+    public int Number { get; private set; }
+    public Guid PatientId { get; private set; }
+    public Guid ConstructId { get; private set; }
+    public string ProcedureCode { get; private set; } = "";
+    public int ProcedureVersion { get; private set; }
+    public List<string> DefinitionIndications { get; private set; } = [];
+    public List<string> DefinitionAlternatives { get; private set; } = [];
+    public string Surgeon { get; private set; } = "";
+    public CaseState State { get; private set; }
+    public int PlanRevision { get; private set; }
+    public bool RemoveAll { get; private set; }
+    public List<Guid> PlannedComponentIds { get; private set; } = [];
+    public List<CaseIndication> Indications { get; private set; } = [];
+    public InfectionEvidence Infection { get; private set; } = new();
+    public Guid? FusionEvidenceStudyId { get; private set; }
+    public EvidenceOverride? FusionOverride { get; private set; }
+    public DecisionRecord? Decision { get; private set; }
+    public List<ConsentRecord> Consents { get; private set; } = [];
+    public List<TransitionRecord> History { get; private set; } = [];
+    public CancelReason? CancelReason { get; private set; }
+    public string? StateReason { get; private set; }
+    public DateTime CreatedAtUtc { get; private set; }
+    public long Revision { get; set; }
+
+    public static SurgicalCase Open(int number, Guid patientId, Construct construct, Procedures.ProcedureDefinition definition,
+        string surgeon, DateTime nowUtc)
+    {
+        ArgumentNullException.ThrowIfNull(construct);
+        ArgumentNullException.ThrowIfNull(definition);
+        if (construct.PatientId != patientId)
+        {
+            throw new DomainRuleException("construct-belongs-to-patient", "the construct belongs to another patient", unprocessable: true);
+        }
+        var doc = definition.Parse();
+        return new SurgicalCase
+        {
+            Id = Guid.CreateVersion7(),
+            Number = number,
+            PatientId = patientId,
+            ConstructId = construct.Id,
+            ProcedureCode = definition.Code,
+            ProcedureVersion = definition.Version,
+            DefinitionIndications = [.. doc.Facts.Indications.Select(i => i.Key)],
+            DefinitionAlternatives = [.. doc.Facts.Alternatives.Select(a => a.Key)],
+            Surgeon = surgeon,
+            State = CaseState.Referred,
+            PlanRevision = 1,
+            RemoveAll = true,
+            PlannedComponentIds = [.. construct.Components.Select(c => c.Id)],
+            CreatedAtUtc = nowUtc,
+        };
+    }
+
+    private string Label => $"case {Number}";
+
+    private bool IsTerminal => State is CaseState.Closed or CaseState.Cancelled or CaseState.Declined;
+
+    private bool BeforeTheatre => State is CaseState.Referred or CaseState.Assessed or CaseState.Decided or CaseState.Consented
+        or CaseState.Ready or CaseState.Scheduled or CaseState.Postponed;
+
+    // ---- transitions -------------------------------------------------------------------------------
+
+    /// <summary>Fires a trigger: refused unless listed for the current state, the actor has a role, and the guard holds.</summary>
+    public void Fire(CaseTrigger trigger, CaseActor actor, DateTime nowUtc, TransitionRequest? request = null)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        request ??= new TransitionRequest();
+        var transition = CaseTransitions.Find(State, trigger)
+            ?? throw new DomainRuleException($"transition:{trigger}",
+                $"{Label} cannot {trigger}: not allowed from {State} (allowed: {string.Join(", ", CaseTransitions.From(State).Select(t => t.Trigger))})");
+        if (!actor.IsIn(transition.Roles))
+        {
+            throw new DomainRuleException($"role:{trigger}",
+                $"{Label} cannot {trigger}: needs role {string.Join(" or ", transition.Roles)}", forbidden: true);
+        }
+        if (transition.Guard(this, request) is { } blocker)
+        {
+            throw new DomainRuleException($"guard:{trigger}", $"{Label} cannot {trigger}: {blocker}");
+        }
+        History.Add(new TransitionRecord
+        {
+            From = State, To = transition.To, Trigger = trigger, By = actor.Name, AtUtc = nowUtc,
+            Reason = request.CancelReason is { } cr ? $"{cr}: {request.Reason}".TrimEnd(':', ' ') : request.Reason,
+        });
+        State = transition.To;
+        StateReason = request.Reason;
+        if (trigger == CaseTrigger.Cancel)
+        {
+            CancelReason = request.CancelReason;
+        }
+    }
+
+    internal string? AssessmentBlocker()
+    {
+        if (Indications.Count == 0)
+        {
+            return "no indication recorded";
+        }
+        return PlannedComponentIds.Count == 0 ? "the planned scope has no component" : null;
+    }
+
+    internal string? DecisionBlocker(bool chooseRemoval)
+    {
+        if (Decision is null)
+        {
+            return "no shared decision recorded";
+        }
+        var missing = DefinitionAlternatives.Except(Decision.AlternativesDiscussed).ToList();
+        if (missing.Count > 0)
+        {
+            return $"alternatives not discussed: {string.Join(", ", missing)}";
+        }
+        if (chooseRemoval != (Decision.Choice == RemovalChoice))
+        {
+            return chooseRemoval ? $"the patient chose '{Decision.Choice}', not removal" : "the patient chose removal";
+        }
+        return chooseRemoval ? EvidenceBlocker() : null;
+    }
+
+    /// <summary>Evidence rules of the pathway issue: infection needs markers or a culture plan; end of support needs solid fusion.</summary>
+    public string? EvidenceBlocker()
+    {
+        var keys = Indications.Select(i => i.Key).ToHashSet();
+        if (keys.Contains("infection") && !Infection.MarkersRecorded && string.IsNullOrWhiteSpace(Infection.CulturePlan))
+        {
+            // [S23][S24]: CRP/ESR and cultures are the infection work-up.
+            return "indication 'infection' needs inflammatory markers (CRP/ESR) or a culture plan recorded";
+        }
+        if (keys.Contains("support-complete") && FusionEvidenceStudyId is null && FusionOverride is null)
+        {
+            // [S26] fusion is confirmed before elective removal; removing hardware over a non-union risks loss of correction ([S20]).
+            return "indication 'support-complete' needs imaging evidence of solid fusion across the span, or a surgeon's override with reason";
+        }
+        return null;
+    }
+
+    internal string? ConsentBlocker() =>
+        CurrentConsent is { } c && c.FullySigned && c.WithdrawnAtUtc is null
+            ? null
+            : CurrentConsent is null ? "no consent for the current plan"
+            : CurrentConsent.WithdrawnAtUtc is not null ? "the consent was withdrawn"
+            : "the consent for the current plan is not signed by both patient and surgeon";
+
+    /// <summary>The latest consent generated for the current plan revision, if any.</summary>
+    public ConsentRecord? CurrentConsent =>
+        Consents.Where(c => c.PlanRevision == PlanRevision).OrderByDescending(c => c.Version).FirstOrDefault();
+
+    public bool ConsentValid => ConsentBlocker() is null;
+
+    // ---- plan, indications, evidence ---------------------------------------------------------------
+
+    public void SetPlan(bool removeAll, IReadOnlyCollection<Guid> componentIds, Construct construct, CaseActor actor, DateTime nowUtc)
+    {
+        ArgumentNullException.ThrowIfNull(componentIds);
+        ArgumentNullException.ThrowIfNull(construct);
+        RequireRole(actor, "plan", Roles.Surgeon);
+        if (!BeforeTheatre)
+        {
+            throw new DomainRuleException("plan-frozen", $"{Label}: the plan cannot change in state {State}; from check-in unplanned findings go into the intra-operative record");
+        }
+        var all = construct.Components.Select(c => c.Id).ToList();
+        var chosen = removeAll ? all : [.. componentIds.Distinct()];
+        var unknown = chosen.Except(all).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new ValidationException(new Dictionary<string, string[]> { ["componentIds"] = [$"not components of this construct: {string.Join(", ", unknown)}"] });
+        }
+        if (chosen.Count == 0)
+        {
+            throw new ValidationException(new Dictionary<string, string[]> { ["componentIds"] = ["choose at least one component, or removeAll"] });
+        }
+        var isAll = chosen.Count == all.Count;
+        if (isAll == RemoveAll && chosen.ToHashSet().SetEquals(PlannedComponentIds))
+        {
+            return;
+        }
+        var consentedBefore = ConsentValid;
+        RemoveAll = isAll;
+        PlannedComponentIds = [.. chosen];
+        PlanRevision++;
+        if (consentedBefore && State is CaseState.Consented or CaseState.Ready or CaseState.Scheduled or CaseState.Postponed)
+        {
+            Fire(CaseTrigger.PlanChanged, actor, nowUtc, new TransitionRequest("plan changed after consent (revision " + PlanRevision + ")"));
+        }
+    }
+
+    public void AddIndication(string key, string? icdCode, string? note, CaseActor actor)
+    {
+        RequireRole(actor, "indication", Roles.Surgeon);
+        RequireState("record indications", CaseState.Referred, CaseState.Assessed);
+        if (!DefinitionIndications.Contains(key))
+        {
+            throw new ValidationException(new Dictionary<string, string[]> { ["key"] = [$"'{key}' is not an indication of {ProcedureCode} v{ProcedureVersion} (known: {string.Join(", ", DefinitionIndications)})"] });
+        }
+        if (icdCode is not null && IndicationCodes.Find(key) is { } info && info.Candidates.All(c => c.Code != icdCode))
+        {
+            throw new ValidationException(new Dictionary<string, string[]> { ["icdCode"] = [$"'{icdCode}' is not a candidate for '{key}' (candidates: {string.Join(", ", info.Candidates.Select(c => c.Code))})"] });
+        }
+        if (icdCode is not null && icdCode.StartsWith("Z47.2", StringComparison.Ordinal) && Indications.Any(i => i.IcdCode?.StartsWith("T84.6", StringComparison.Ordinal) == true)
+            || icdCode is not null && icdCode.StartsWith("T84.6", StringComparison.Ordinal) && Indications.Any(i => i.IcdCode == "Z47.2"))
+        {
+            // Rule 13 ([S12]): Z47.2 Excludes1 T84.6-.
+            throw new DomainRuleException("icd-z47.2-excludes-t84.6", "Z47.2 is never coded together with T84.6- (Excludes1, S12)", unprocessable: true);
+        }
+        Indications.RemoveAll(i => i.Key == key);
+        Indications.Add(new CaseIndication { Key = key, IcdCode = icdCode, Note = string.IsNullOrWhiteSpace(note) ? null : note.Trim() });
+    }
+
+    public void RemoveIndication(string key, CaseActor actor)
+    {
+        RequireRole(actor, "indication", Roles.Surgeon);
+        RequireState("change indications", CaseState.Referred, CaseState.Assessed);
+        if (Indications.RemoveAll(i => i.Key == key) == 0)
+        {
+            throw new DomainRuleException("indication-missing", $"{Label} has no indication '{key}'");
+        }
+    }
+
+    public void RecordInfectionEvidence(decimal? crp, decimal? esr, DateOnly? markersDate, string? culturePlan, CaseActor actor)
+    {
+        RequireRole(actor, "evidence", Roles.Surgeon, Roles.Nurse, Roles.Anesthesiologist);
+        if (!BeforeTheatre)
+        {
+            throw new DomainRuleException("evidence-before-theatre", $"{Label}: pre-operative evidence cannot change in state {State}");
+        }
+        if (crp is < 0 || esr is < 0)
+        {
+            throw new ValidationException(new Dictionary<string, string[]> { [crp is < 0 ? "crpMgL" : "esrMmH"] = ["cannot be negative"] });
+        }
+        Infection = new InfectionEvidence { CrpMgL = crp, EsrMmH = esr, MarkersDate = markersDate, CulturePlan = string.IsNullOrWhiteSpace(culturePlan) ? null : culturePlan.Trim() };
+    }
+
+    /// <summary>Links an imaging study as fusion evidence; refused unless it shows solid fusion across the whole span.</summary>
+    public void LinkFusionEvidence(ImagingStudy study, LevelRange span, IReadOnlyCollection<Modality> acceptedModalities, CaseActor actor)
+    {
+        ArgumentNullException.ThrowIfNull(study);
+        ArgumentNullException.ThrowIfNull(acceptedModalities);
+        RequireRole(actor, "evidence", Roles.Surgeon);
+        if (study.PatientId != PatientId)
+        {
+            throw new DomainRuleException("evidence-same-patient", "the imaging study belongs to another patient", unprocessable: true);
+        }
+        if (!acceptedModalities.Contains(study.Modality))
+        {
+            // [S26]: static radiographs are not recommended to judge fusion when instrumentation is present.
+            throw new DomainRuleException("fusion-evidence-modality",
+                $"{study.Modality} is not accepted as fusion evidence (accepted: {string.Join(", ", acceptedModalities)}; S26)", unprocessable: true);
+        }
+        if (!study.ShowsSolidFusionAcross(span))
+        {
+            throw new DomainRuleException("fusion-evidence-span", $"the study of {study.StudyDate:yyyy-MM-dd} does not show solid fusion across {span}", unprocessable: true);
+        }
+        FusionEvidenceStudyId = study.Id;
+    }
+
+    public void OverrideFusionEvidence(string reason, CaseActor actor, DateTime nowUtc)
+    {
+        RequireRole(actor, "override", Roles.Surgeon);
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            throw new ValidationException(new Dictionary<string, string[]> { ["reason"] = ["an override needs a reason"] });
+        }
+        RequireState("override fusion evidence", CaseState.Referred, CaseState.Assessed);
+        FusionOverride = new EvidenceOverride { Reason = reason.Trim(), By = actor.Name, AtUtc = nowUtc };
+    }
+
+    // ---- decision and consent ----------------------------------------------------------------------
+
+    public void RecordDecision(IReadOnlyCollection<string> alternativesDiscussed, string choice, string? note, CaseActor actor, DateTime nowUtc)
+    {
+        ArgumentNullException.ThrowIfNull(alternativesDiscussed);
+        RequireRole(actor, "decision", Roles.Surgeon);
+        RequireState("record the shared decision", CaseState.Assessed);
+        var unknown = alternativesDiscussed.Except(DefinitionAlternatives).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new ValidationException(new Dictionary<string, string[]> { ["alternativesDiscussed"] = [$"not alternatives of this definition: {string.Join(", ", unknown)}"] });
+        }
+        if (choice != RemovalChoice && !DefinitionAlternatives.Contains(choice))
+        {
+            throw new ValidationException(new Dictionary<string, string[]> { ["choice"] = [$"'{choice}' is neither 'removal' nor an alternative ({string.Join(", ", DefinitionAlternatives)})"] });
+        }
+        Decision = new DecisionRecord { AlternativesDiscussed = [.. alternativesDiscussed.Distinct()], Choice = choice, Note = note, By = actor.Name, AtUtc = nowUtc };
+        Fire(choice == RemovalChoice ? CaseTrigger.Decide : CaseTrigger.Decline, actor, nowUtc,
+            new TransitionRequest(choice == RemovalChoice ? null : $"patient chose {choice}"));
+    }
+
+    public ConsentRecord GenerateConsent(string document, CaseActor actor, DateTime nowUtc)
+    {
+        RequireRole(actor, "consent", Roles.Surgeon);
+        RequireState("generate a consent", CaseState.Decided);
+        var consent = new ConsentRecord
+        {
+            Version = Consents.Count + 1, PlanRevision = PlanRevision, Document = document, CreatedBy = actor.Name, CreatedAtUtc = nowUtc,
+        };
+        Consents.Add(consent);
+        return consent;
+    }
+
+    public void SignConsentAsPatient(int version, string signature, CaseActor witness, DateTime nowUtc)
+    {
+        RequireRole(witness, "consent", Roles.Surgeon, Roles.Nurse);
+        var consent = SignableConsent(version);
+        if (string.IsNullOrWhiteSpace(signature))
+        {
+            throw new ValidationException(new Dictionary<string, string[]> { ["signature"] = ["the patient's signature (name as signed) is required"] });
+        }
+        consent.PatientSignature = signature.Trim();
+        consent.PatientSignatureWitness = witness.Name;
+        consent.PatientSignedAtUtc = nowUtc;
+        CompleteConsentIfSigned(consent, witness, nowUtc);
+    }
+
+    public void SignConsentAsSurgeon(int version, CaseActor surgeon, DateTime nowUtc)
+    {
+        RequireRole(surgeon, "consent", Roles.Surgeon);
+        var consent = SignableConsent(version);
+        consent.SurgeonSignature = surgeon.Name;
+        consent.SurgeonSignedAtUtc = nowUtc;
+        CompleteConsentIfSigned(consent, surgeon, nowUtc);
+    }
+
+    private void CompleteConsentIfSigned(ConsentRecord consent, CaseActor actor, DateTime nowUtc)
+    {
+        if (consent.FullySigned && State == CaseState.Decided && actor.IsIn([Roles.Surgeon]))
+        {
+            Fire(CaseTrigger.Consent, actor, nowUtc);
+        }
+    }
+
+    private ConsentRecord SignableConsent(int version)
+    {
+        var consent = Consents.FirstOrDefault(c => c.Version == version)
+            ?? throw new DomainRuleException("consent-missing", $"{Label} has no consent version {version}");
+        if (consent.PlanRevision != PlanRevision)
+        {
+            throw new DomainRuleException("consent-superseded", $"consent v{version} was generated for plan revision {consent.PlanRevision}; the plan is now revision {PlanRevision}: generate a new consent");
+        }
+        if (consent.WithdrawnAtUtc is not null)
+        {
+            throw new DomainRuleException("consent-withdrawn", $"consent v{version} was withdrawn");
+        }
+        if (CurrentConsent != consent)
+        {
+            throw new DomainRuleException("consent-superseded", $"consent v{version} is superseded by v{CurrentConsent!.Version}");
+        }
+        return consent;
+    }
+
+    public void WithdrawConsent(int version, string reason, CaseActor actor, DateTime nowUtc)
+    {
+        RequireRole(actor, "consent", Roles.Surgeon, Roles.Nurse);
+        var consent = Consents.FirstOrDefault(c => c.Version == version)
+            ?? throw new DomainRuleException("consent-missing", $"{Label} has no consent version {version}");
+        if (consent.WithdrawnAtUtc is not null)
+        {
+            throw new DomainRuleException("consent-withdrawn", $"consent v{version} is already withdrawn");
+        }
+        if (!BeforeTheatre && State != CaseState.CheckedIn)
+        {
+            throw new DomainRuleException("consent-withdrawal-timing", $"{Label}: consent cannot be withdrawn in state {State}");
+        }
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            throw new ValidationException(new Dictionary<string, string[]> { ["reason"] = ["required"] });
+        }
+        var wasValid = ConsentValid;
+        consent.WithdrawnAtUtc = nowUtc;
+        consent.WithdrawnReason = reason.Trim();
+        if (wasValid && State is CaseState.Consented or CaseState.Ready or CaseState.Scheduled or CaseState.CheckedIn or CaseState.Postponed)
+        {
+            Fire(CaseTrigger.ConsentWithdrawn, actor, nowUtc, new TransitionRequest(reason));
+        }
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------------
+
+    private void RequireRole(CaseActor actor, string what, params string[] roles)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        if (!actor.IsIn(roles))
+        {
+            throw new DomainRuleException($"role:{what}", $"{Label}: {what} needs role {string.Join(" or ", roles)}", forbidden: true);
+        }
+    }
+
+    private void RequireState(string action, params CaseState[] states)
+    {
+        if (!states.Contains(State))
+        {
+            throw new DomainRuleException($"state:{action}", $"{Label} cannot {action} in state {State} (only in {string.Join(", ", states)})");
+        }
+    }
+
+    /// <summary>What must happen next, for the case page ("blockers and next actions").</summary>
+    public IReadOnlyList<(CaseTrigger Trigger, string? Blocker)> NextActions() =>
+        [.. CaseTransitions.From(State).Where(t => t.Trigger is not CaseTrigger.PlanChanged and not CaseTrigger.ConsentWithdrawn)
+            .Select(t => (t.Trigger, t.Guard(this, new TransitionRequest("-", Cases.CancelReason.Other))))];
+}

@@ -1,0 +1,287 @@
+using Explant.Core.Data;
+
+namespace Explant.Core.Implants;
+
+public enum Approach
+{
+    Posterior,
+    Anterior,
+}
+
+public enum ComponentKind
+{
+    PedicleScrew,
+    IliacScrew,
+    Hook,
+    SublaminarWire,
+    Rod,
+    Crosslink,
+    SetScrew,
+    Plate,
+}
+
+public enum Side
+{
+    Left,
+    Right,
+    Midline,
+}
+
+public enum Material
+{
+    Unknown,
+    Titanium,
+    CobaltChromium,
+    StainlessSteel,
+    Other,
+}
+
+public enum HookType
+{
+    Laminar,
+    Pedicle,
+    TransverseProcess,
+}
+
+/// <summary>
+/// One part of a construct (DOMAIN.md §5.5). Anchors sit at one level; rods and plates span levels.
+/// Sizes are free numbers (makers differ, [S49] ⚠); the UDI is optional because older implants carry none (§5.1 ⚠).
+/// </summary>
+public sealed class Component
+{
+    public Guid Id { get; set; }
+    public ComponentKind Kind { get; set; }
+    public string? Level { get; set; }
+    public string? SpanFrom { get; set; }
+    public string? SpanTo { get; set; }
+    public Side? Side { get; set; }
+    public decimal? DiameterMm { get; set; }
+    public decimal? LengthMm { get; set; }
+    public Material Material { get; set; }
+    public HookType? HookType { get; set; }
+    /// <summary>Iliac screws: "iliac" or "S2AI".</summary>
+    public string? Variant { get; set; }
+    public string? Udi { get; set; }
+    public string? Gtin { get; set; }
+    public string? Lot { get; set; }
+    public string? Serial { get; set; }
+    public string? Note { get; set; }
+
+    /// <summary>A bony attachment: what CPT counts for segmental vs non-segmental ([S4]).</summary>
+    public bool IsAnchor => Kind is ComponentKind.PedicleScrew or ComponentKind.IliacScrew or ComponentKind.Hook or ComponentKind.SublaminarWire;
+
+    public bool IsSpanning => Kind is ComponentKind.Rod or ComponentKind.Plate;
+
+    public SpinalLevel? AnchorLevel => Level is null ? null : SpinalLevel.Parse(Level);
+
+    public LevelRange? Span => IsSpanning && SpanFrom is not null && SpanTo is not null
+        ? LevelRange.Of(SpinalLevel.Parse(SpanFrom), SpinalLevel.Parse(SpanTo))
+        : AnchorLevel is { } l ? new LevelRange(l, l) : null;
+
+    public string Describe()
+    {
+        var what = Kind switch
+        {
+            ComponentKind.PedicleScrew => "pedicle screw",
+            ComponentKind.IliacScrew => Variant is { } v ? $"{v} screw" : "iliac screw",
+            ComponentKind.Hook => HookType is { } h ? $"{h switch { Implants.HookType.TransverseProcess => "transverse-process", _ => h.ToString().ToLowerInvariant() }} hook" : "hook",
+            ComponentKind.SublaminarWire => "sublaminar wire/band",
+            ComponentKind.Rod => "rod",
+            ComponentKind.Crosslink => "crosslink",
+            ComponentKind.SetScrew => "set screw",
+            ComponentKind.Plate => "plate",
+            _ => Kind.ToString(),
+        };
+        var where = Span is { } s ? s.ToString() : "";
+        var side = Side is { } sd ? sd.ToString().ToLowerInvariant() : "";
+        var size = (DiameterMm, LengthMm) switch
+        {
+            ({ } d, { } l) => $"{d:0.#}×{l:0.#} mm",
+            ({ } d, null) => $"Ø{d:0.#} mm",
+            (null, { } l) => $"{l:0.#} mm",
+            _ => "",
+        };
+        return string.Join(" ", new[] { where, side, what, size }.Where(x => x.Length > 0));
+    }
+}
+
+/// <summary>What the construct's hardware suggests for coding: rule 1 of DOMAIN.md §9 ([S4][S1]).</summary>
+public sealed record ConstructClassification(LevelRange? Span, bool? Segmental, string? SuggestedCode, string Reason, string Source);
+
+/// <summary>
+/// The instrumentation in a patient's spine from one index operation. It owns its components and their
+/// invariants (an anchor has a level, a rod a span, a UDI parses).
+/// </summary>
+public sealed class Construct : IVersioned
+{
+    private Construct() { }
+
+    public Guid Id { get; private set; }
+    public Guid PatientId { get; private set; }
+    public DateOnly? ImplantedOn { get; private set; }
+    public string? ImplantedAt { get; private set; }
+    public Approach Approach { get; private set; }
+    public string? SourceProcedure { get; private set; }
+    public string? Manufacturer { get; private set; }
+    public string? SystemName { get; private set; }
+    public string? Comment { get; private set; }
+    public List<Component> Components { get; private set; } = [];
+    public long Revision { get; set; }
+
+    public sealed record Details(DateOnly? ImplantedOn, string? ImplantedAt, Approach Approach, string? SourceProcedure,
+        string? Manufacturer, string? SystemName, string? Comment);
+
+    public sealed record ComponentInput(ComponentKind Kind, string? Level, string? Span, Side? Side, decimal? DiameterMm, decimal? LengthMm,
+        Material Material, HookType? HookType, string? Variant, string? Udi, string? Note);
+
+    public static Construct Record(Guid patientId, Details d, DateOnly today)
+    {
+        var c = new Construct { Id = Guid.CreateVersion7(), PatientId = patientId };
+        c.Update(d, today);
+        return c;
+    }
+
+    public void Update(Details d, DateOnly today)
+    {
+        ArgumentNullException.ThrowIfNull(d);
+        if (d.ImplantedOn is { } on && on > today)
+        {
+            throw new ValidationException(new Dictionary<string, string[]> { ["implantedOn"] = ["cannot be in the future"] });
+        }
+        ImplantedOn = d.ImplantedOn;
+        ImplantedAt = Clean(d.ImplantedAt);
+        Approach = d.Approach;
+        SourceProcedure = Clean(d.SourceProcedure);
+        Manufacturer = Clean(d.Manufacturer);
+        SystemName = Clean(d.SystemName);
+        Comment = Clean(d.Comment);
+    }
+
+    private static string? Clean(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+
+    /// <summary>Adds a component after checking it; <paramref name="path"/> prefixes field names in errors (e.g. "components[2]").</summary>
+    public Component AddComponent(ComponentInput input, string path = "")
+    {
+        var component = BuildComponent(input, path);
+        Components.Add(component);
+        return component;
+    }
+
+    public static Component BuildComponent(ComponentInput input, string path = "")
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var p = path.Length == 0 ? "" : path + ".";
+        var errors = new Dictionary<string, string[]>();
+        var component = new Component
+        {
+            Id = Guid.CreateVersion7(),
+            Kind = input.Kind,
+            Side = input.Side,
+            DiameterMm = input.DiameterMm,
+            LengthMm = input.LengthMm,
+            Material = input.Material,
+            HookType = input.HookType,
+            Variant = Clean(input.Variant),
+            Note = Clean(input.Note),
+        };
+        if (component.IsSpanning)
+        {
+            if (!LevelRange.TryParse(input.Span, out var span))
+            {
+                errors[p + "span"] = [input.Span is null ? "required for a rod or plate (e.g. L3-L5)" : $"'{input.Span}' is not a level range (e.g. L3-L5)"];
+            }
+            else
+            {
+                component.SpanFrom = span.From.ToString();
+                component.SpanTo = span.To.ToString();
+            }
+        }
+        else if (input.Kind is not (ComponentKind.Crosslink or ComponentKind.SetScrew) || input.Level is not null)
+        {
+            if (!SpinalLevel.TryParse(input.Level, out var level))
+            {
+                errors[p + "level"] = [input.Level is null ? "required" : $"'{input.Level}' is not a level (C1–C7, T1–T12, L1–L5, S1–S2, ilium)"];
+            }
+            else
+            {
+                component.Level = level.ToString();
+            }
+        }
+        if (input.Kind == ComponentKind.Hook && input.HookType is null)
+        {
+            errors[p + "hookType"] = ["required for a hook (Laminar, Pedicle, TransverseProcess)"];
+        }
+        if (input.Kind is ComponentKind.PedicleScrew or ComponentKind.IliacScrew or ComponentKind.Hook && input.Side is null or Implants.Side.Midline)
+        {
+            errors[p + "side"] = ["left or right is required for a screw or hook"];
+        }
+        if (input.DiameterMm is <= 0 or > 50)
+        {
+            errors[p + "diameterMm"] = ["must be between 0 and 50 mm"];
+        }
+        if (input.LengthMm is <= 0 or > 700)
+        {
+            errors[p + "lengthMm"] = ["must be between 0 and 700 mm"];
+        }
+        if (!string.IsNullOrWhiteSpace(input.Udi))
+        {
+            try
+            {
+                var udi = Implants.Udi.Parse(input.Udi);
+                component.Udi = udi.HumanReadable;
+                component.Gtin = udi.Gtin;
+                component.Lot = udi.Lot;
+                component.Serial = udi.Serial;
+            }
+            catch (UdiFormatException e)
+            {
+                errors[p + "udi"] = [e.Message];
+            }
+        }
+        if (errors.Count > 0)
+        {
+            throw new ValidationException(errors);
+        }
+        return component;
+    }
+
+    /// <summary>Span from the most cranial to the most caudal level any component touches.</summary>
+    public LevelRange? Span
+    {
+        get
+        {
+            var spans = Components.Select(c => c.Span).OfType<LevelRange>().ToList();
+            return spans.Count == 0 ? null : new LevelRange(spans.Min(s => s.From), spans.Max(s => s.To));
+        }
+    }
+
+    /// <summary>
+    /// Rule 1 (DOMAIN.md §9, [S4][S1]): anterior → 22855; posterior with fixation at both ends and at least one
+    /// interposed bony attachment → segmental, 22852; ends only → non-segmental, 22850.
+    /// </summary>
+    public ConstructClassification Classify() => Classify(Approach, Components);
+
+    public static ConstructClassification Classify(Approach approach, IReadOnlyCollection<Component> components)
+    {
+        ArgumentNullException.ThrowIfNull(components);
+        var anchors = components.Where(c => c.IsAnchor && c.AnchorLevel is not null).Select(c => c.AnchorLevel!.Value).Distinct().Order().ToList();
+        var spans = components.Select(c => c.Span).OfType<LevelRange>().ToList();
+        LevelRange? span = spans.Count == 0 ? null : new LevelRange(spans.Min(s => s.From), spans.Max(s => s.To));
+        if (approach == Approach.Anterior)
+        {
+            return new(span, null, "22855", "anterior instrumentation", "S1");
+        }
+        if (anchors.Count == 0)
+        {
+            return new(span, null, null, "no bony attachment recorded: add the screws, hooks or wires to classify the construct", "S4");
+        }
+        if (anchors.Count == 1)
+        {
+            return new(span, false, "22850", $"a single attachment level ({anchors[0]}): no interposed attachment", "S4");
+        }
+        var interposed = anchors.Skip(1).Take(anchors.Count - 2).ToList();
+        return interposed.Count > 0
+            ? new(span, true, "22852", $"fixed at {anchors[0]} and {anchors[^1]} with interposed attachment at {string.Join(", ", interposed)}: segmental", "S4")
+            : new(span, false, "22850", $"fixed at the ends only ({anchors[0]}, {anchors[^1]}): non-segmental", "S4");
+    }
+}

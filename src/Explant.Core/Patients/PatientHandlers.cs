@@ -1,0 +1,54 @@
+using Explant.Core.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Explant.Core.Patients;
+
+public static class PatientHandlers
+{
+    public static async Task<Patient> Register(ExplantDbContext db, Patient.Details details, DateOnly today, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(details);
+        var patient = Patient.Register(details, today);
+        await EnsureMrnFree(db, patient.Facility, patient.Mrn, null, ct);
+        db.Patients.Add(patient);
+        await db.SaveChangesAsync(ct);
+        return patient;
+    }
+
+    public static async Task<Patient> Update(ExplantDbContext db, Guid id, Patient.Details details, long? expectedRevision, DateOnly today, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(details);
+        var patient = await db.Patients.FirstOrDefaultAsync(p => p.Id == id, ct) ?? throw new NotFoundException($"patient {id}");
+        Concurrency.Expect(db, patient, expectedRevision, $"patient {patient.Mrn}");
+        await EnsureMrnFree(db, details.Facility.Trim(), details.Mrn.Trim(), id, ct);
+        patient.Update(details, today);
+        await db.SaveChangesAsync(ct);
+        return patient;
+    }
+
+    private static async Task EnsureMrnFree(ExplantDbContext db, string facility, string mrn, Guid? except, CancellationToken ct)
+    {
+        if (await db.Patients.AnyAsync(p => p.Facility == facility && p.Mrn == mrn && p.Id != except, ct))
+        {
+            // Two records for one MRN is how results end up on the wrong patient.
+            throw new DomainRuleException("mrn-unique", $"MRN {mrn} already exists at {facility}");
+        }
+    }
+
+    /// <summary>By MRN (exact, or prefix) or by name (family or given, case-insensitive contains).</summary>
+    public static async Task<IReadOnlyList<Patient>> Search(ExplantDbContext db, string? query, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var q = db.Patients.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(query))
+        {
+            var t = query.Trim();
+            var lower = t.ToLowerInvariant();
+            q = q.Where(p => p.Mrn.StartsWith(t) || p.FamilyName.ToLower().Contains(lower) || p.GivenName.ToLower().Contains(lower));
+        }
+        var list = await q.Take(200).ToListAsync(ct);
+        return [.. list.OrderBy(p => p.FamilyName, StringComparer.OrdinalIgnoreCase).ThenBy(p => p.GivenName, StringComparer.OrdinalIgnoreCase)];
+    }
+}
