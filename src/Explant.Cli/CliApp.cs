@@ -31,6 +31,8 @@ public static class CliApp
         root.Subcommands.Add(DbCommands.Build(console));
         root.Subcommands.Add(UserCommands.Build(console));
         root.Subcommands.Add(DemoCommands.Build(console));
+        root.Subcommands.Add(CaseCommands.BuildCase(console));
+        root.Subcommands.Add(CaseCommands.BuildUdi(console));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

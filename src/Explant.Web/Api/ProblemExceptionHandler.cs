@@ -14,10 +14,30 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        if (exception is ValidationException validation)
+        {
+            httpContext.Response.StatusCode = StatusCodes.Status400BadRequest;
+            var invalid = new HttpValidationProblemDetails(validation.Errors) { Status = 400, Title = "One or more fields are invalid" };
+            invalid.Extensions["traceId"] = Activity.Current?.Id ?? httpContext.TraceIdentifier;
+            return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = invalid, Exception = exception });
+        }
+        if (exception is BadHttpRequestException bad)
+        {
+            // Malformed body or parameter: name the JSON path (or parameter) the binder stopped at.
+            var path = (bad.InnerException as System.Text.Json.JsonException)?.Path ?? "$";
+            var message = bad.InnerException is System.Text.Json.JsonException json ? json.Message : bad.Message;
+            httpContext.Response.StatusCode = StatusCodes.Status400BadRequest;
+            var invalid = new HttpValidationProblemDetails(new Dictionary<string, string[]> { [path] = [message] }) { Status = 400, Title = "The request could not be read" };
+            invalid.Extensions["traceId"] = Activity.Current?.Id ?? httpContext.TraceIdentifier;
+            return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = invalid, Exception = exception });
+        }
         var (status, title, detail, rule) = exception switch
         {
+            DomainRuleException { Forbidden: true } d => (StatusCodes.Status403Forbidden, "Your role does not allow this", d.Message, d.Rule),
             DomainRuleException d => (d.Unprocessable ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status409Conflict,
                 "The request breaks a rule", d.Message, d.Rule),
+            NotFoundException n => (StatusCodes.Status404NotFound, "Not found", n.Message, null),
+            StaleRevisionException s => (StatusCodes.Status412PreconditionFailed, "The record was changed by someone else", s.Message, "optimistic-concurrency"),
             DbUpdateConcurrencyException => (StatusCodes.Status412PreconditionFailed,
                 "The record was changed by someone else", "Reload it and apply your change again.", "optimistic-concurrency"),
             DbUpdateException => (StatusCodes.Status409Conflict,

@@ -51,6 +51,11 @@ internal static class ExplantWebSetup
             .AddPolicy(Policies.Staff, p => p.RequireRole(Roles.All))
             .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin));
 
+        services.AddOptions<Explant.Core.Cases.PathwayOptions>().Bind(builder.Configuration.GetSection("Pathway"));
+        // Enums travel as names ("Posterior", "CT"), never as numbers a client could mistype silently.
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        // Binding failures reach ProblemExceptionHandler in every environment, so they name the JSON path.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddRazorComponents();
@@ -87,6 +92,8 @@ internal static class ExplantWebSetup
         app.MapAuthEndpoints();
         app.MapHealthApi();
         app.MapProcedureApi();
+        app.MapPatientApi();
+        app.MapCaseApi();
         app.MapRazorComponents<App>();
         return app;
     }

@@ -1,0 +1,92 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Explant.Core.Cases;
+using Explant.Core.Data;
+using Explant.Core.Implants;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Explant.Cli;
+
+internal static class CaseCommands
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter() },
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public static Command BuildCase(CliConsole console)
+    {
+        var id = new Argument<string>("id") { Description = "Case number (e.g. 41) or id." };
+        var json = new Option<bool>("--json") { Description = "Print machine-readable JSON." };
+        var show = new Command("show", "Show a surgical case: state, plan, indications, consent, next actions.") { id, json };
+        show.SetAction(async (parse, ct) =>
+        {
+            await using var services = console.BuildServices();
+            await using var scope = services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<ExplantDbContext>();
+            var c = await CaseHandlers.Find(db, parse.GetValue(id)!, ct);
+            if (c is null)
+            {
+                await console.Err.WriteLineAsync($"case {parse.GetValue(id)} not found");
+                return ExitCodes.DomainFailure;
+            }
+            var view = await CaseView.Load(db, c, DateOnly.FromDateTime(DateTime.UtcNow), ct);
+            if (parse.GetValue(json))
+            {
+                await console.Out.WriteLineAsync(JsonSerializer.Serialize(view, Json));
+                return ExitCodes.Ok;
+            }
+            await console.Out.WriteLineAsync($"case {view.Number}  {view.State}  CPT {view.Procedure.Code} v{view.Procedure.Version}  surgeon {view.Surgeon}");
+            await console.Out.WriteLineAsync($"  patient:     {view.Patient.Name}  MRN {view.Patient.Mrn}  age {view.Patient.Age}  {view.Patient.Sex}");
+            await console.Out.WriteLineAsync($"  construct:   {view.Construct.Approach} {view.Construct.Manufacturer} {view.Construct.SystemName} {view.Construct.Span}  → {view.Construct.Classification.SuggestedCode ?? "unclassified"} ({view.Construct.Classification.Reason})");
+            await console.Out.WriteLineAsync($"  plan r{view.Plan.Revision}:     {(view.Plan.RemoveAll ? "remove all" : "partial")}: {string.Join("; ", view.Plan.Components.Where(x => x.Planned).Select(x => x.Description))}");
+            await console.Out.WriteLineAsync($"  indications: {string.Join(", ", view.Indications.Select(i => i.IcdCode is null ? i.Key : $"{i.Key} ({i.IcdCode})"))}");
+            await console.Out.WriteLineAsync($"  consent:     {(view.ConsentValid ? "valid for the current plan" : "not valid for the current plan")}");
+            foreach (var a in view.NextActions)
+            {
+                await console.Out.WriteLineAsync($"  next: {a.Trigger,-14} {(a.Allowed ? "possible" : "blocked: " + a.Blocker)}  [{string.Join(", ", a.Roles)}]");
+            }
+            return ExitCodes.Ok;
+        });
+        return new Command("case", "Surgical cases.") { show };
+    }
+
+    public static Command BuildUdi(CliConsole console)
+    {
+        var text = new Argument<string>("udi") { Description = "A GS1 UDI: (01)…(17)…(10)…(21)… or the barcode form with GS separators." };
+        var json = new Option<bool>("--json") { Description = "Print machine-readable JSON." };
+        var parse = new Command("parse", "Parse and check a GS1 UDI (GTIN check digit, dates, lot, serial).") { text, json };
+        parse.SetAction(async (p, ct) =>
+        {
+            try
+            {
+                var udi = Udi.Parse(p.GetValue(text)!);
+                if (p.GetValue(json))
+                {
+                    await console.Out.WriteLineAsync(JsonSerializer.Serialize(new
+                    {
+                        gtin = udi.Gtin,
+                        productionDate = udi.ProductionDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                        expirationDate = udi.ExpirationDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                        lot = udi.Lot,
+                        serial = udi.Serial,
+                        humanReadable = udi.HumanReadable,
+                    }, Json));
+                }
+                else
+                {
+                    await console.Out.WriteLineAsync(udi.HumanReadable);
+                }
+                return ExitCodes.Ok;
+            }
+            catch (UdiFormatException e)
+            {
+                await console.Err.WriteLineAsync($"udi: {e.Message}");
+                return ExitCodes.BadInput;
+            }
+        });
+        return new Command("udi", "Unique device identifiers.") { parse };
+    }
+}

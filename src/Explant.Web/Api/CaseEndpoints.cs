@@ -1,0 +1,157 @@
+using Explant.Core.Auth;
+using Explant.Core.Cases;
+using Explant.Core.Data;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Explant.Web.Api;
+
+/// <summary>
+/// The surgical case and its pathway. Every write answers with the case view and its ETag; a refused step
+/// answers 409/422 (or 403 for a missing role) naming the rule.
+/// </summary>
+internal static class CaseEndpoints
+{
+    public sealed record OpenCaseInput(Guid? PatientId, Guid? ConstructId, string? ProcedureCode, int? ProcedureVersion, string? Surgeon);
+    public sealed record PlanInput(bool RemoveAll, List<Guid>? ComponentIds);
+    public sealed record IndicationInput(string? Key, string? IcdCode, string? Note);
+    public sealed record InfectionInput(decimal? CrpMgL, decimal? EsrMmH, DateOnly? MarkersDate, string? CulturePlan);
+    public sealed record FusionInput(Guid? ImagingStudyId);
+    public sealed record ReasonInput(string? Reason);
+    public sealed record DecisionInput(List<string>? AlternativesDiscussed, string? Choice, string? Note);
+    public sealed record SignatureInput(string? Signature);
+    public sealed record TransitionInput(string? Reason, CancelReason? CancelReason);
+    public sealed record CaseListItem(Guid Id, int Number, string State, string PatientName, string Mrn, string ProcedureCode, string Surgeon, bool ConsentValid);
+    public sealed record ConsentDocumentResponse(int Version, int PlanRevision, string Document, bool Current, bool FullySigned, DateTime? WithdrawnAtUtc);
+
+    public static IEndpointRouteBuilder MapCaseApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/pathway/transitions", () => TypedResults.Ok(new
+        {
+            markdown = CaseTransitions.ToMarkdown(),
+            transitions = CaseTransitions.Table.Select(t => new { trigger = t.Trigger.ToString(), from = t.From.Select(f => f.ToString()), to = t.To.ToString(), roles = t.Roles, guard = t.GuardText }),
+        })).RequireAuthorization(Policies.Staff);
+
+        var cases = app.MapGroup("/api/cases").RequireAuthorization(Policies.Staff);
+        cases.MapGet("/", List);
+        cases.MapPost("/", Open);
+        cases.MapGet("/{id}", Get);
+        cases.MapPut("/{id}/plan", (string id, PlanInput input, HttpContext http, ExplantDbContext db, TimeProvider clock, CancellationToken ct) =>
+            Respond(http, db, clock, CaseHandlers.SetPlan(db, id, http.Request.IfMatchRevision(), input.RemoveAll, input.ComponentIds ?? [], http.User.ToCaseActor(), Now(clock), ct), ct));
+        cases.MapPost("/{id}/indications", (string id, IndicationInput input, HttpContext http, ExplantDbContext db, TimeProvider clock, CancellationToken ct) =>
+            Mutate(id, http, db, clock, c => c.AddIndication(Required(input.Key, "key"), input.IcdCode, input.Note, http.User.ToCaseActor()), ct));
+        cases.MapDelete("/{id}/indications/{key}", (string id, string key, HttpContext http, ExplantDbContext db, TimeProvider clock, CancellationToken ct) =>
+            Mutate(id, http, db, clock, c => c.RemoveIndication(key, http.User.ToCaseActor()), ct));
+        cases.MapPut("/{id}/evidence/infection", (string id, InfectionInput input, HttpContext http, ExplantDbContext db, TimeProvider clock, CancellationToken ct) =>
+            Mutate(id, http, db, clock, c => c.RecordInfectionEvidence(input.CrpMgL, input.EsrMmH, input.MarkersDate, input.CulturePlan, http.User.ToCaseActor()), ct));
+        cases.MapPost("/{id}/evidence/fusion", (string id, FusionInput input, HttpContext http, ExplantDbContext db, TimeProvider clock, IOptions<PathwayOptions> options, CancellationToken ct) =>
+            Respond(http, db, clock, CaseHandlers.LinkFusionEvidence(db, id, http.Request.IfMatchRevision(), input.ImagingStudyId ?? throw Missing("imagingStudyId"), options.Value, http.User.ToCaseActor(), ct), ct));
+        cases.MapPost("/{id}/evidence/fusion-override", (string id, ReasonInput input, HttpContext http, ExplantDbContext db, TimeProvider clock, CancellationToken ct) =>
+            Mutate(id, http, db, clock, c => c.OverrideFusionEvidence(input.Reason ?? "", http.User.ToCaseActor(), Now(clock)), ct));
+        cases.MapPost("/{id}/decision", (string id, DecisionInput input, HttpContext http, ExplantDbContext db, TimeProvider clock, CancellationToken ct) =>
+            Mutate(id, http, db, clock, c => c.RecordDecision(input.AlternativesDiscussed ?? [], Required(input.Choice, "choice"), input.Note, http.User.ToCaseActor(), Now(clock)), ct));
+        cases.MapPost("/{id}/consents", GenerateConsent);
+        cases.MapGet("/{id}/consents/{version:int}", GetConsent);
+        cases.MapPost("/{id}/consents/{version:int}/patient-signature", (string id, int version, SignatureInput input, HttpContext http, ExplantDbContext db, TimeProvider clock, CancellationToken ct) =>
+            Mutate(id, http, db, clock, c => c.SignConsentAsPatient(version, input.Signature ?? "", http.User.ToCaseActor(), Now(clock)), ct));
+        cases.MapPost("/{id}/consents/{version:int}/surgeon-signature", (string id, int version, HttpContext http, ExplantDbContext db, TimeProvider clock, CancellationToken ct) =>
+            Mutate(id, http, db, clock, c => c.SignConsentAsSurgeon(version, http.User.ToCaseActor(), Now(clock)), ct));
+        cases.MapPost("/{id}/consents/{version:int}/withdraw", (string id, int version, ReasonInput input, HttpContext http, ExplantDbContext db, TimeProvider clock, CancellationToken ct) =>
+            Mutate(id, http, db, clock, c => c.WithdrawConsent(version, input.Reason ?? "", http.User.ToCaseActor(), Now(clock)), ct));
+        cases.MapPost("/{id}/transitions/{trigger}", (string id, string trigger, TransitionInput? input, HttpContext http, ExplantDbContext db, TimeProvider clock, CancellationToken ct) =>
+            Mutate(id, http, db, clock, c => c.Fire(ParseTrigger(trigger), http.User.ToCaseActor(), Now(clock), new TransitionRequest(input?.Reason, input?.CancelReason)), ct));
+        return app;
+    }
+
+    private static DateTime Now(TimeProvider clock) => clock.GetUtcNow().UtcDateTime;
+
+    private static ValidationException Missing(string field) => new(new Dictionary<string, string[]> { [field] = ["required"] });
+
+    private static string Required(string? value, string field) => string.IsNullOrWhiteSpace(value) ? throw Missing(field) : value;
+
+    private static CaseTrigger ParseTrigger(string trigger) =>
+        Enum.TryParse<CaseTrigger>(trigger, ignoreCase: true, out var t) && t is not CaseTrigger.PlanChanged and not CaseTrigger.ConsentWithdrawn
+            ? t
+            : throw new ValidationException(new Dictionary<string, string[]> { ["trigger"] = [$"'{trigger}' is not a pathway trigger (see /api/pathway/transitions)"] });
+
+    private static Task<Ok<CaseView>> Mutate(string id, HttpContext http, ExplantDbContext db, TimeProvider clock, Action<SurgicalCase> change, CancellationToken ct) =>
+        Respond(http, db, clock, CaseHandlers.Mutate(db, id, http.Request.IfMatchRevision(), change, ct), ct);
+
+    private static async Task<Ok<CaseView>> Respond(HttpContext http, ExplantDbContext db, TimeProvider clock, Task<SurgicalCase> work, CancellationToken ct)
+    {
+        var c = await work;
+        http.Response.SetETag(c.Revision);
+        return TypedResults.Ok(await CaseView.Load(db, c, clock.Today(), ct));
+    }
+
+    private static async Task<Ok<IReadOnlyList<CaseListItem>>> List(string? state, ExplantDbContext db, CancellationToken ct)
+    {
+        var query = db.Cases.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(state))
+        {
+            if (!Enum.TryParse<CaseState>(state, ignoreCase: true, out var s))
+            {
+                throw new ValidationException(new Dictionary<string, string[]> { ["state"] = [$"'{state}' is not a case state ({string.Join(", ", Enum.GetNames<CaseState>())})"] });
+            }
+            query = query.Where(c => c.State == s);
+        }
+        var cases = await query.OrderBy(c => c.Number).Take(500).ToListAsync(ct);
+        var patientIds = cases.Select(c => c.PatientId).Distinct().ToList();
+        var patients = await db.Patients.AsNoTracking().Where(p => patientIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, ct);
+        return TypedResults.Ok<IReadOnlyList<CaseListItem>>([.. cases.Select(c => new CaseListItem(c.Id, c.Number, c.State.ToString(),
+            patients[c.PatientId].DisplayName, patients[c.PatientId].Mrn, c.ProcedureCode, c.Surgeon, c.ConsentValid))]);
+    }
+
+    private static async Task<Created<CaseView>> Open(OpenCaseInput input, HttpContext http, ExplantDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        var actor = http.User.ToCaseActor();
+        if (!actor.IsIn([Roles.Surgeon, Roles.Nurse, Roles.Scheduler]))
+        {
+            throw new DomainRuleException("role:open-case", "opening a case (a referral) needs role surgeon, nurse or scheduler", forbidden: true);
+        }
+        var errors = new Dictionary<string, string[]>();
+        if (input.PatientId is null) { errors["patientId"] = ["required"]; }
+        if (input.ConstructId is null) { errors["constructId"] = ["required"]; }
+        if (string.IsNullOrWhiteSpace(input.ProcedureCode)) { errors["procedureCode"] = ["required"]; }
+        var surgeon = input.Surgeon ?? (actor.IsIn([Roles.Surgeon]) ? actor.Name : null);
+        if (string.IsNullOrWhiteSpace(surgeon)) { errors["surgeon"] = ["required when a non-surgeon opens the case"]; }
+        if (errors.Count > 0)
+        {
+            throw new ValidationException(errors);
+        }
+        var c = await CaseHandlers.Open(db, new(input.PatientId!.Value, input.ConstructId!.Value, input.ProcedureCode!, input.ProcedureVersion, surgeon!), Now(clock), ct);
+        http.Response.SetETag(c.Revision);
+        return TypedResults.Created($"/api/cases/{c.Number}", await CaseView.Load(db, c, clock.Today(), ct));
+    }
+
+    private static async Task<Results<Ok<CaseView>, ProblemHttpResult>> Get(string id, HttpContext http, ExplantDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        var c = await CaseHandlers.Find(db, id, ct);
+        if (c is null)
+        {
+            return TypedResults.Problem($"case {id} not found", statusCode: 404);
+        }
+        http.Response.SetETag(c.Revision);
+        return TypedResults.Ok(await CaseView.Load(db, c, clock.Today(), ct));
+    }
+
+    private static async Task<Created<ConsentDocumentResponse>> GenerateConsent(string id, HttpContext http, ExplantDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        var (c, consent) = await CaseHandlers.GenerateConsent(db, id, http.Request.IfMatchRevision(), http.User.ToCaseActor(), Now(clock), clock.Today(), ct);
+        http.Response.SetETag(c.Revision);
+        return TypedResults.Created($"/api/cases/{c.Number}/consents/{consent.Version}", ToResponse(c, consent));
+    }
+
+    private static async Task<Results<Ok<ConsentDocumentResponse>, ProblemHttpResult>> GetConsent(string id, int version, ExplantDbContext db, CancellationToken ct)
+    {
+        var c = await CaseHandlers.Find(db, id, ct);
+        var consent = c?.Consents.FirstOrDefault(x => x.Version == version);
+        return consent is null
+            ? TypedResults.Problem($"case {id} has no consent version {version}", statusCode: 404)
+            : TypedResults.Ok(ToResponse(c!, consent));
+    }
+
+    private static ConsentDocumentResponse ToResponse(SurgicalCase c, ConsentRecord consent) =>
+        new(consent.Version, consent.PlanRevision, consent.Document, ReferenceEquals(consent, c.CurrentConsent), consent.FullySigned, consent.WithdrawnAtUtc);
+}
