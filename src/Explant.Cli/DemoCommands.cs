@@ -16,6 +16,7 @@ internal static class DemoCommands
             {
                 await console.Out.WriteLineAsync($"procedure {line}");
             }
+            await console.Out.WriteLineAsync(report.PatientsCreated > 0 ? $"demo patients created: {report.PatientsCreated}" : "demo patients already present");
             await console.Out.WriteLineAsync("demo accounts (passwords are new on every seed):");
             foreach (var c in report.Users)
             {

@@ -16,7 +16,7 @@ public static class DemoSeed
 
     public sealed record Credential(string Role, string Email, string Password);
 
-    public sealed record Report(IReadOnlyList<string> Procedures, IReadOnlyList<Credential> Users);
+    public sealed record Report(IReadOnlyList<string> Procedures, IReadOnlyList<Credential> Users, int PatientsCreated);
 
     public static async Task<Report> RunAsync(IServiceProvider services, CancellationToken ct = default)
     {
@@ -68,6 +68,7 @@ public static class DemoSeed
             }
             credentials.Add(new Credential(role, email, password));
         }
-        return new Report(procedures, credentials);
+        var patients = await DemoPathway.SeedAsync(db, $"{Roles.Surgeon}@{EmailDomain}", clock, ct);
+        return new Report(procedures, credentials, patients);
     }
 }

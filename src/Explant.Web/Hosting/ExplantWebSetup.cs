@@ -5,6 +5,7 @@ using Explant.Core.Demo;
 using Explant.Web.Api;
 using Explant.Web.Auth;
 using Explant.Web.Components;
+using Explant.Web.Forms;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -94,6 +95,7 @@ internal static class ExplantWebSetup
         app.MapProcedureApi();
         app.MapPatientApi();
         app.MapCaseApi();
+        app.MapFormEndpoints();
         app.MapRazorComponents<App>();
         return app;
     }

@@ -1,0 +1,175 @@
+using System.Globalization;
+using Explant.Core.Auth;
+using Explant.Core.Cases;
+using Explant.Core.Data;
+using Explant.Core.Implants;
+using Explant.Core.Patients;
+using Explant.Web.Api;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+
+namespace Explant.Web.Forms;
+
+/// <summary>
+/// HTML form posts of the clinician UI (static server rendering, post–redirect–get). They call the same Core
+/// handlers as the JSON API; a refused step comes back to the page as ?error=… with the rule's message.
+/// Antiforgery is validated for every form-bound endpoint.
+/// </summary>
+internal static class FormEndpoints
+{
+    public static IEndpointRouteBuilder MapFormEndpoints(this IEndpointRouteBuilder app)
+    {
+        var forms = app.MapGroup("/forms").RequireAuthorization(Policies.Staff);
+        forms.MapPost("/patients", RegisterPatient);
+        forms.MapPost("/patients/{id:guid}/constructs", RecordConstruct);
+        forms.MapPost("/constructs/{id:guid}/components", AddComponent);
+        forms.MapPost("/patients/{id:guid}/imaging", RecordImaging);
+        forms.MapPost("/patients/{id:guid}/cases", OpenCase);
+        forms.MapPost("/cases/{id}/{action}", CaseAction);
+        return app;
+    }
+
+    private static string? S(IFormCollection f, string key) => f[key].ToString() is { Length: > 0 } v ? v.Trim() : null;
+
+    private static decimal? D(IFormCollection f, string key) =>
+        S(f, key) is { } v ? decimal.TryParse(v, NumberStyles.Number, CultureInfo.InvariantCulture, out var d) ? d : throw Invalid(key, $"'{v}' is not a number") : null;
+
+    private static DateOnly? Date(IFormCollection f, string key) =>
+        S(f, key) is { } v ? DateOnly.TryParseExact(v, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : throw Invalid(key, $"'{v}' is not a date (YYYY-MM-DD)") : null;
+
+    private static T E<T>(IFormCollection f, string key) where T : struct, Enum =>
+        Enum.TryParse<T>(S(f, key), ignoreCase: true, out var v) ? v : throw Invalid(key, $"choose one of {string.Join(", ", Enum.GetNames<T>())}");
+
+    private static T? OptE<T>(IFormCollection f, string key) where T : struct, Enum => S(f, key) is null ? null : E<T>(f, key);
+
+    private static ValidationException Invalid(string key, string message) => new(new Dictionary<string, string[]> { [key] = [message] });
+
+    private static long? Revision(IFormCollection f) => S(f, "revision") is { } r ? long.Parse(r, CultureInfo.InvariantCulture) : null;
+
+    /// <summary>Runs the action; success redirects to <paramref name="success"/>, a refusal back to <paramref name="back"/> with the reason.</summary>
+    private static async Task<IResult> Run(Func<Task<string>> action, string back)
+    {
+        try
+        {
+            return Results.LocalRedirect(await action());
+        }
+        catch (Exception e) when (e is ValidationException or DomainRuleException or StaleRevisionException or NotFoundException)
+        {
+            var message = e is ValidationException v ? string.Join("; ", v.Errors.Select(x => $"{x.Key}: {string.Join(", ", x.Value)}")) : e.Message;
+            var (path, fragment) = back.Split('#') is [var p, var frag] ? (p, "#" + frag) : (back, "");
+            var sep = path.Contains('?', StringComparison.Ordinal) ? "&" : "?";
+            return Results.LocalRedirect($"{path}{sep}error={Uri.EscapeDataString(message)}{fragment}");
+        }
+    }
+
+    private static Task<IResult> RegisterPatient(IFormCollection f, ExplantDbContext db, TimeProvider clock, CancellationToken ct) =>
+        Run(async () =>
+        {
+            var meds = S(f, "medications")?.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(line => line.Split(' ', 2) is [var name, var dose] ? new Medication { Name = name, Dose = dose } : new Medication { Name = line }).ToList();
+            var p = await PatientHandlers.Register(db, new Patient.Details(S(f, "facility") ?? "", S(f, "mrn") ?? "", S(f, "familyName") ?? "", S(f, "givenName") ?? "",
+                Date(f, "birthDate") ?? throw Invalid("birthDate", "required"), E<Sex>(f, "sex"), D(f, "weightKg"), D(f, "heightCm"),
+                S(f, "allergies")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), meds), clock.Today(), ct);
+            return $"/patients/{p.Id}";
+        }, "/patients");
+
+    private static Task<IResult> RecordConstruct(Guid id, IFormCollection f, ExplantDbContext db, TimeProvider clock, CancellationToken ct) =>
+        Run(async () =>
+        {
+            var c = await ConstructHandlers.Record(db, id, new Construct.Details(Date(f, "implantedOn"), S(f, "implantedAt"), E<Approach>(f, "approach"),
+                S(f, "sourceProcedure"), S(f, "manufacturer"), S(f, "systemName"), S(f, "comment")), [], clock.Today(), ct);
+            return $"/patients/{id}#construct-{c.Id}";
+        }, $"/patients/{id}#constructs");
+
+    private static Task<IResult> AddComponent(Guid id, IFormCollection f, ExplantDbContext db, CancellationToken ct) =>
+        Run(async () =>
+        {
+            var c = await ConstructHandlers.AddComponent(db, id, new Construct.ComponentInput(E<ComponentKind>(f, "kind"), S(f, "level"), S(f, "span"),
+                OptE<Side>(f, "side"), D(f, "diameterMm"), D(f, "lengthMm"), OptE<Material>(f, "material") ?? Material.Unknown, OptE<HookType>(f, "hookType"),
+                S(f, "variant"), S(f, "udi"), S(f, "note")), Revision(f), ct);
+            return $"/patients/{c.PatientId}#construct-{c.Id}";
+        }, $"/patients/{S(f, "patientId")}#construct-{id}");
+
+    private static Task<IResult> RecordImaging(Guid id, IFormCollection f, ExplantDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct) =>
+        Run(async () =>
+        {
+            List<ImagingStudy.FusionInput> fusion = S(f, "fusionLevels") is { } levels ? [new(levels, E<FusionStatus>(f, "fusionStatus"))] : [];
+            List<ImagingStudy.HardwareInput> hardware = OptE<HardwareFindingKind>(f, "hardwareKind") is { } kind ? [new(kind, S(f, "hardwareLevel"), S(f, "hardwareNote"))] : [];
+            await ConstructHandlers.RecordImaging(db, id, Date(f, "studyDate") ?? throw Invalid("studyDate", "required"), E<Modality>(f, "modality"),
+                fusion, hardware, S(f, "note"), http.User.Identity?.Name ?? "", clock.Today(), ct);
+            return $"/patients/{id}#imaging";
+        }, $"/patients/{id}#imaging");
+
+    private static Task<IResult> OpenCase(Guid id, IFormCollection f, ExplantDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct) =>
+        Run(async () =>
+        {
+            var actor = http.User.ToCaseActor();
+            if (!actor.IsIn([Roles.Surgeon, Roles.Nurse, Roles.Scheduler]))
+            {
+                throw new DomainRuleException("role:open-case", "opening a case needs role surgeon, nurse or scheduler", forbidden: true);
+            }
+            var surgeon = S(f, "surgeon") ?? (actor.IsIn([Roles.Surgeon]) ? actor.Name : throw Invalid("surgeon", "required"));
+            var c = await CaseHandlers.Open(db, new(id, Guid.TryParse(S(f, "constructId"), out var cid) ? cid : throw Invalid("constructId", "choose a construct"),
+                S(f, "procedureCode") ?? throw Invalid("procedureCode", "required"), null, surgeon), clock.GetUtcNow().UtcDateTime, ct);
+            return $"/cases/{c.Number}";
+        }, $"/patients/{id}#cases");
+
+    private static Task<IResult> CaseAction(string id, string action, IFormCollection f, ExplantDbContext db, TimeProvider clock, HttpContext http,
+        IOptions<PathwayOptions> options, CancellationToken ct)
+    {
+        var actor = http.User.ToCaseActor();
+        var now = clock.GetUtcNow().UtcDateTime;
+        var revision = Revision(f);
+        var page = $"/cases/{id}";
+        Task<SurgicalCase> Mutate(Action<SurgicalCase> change) => CaseHandlers.Mutate(db, id, revision, change, ct);
+        int Version() => int.Parse(S(f, "version") ?? "0", CultureInfo.InvariantCulture);
+
+        return Run(async () =>
+        {
+            switch (action)
+            {
+                case "plan":
+                    var removeAll = S(f, "removeAll") == "true";
+                    var ids = f["componentIds"].Select(v => Guid.Parse(v!)).ToList();
+                    await CaseHandlers.SetPlan(db, id, revision, removeAll, ids, actor, now, ct);
+                    return page + "#plan";
+                case "indication":
+                    await Mutate(c => c.AddIndication(S(f, "key") ?? throw Invalid("key", "required"), S(f, "icdCode"), S(f, "note"), actor));
+                    return page + "#indications";
+                case "remove-indication":
+                    await Mutate(c => c.RemoveIndication(S(f, "key") ?? "", actor));
+                    return page + "#indications";
+                case "infection":
+                    await Mutate(c => c.RecordInfectionEvidence(D(f, "crpMgL"), D(f, "esrMmH"), Date(f, "markersDate"), S(f, "culturePlan"), actor));
+                    return page + "#evidence";
+                case "fusion":
+                    await CaseHandlers.LinkFusionEvidence(db, id, revision, Guid.TryParse(S(f, "imagingStudyId"), out var sid) ? sid : throw Invalid("imagingStudyId", "choose a study"),
+                        options.Value, actor, ct);
+                    return page + "#evidence";
+                case "fusion-override":
+                    await Mutate(c => c.OverrideFusionEvidence(S(f, "reason") ?? "", actor, now));
+                    return page + "#evidence";
+                case "decision":
+                    await Mutate(c => c.RecordDecision([.. f["alternatives"].Select(v => v!)], S(f, "choice") ?? throw Invalid("choice", "required"), S(f, "note"), actor, now));
+                    return page + "#decision";
+                case "consent":
+                    var (c2, consent) = await CaseHandlers.GenerateConsent(db, id, revision, actor, now, clock.Today(), ct);
+                    return $"/cases/{c2.Number}/consents/{consent.Version}";
+                case "patient-signature":
+                    await Mutate(c => c.SignConsentAsPatient(Version(), S(f, "signature") ?? "", actor, now));
+                    return $"{page}/consents/{Version()}";
+                case "surgeon-signature":
+                    await Mutate(c => c.SignConsentAsSurgeon(Version(), actor, now));
+                    return $"{page}/consents/{Version()}";
+                case "withdraw":
+                    await Mutate(c => c.WithdrawConsent(Version(), S(f, "reason") ?? "", actor, now));
+                    return $"{page}/consents/{Version()}";
+                case "transition":
+                    await Mutate(c => c.Fire(E<CaseTrigger>(f, "trigger"), actor, now, new TransitionRequest(S(f, "reason"), OptE<CancelReason>(f, "cancelReason"))));
+                    return page;
+                default:
+                    throw new NotFoundException($"form action '{action}'");
+            }
+        }, action is "patient-signature" or "surgeon-signature" or "withdraw" ? $"{page}/consents/{S(f, "version")}" : page);
+    }
+}
