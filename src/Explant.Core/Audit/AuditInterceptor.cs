@@ -110,6 +110,9 @@ public sealed class AuditInterceptor(IActor actor, TimeProvider clock) : SaveCha
         return key is null ? "" : string.Join("|", key.Properties.Select(p => Convert.ToString(entry.Property(p.Name).CurrentValue, System.Globalization.CultureInfo.InvariantCulture)));
     }
 
+    // Enum names, not numbers: an auditor reads "State":"Assessed".
+    private static readonly JsonSerializerOptions SnapshotJson = new() { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
+
     private static string Snapshot(EntityEntry entry, bool original)
     {
         var values = new SortedDictionary<string, object?>(StringComparer.Ordinal);
@@ -123,6 +126,6 @@ public sealed class AuditInterceptor(IActor actor, TimeProvider clock) : SaveCha
             var name = property.Metadata.Name;
             values[name] = IsSecret(entry, name) ? "[redacted]" : original ? property.OriginalValue : property.CurrentValue;
         }
-        return JsonSerializer.Serialize(values);
+        return JsonSerializer.Serialize(values, SnapshotJson);
     }
 }
