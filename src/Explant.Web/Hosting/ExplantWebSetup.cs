@@ -52,6 +52,9 @@ internal static class ExplantWebSetup
             .AddPolicy(Policies.Staff, p => p.RequireRole(Roles.All))
             .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin));
 
+        services.AddOptions<HospitalOptions>().Bind(builder.Configuration.GetSection("Hospital"))
+            .Validate(o => TimeZoneInfo.TryFindSystemTimeZoneById(o.TimeZone, out _), "Hospital:TimeZone is not a known IANA time zone").ValidateOnStart();
+        services.AddSingleton<HospitalTime>();
         services.AddOptions<Explant.Core.Cases.PathwayOptions>().Bind(builder.Configuration.GetSection("Pathway"));
         // Enums travel as names ("Posterior", "CT"), never as numbers a client could mistype silently.
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));

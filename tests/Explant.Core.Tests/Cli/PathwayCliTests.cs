@@ -1,0 +1,113 @@
+using System.Text.Json;
+using Explant.Cli;
+
+namespace Explant.Core.Tests.Cli;
+
+/// <summary>`udi parse`, `demo seed`, `case show`, `procedure import/list/show` and `users add` on a real SQLite file.</summary>
+public sealed class PathwayCliTests : IDisposable
+{
+    private readonly string dir = Directory.CreateTempSubdirectory("explant-cli-db-").FullName;
+    private readonly Dictionary<string, string?> settings;
+
+    public PathwayCliTests() => settings = new() { ["Database:SqlitePath"] = Path.Combine(dir, "explant.db") };
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(dir, recursive: true);
+    }
+
+    private async Task<(int Exit, string Out, string Err)> Run(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var exit = await CliApp.RunAsync(args, stdout, stderr, settings);
+        return (exit, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public async Task Udi_parse_prints_the_fields_as_json()
+    {
+        var (exit, output, error) = await Run("udi", "parse", "(01)09504000059118(17)141120(10)7654321D(21)10987654d321", "--json");
+        Assert.Equal(0, exit);
+        Assert.Equal("", error);
+        var json = JsonDocument.Parse(output).RootElement;
+        Assert.Equal("09504000059118", json.GetProperty("gtin").GetString());
+        Assert.Equal("2014-11-20", json.GetProperty("expirationDate").GetString());
+        Assert.Equal("7654321D", json.GetProperty("lot").GetString());
+        Assert.Equal("10987654d321", json.GetProperty("serial").GetString());
+    }
+
+    [Fact]
+    public async Task Udi_parse_of_a_bad_check_digit_exits_2_naming_the_position()
+    {
+        var (exit, output, error) = await Run("udi", "parse", "(01)09504000059119", "--json");
+        Assert.Equal(2, exit);
+        Assert.Equal("", output);
+        Assert.Contains("position 18", error, StringComparison.Ordinal);
+        Assert.Contains("check digit", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Demo_seed_then_case_show_reports_the_partial_removal_case()
+    {
+        var seed = await Run("demo", "seed");
+        Assert.Equal(0, seed.Exit);
+        Assert.Contains("demo patients created: 6", seed.Out, StringComparison.Ordinal);
+        Assert.Equal(5, seed.Out.Split('\n').Count(l => l.Contains("@demo.explant.local", StringComparison.Ordinal)));
+
+        var again = await Run("demo", "seed");
+        Assert.Contains("demo patients already present", again.Out, StringComparison.Ordinal);
+
+        var show = await Run("case", "show", "4", "--json");
+        Assert.Equal(0, show.Exit);
+        var view = JsonDocument.Parse(show.Out).RootElement;
+        Assert.Equal("Consented", view.GetProperty("state").GetString());
+        Assert.False(view.GetProperty("plan").GetProperty("removeAll").GetBoolean());
+        Assert.Equal(1, view.GetProperty("plan").GetProperty("components").EnumerateArray().Count(c => c.GetProperty("planned").GetBoolean()));
+        Assert.True(view.GetProperty("consentValid").GetBoolean());
+
+        var text = await Run("case", "show", "2");
+        Assert.Equal(0, text.Exit);
+        Assert.Contains("infection (T84.63XA)", text.Out, StringComparison.Ordinal);
+
+        var missing = await Run("case", "show", "999");
+        Assert.Equal(1, missing.Exit);
+        Assert.Contains("case 999 not found", missing.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Import_list_and_show_keep_versions()
+    {
+        Assert.Equal(0, (await Run("db", "migrate")).Exit);
+        var import = await Run("procedure", "import", TestFiles.SeedPath, "--json");
+        Assert.Equal(0, import.Exit);
+        Assert.Equal("created", JsonDocument.Parse(import.Out).RootElement.GetProperty("status").GetString());
+        var same = await Run("procedure", "import", TestFiles.SeedPath, "--json");
+        Assert.Equal("unchanged", JsonDocument.Parse(same.Out).RootElement.GetProperty("status").GetString());
+
+        var changed = Path.Combine(dir, "changed.txt");
+        await File.WriteAllTextAsync(changed, TestFiles.Seed.Replace("Blood loss", "Blood loss needing transfusion", StringComparison.Ordinal));
+        var second = JsonDocument.Parse((await Run("procedure", "import", changed, "--json")).Out).RootElement;
+        Assert.Equal(2, second.GetProperty("version").GetInt32());
+
+        var list = JsonDocument.Parse((await Run("procedure", "list", "--json")).Out).RootElement;
+        Assert.Equal(2, list.EnumerateArray().Single().GetProperty("version").GetInt32());
+        var v1 = JsonDocument.Parse((await Run("procedure", "show", "22852", "--version", "1", "--json")).Out).RootElement;
+        Assert.Contains("blood-loss", v1.GetProperty("procedure").GetProperty("facts").GetProperty("risks").EnumerateArray().Select(r => r.GetString()));
+        Assert.Equal(1, (await Run("procedure", "show", "22999")).Exit);
+    }
+
+    [Fact]
+    public async Task Users_add_generates_a_password_once_and_refuses_unknown_roles()
+    {
+        var added = await Run("users", "add", "--email", "a@b.org", "--role", "surgeon");
+        Assert.Equal(0, added.Exit);
+        Assert.Contains("password: ", added.Out, StringComparison.Ordinal);
+        var duplicate = await Run("users", "add", "--email", "a@b.org", "--role", "surgeon");
+        Assert.Equal(1, duplicate.Exit);
+        var badRole = await Run("users", "add", "--email", "c@b.org", "--role", "janitor");
+        Assert.Equal(2, badRole.Exit);
+        Assert.Contains("--role", badRole.Err, StringComparison.Ordinal);
+    }
+}
