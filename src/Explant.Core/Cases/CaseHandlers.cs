@@ -84,7 +84,7 @@ public static class CaseHandlers
             var study = await db.ImagingStudies.AsNoTracking().FirstOrDefaultAsync(s => s.Id == studyId, ct)
                 ?? throw new NotFoundException($"imaging study {studyId}");
             var construct = await db.Constructs.AsNoTracking().FirstAsync(x => x.Id == c.ConstructId, ct);
-            var span = construct.Span ?? throw new DomainRuleException("construct-span", "the construct has no components, so it has no span to prove fusion across");
+            var span = construct.FusionSpan ?? throw new DomainRuleException("construct-span", "the construct has no components, so it has no span to prove fusion across");
             c.LinkFusionEvidence(study, span, options.FusionEvidenceModalities, actor);
         }, ct);
 

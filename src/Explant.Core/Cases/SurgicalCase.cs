@@ -156,6 +156,17 @@ public sealed class SurgicalCase : IVersioned
         {
             throw new DomainRuleException($"guard:{trigger}", $"{Label} cannot {trigger}: {blocker}");
         }
+        // The system triggers carry their meaning with them, however they are fired: a withdrawn consent is
+        // withdrawn, and a plan change makes the signed consent describe an older plan.
+        if (trigger == CaseTrigger.ConsentWithdrawn && CurrentConsent is { WithdrawnAtUtc: null } withdrawn)
+        {
+            withdrawn.WithdrawnAtUtc = nowUtc;
+            withdrawn.WithdrawnReason = request.Reason;
+        }
+        if (trigger == CaseTrigger.PlanChanged && ConsentValid)
+        {
+            PlanRevision++;
+        }
         History.Add(new TransitionRecord
         {
             From = State, To = transition.To, Trigger = trigger, By = actor.Name, AtUtc = nowUtc,
@@ -359,9 +370,19 @@ public sealed class SurgicalCase : IVersioned
         {
             throw new ValidationException(new Dictionary<string, string[]> { ["choice"] = [$"'{choice}' is neither 'removal' nor an alternative ({string.Join(", ", DefinitionAlternatives)})"] });
         }
+        var previous = Decision;
         Decision = new DecisionRecord { AlternativesDiscussed = [.. alternativesDiscussed.Distinct()], Choice = choice, Note = note, By = actor.Name, AtUtc = nowUtc };
-        Fire(choice == RemovalChoice ? CaseTrigger.Decide : CaseTrigger.Decline, actor, nowUtc,
-            new TransitionRequest(choice == RemovalChoice ? null : $"patient chose {choice}"));
+        try
+        {
+            Fire(choice == RemovalChoice ? CaseTrigger.Decide : CaseTrigger.Decline, actor, nowUtc,
+                new TransitionRequest(choice == RemovalChoice ? null : $"patient chose {choice}"));
+        }
+        catch (DomainRuleException)
+        {
+            // A refused decision leaves the case exactly as it was.
+            Decision = previous;
+            throw;
+        }
     }
 
     public ConsentRecord GenerateConsent(string document, CaseActor actor, DateTime nowUtc)
@@ -384,6 +405,10 @@ public sealed class SurgicalCase : IVersioned
         {
             throw new ValidationException(new Dictionary<string, string[]> { ["signature"] = ["the patient's signature (name as signed) is required"] });
         }
+        if (consent.PatientSignedAtUtc is { } signedAt)
+        {
+            throw new DomainRuleException("consent-signed", $"consent v{version} was already signed by the patient at {signedAt:u}; a signature is never overwritten");
+        }
         consent.PatientSignature = signature.Trim();
         consent.PatientSignatureWitness = witness.Name;
         consent.PatientSignedAtUtc = nowUtc;
@@ -394,6 +419,10 @@ public sealed class SurgicalCase : IVersioned
     {
         RequireRole(surgeon, "consent", Roles.Surgeon);
         var consent = SignableConsent(version);
+        if (consent.SurgeonSignedAtUtc is { } signedAt)
+        {
+            throw new DomainRuleException("consent-signed", $"consent v{version} was already signed by the surgeon at {signedAt:u}");
+        }
         consent.SurgeonSignature = surgeon.Name;
         consent.SurgeonSignedAtUtc = nowUtc;
         CompleteConsentIfSigned(consent, surgeon, nowUtc);
@@ -409,6 +438,7 @@ public sealed class SurgicalCase : IVersioned
 
     private ConsentRecord SignableConsent(int version)
     {
+        RequireState("sign a consent", CaseState.Decided);
         var consent = Consents.FirstOrDefault(c => c.Version == version)
             ?? throw new DomainRuleException("consent-missing", $"{Label} has no consent version {version}");
         if (consent.PlanRevision != PlanRevision)
@@ -443,7 +473,8 @@ public sealed class SurgicalCase : IVersioned
         {
             throw new ValidationException(new Dictionary<string, string[]> { ["reason"] = ["required"] });
         }
-        var wasValid = ConsentValid;
+        // Withdrawing a superseded version changes nothing about the consent the case stands on.
+        var wasValid = ReferenceEquals(consent, CurrentConsent) && ConsentValid;
         consent.WithdrawnAtUtc = nowUtc;
         consent.WithdrawnReason = reason.Trim();
         if (wasValid && State is CaseState.Consented or CaseState.Ready or CaseState.Scheduled or CaseState.CheckedIn or CaseState.Postponed)

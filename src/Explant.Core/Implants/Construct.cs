@@ -256,6 +256,24 @@ public sealed class Construct : IVersioned
     }
 
     /// <summary>
+    /// The vertebral levels whose fusion matters before removal: the span without the ilium (iliac and S2AI
+    /// screws anchor the pelvis, not a fused segment) and ending at S1 (S1–S2 is one bone, the sacrum).
+    /// </summary>
+    public LevelRange? FusionSpan
+    {
+        get
+        {
+            var s1 = SpinalLevel.Parse("S1");
+            var levels = Components.Select(c => c.Span).OfType<LevelRange>()
+                .SelectMany(r => SpinalLevel.All.Where(r.Contains))
+                .Where(l => !l.IsIlium)
+                .Select(l => l > s1 ? s1 : l)
+                .ToList();
+            return levels.Count == 0 ? null : new LevelRange(levels.Min(), levels.Max());
+        }
+    }
+
+    /// <summary>
     /// Rule 1 (DOMAIN.md §9, [S4][S1]): anterior → 22855; posterior with fixation at both ends and at least one
     /// interposed bony attachment → segmental, 22852; ends only → non-segmental, 22850.
     /// </summary>

@@ -14,6 +14,7 @@ internal sealed class ConstructConfiguration : IEntityTypeConfiguration<Construc
         b.Property(c => c.Revision).IsConcurrencyToken();
         b.HasOne<Patients.Patient>().WithMany().HasForeignKey(c => c.PatientId).OnDelete(DeleteBehavior.Restrict);
         b.Ignore(c => c.Span);
+        b.Ignore(c => c.FusionSpan);
         b.OwnsMany(c => c.Components, m =>
         {
             m.ToJson();

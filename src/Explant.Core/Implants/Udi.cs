@@ -51,7 +51,7 @@ public sealed record Udi(string Gtin, DateOnly? ProductionDate, DateOnly? Expira
 
         string? gtin = null, lot = null, serial = null;
         DateOnly? production = null, expiry = null;
-        foreach (var (ai, value, position) in fields)
+        foreach (var (ai, value, position, aiPosition) in fields)
         {
             void Once(object? existing)
             {
@@ -83,7 +83,7 @@ public sealed record Udi(string Gtin, DateOnly? ProductionDate, DateOnly? Expira
                     serial = ValidateVariable(value, position, ai);
                     break;
                 default:
-                    throw new UdiFormatException(position, $"unknown application identifier ({ai}); expected 01, 11, 17, 10 or 21");
+                    throw new UdiFormatException(aiPosition, $"unknown application identifier ({ai}); expected 01, 11, 17, 10 or 21");
             }
         }
         if (gtin is null)
@@ -101,9 +101,9 @@ public sealed record Udi(string Gtin, DateOnly? ProductionDate, DateOnly? Expira
     };
 
     /// <summary>"(01)095…(17)141120(10)…" — every value runs to the next '(' or the end.</summary>
-    private static List<(string Ai, string Value, int Position)> ReadBracketed(string s, int offset)
+    private static List<(string Ai, string Value, int Position, int AiPosition)> ReadBracketed(string s, int offset)
     {
-        var result = new List<(string, string, int)>();
+        var result = new List<(string, string, int, int)>();
         var i = 0;
         while (i < s.Length)
         {
@@ -123,16 +123,16 @@ public sealed record Udi(string Gtin, DateOnly? ProductionDate, DateOnly? Expira
             }
             var next = s.IndexOf('(', close + 1);
             var end = next < 0 ? s.Length : next;
-            result.Add((ai, s[(close + 1)..end], offset + close + 2));
+            result.Add((ai, s[(close + 1)..end], offset + close + 2, offset + i + 2));
             i = end;
         }
         return result;
     }
 
     /// <summary>The barcode data form: fixed-length AIs run on, variable ones end at GS (or an FNC1 written as GS).</summary>
-    private static List<(string Ai, string Value, int Position)> ReadElementString(string s, int offset)
+    private static List<(string Ai, string Value, int Position, int AiPosition)> ReadElementString(string s, int offset)
     {
-        var result = new List<(string, string, int)>();
+        var result = new List<(string, string, int, int)>();
         var i = 0;
         while (i < s.Length)
         {
@@ -170,7 +170,7 @@ public sealed record Udi(string Gtin, DateOnly? ProductionDate, DateOnly? Expira
                 var gs = s.IndexOf(GroupSeparator, valueStart);
                 valueEnd = gs < 0 ? s.Length : gs;
             }
-            result.Add((ai, s[valueStart..valueEnd], offset + valueStart + 1));
+            result.Add((ai, s[valueStart..valueEnd], offset + valueStart + 1, offset + i + 1));
             i = valueEnd;
         }
         return result;
@@ -249,6 +249,11 @@ public sealed record Udi(string Gtin, DateOnly? ProductionDate, DateOnly? Expira
             if (value[k] < 0x21 || value[k] > 0x7E)
             {
                 throw new UdiFormatException(position + k, $"character '{value[k]}' is not allowed in AI ({ai})");
+            }
+            if (value[k] is '(' or ')')
+            {
+                // GS1 allows them, but the bracketed form we store could not be read back unambiguously.
+                throw new UdiFormatException(position + k, $"parentheses in AI ({ai}) cannot be stored in the bracketed human-readable form; enter the value from the device record");
             }
         }
         return value;
