@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Explant.Core;
 using Explant.Core.Audit;
 using Explant.Core.Auth;
 using Explant.Core.Data;
@@ -63,7 +64,8 @@ public sealed class CliConsole(TextWriter stdout, TextWriter stderr, IDictionary
         services.AddLogging();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddSingleton<IActor>(new FixedActor($"cli:{Environment.UserName}"));
-        services.AddExplantData(configuration);
+        services.AddSingleton(TimeProvider.System);
+        services.AddExplantCore(configuration);
         services.AddIdentityCore<ExplantUser>()
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<ExplantDbContext>();

@@ -7,7 +7,7 @@ namespace Explant.Core.Cases;
 public delegate string? Guard(SurgicalCase c, TransitionRequest request);
 
 /// <summary>What the caller supplies with a trigger (reasons are required by some guards).</summary>
-public sealed record TransitionRequest(string? Reason = null, CancelReason? CancelReason = null);
+public sealed record TransitionRequest(string? Reason = null, CancelReason? CancelReason = null, Readiness.ReadinessReport? Readiness = null);
 
 public sealed record Transition(CaseTrigger Trigger, IReadOnlyList<CaseState> From, CaseState To, IReadOnlyList<string> Roles, string GuardText, Guard Guard);
 
@@ -37,9 +37,9 @@ public static class CaseTransitions
         new(CaseTrigger.Consent, [CaseState.Decided], CaseState.Consented, [Roles.Surgeon],
             "a consent signed by patient and surgeon for the current plan, not withdrawn", (c, r) => c.ConsentBlocker()),
         new(CaseTrigger.AttestReady, [CaseState.Consented], CaseState.Ready, [Roles.Nurse],
-            "consent valid for the current plan; a nurse attests pre-operative readiness", (c, r) => c.ConsentBlocker()),
+            "consent valid for the current plan; readiness has no open blocking item", (c, r) => c.ConsentBlocker() ?? c.ReadinessBlocker(r)),
         new(CaseTrigger.Schedule, [CaseState.Ready], CaseState.Scheduled, [Roles.Scheduler],
-            "consent valid for the current plan", (c, r) => c.ConsentBlocker()),
+            "consent valid for the current plan; readiness has no open blocking item", (c, r) => c.ConsentBlocker() ?? c.ReadinessBlocker(r)),
         new(CaseTrigger.CheckIn, [CaseState.Scheduled], CaseState.CheckedIn, [Roles.Nurse],
             "consent valid for the current plan", (c, r) => c.ConsentBlocker()),
         new(CaseTrigger.EnterTheatre, [CaseState.CheckedIn], CaseState.InTheatre, [Roles.Nurse], "—", Always),

@@ -56,6 +56,38 @@ public sealed class ConsentRecord
     public bool FullySigned => PatientSignedAtUtc is not null && SurgeonSignedAtUtc is not null;
 }
 
+public enum LabKind
+{
+    Cbc,
+    Creatinine,
+    PtInr,
+    Aptt,
+    TypeAndScreen,
+    Crp,
+    Esr,
+    HbA1c,
+    PregnancyTest,
+}
+
+/// <summary>A pre-operative result. Creatinine is in mg/dL or µmol/L (<see cref="Unit"/>); other values are as reported.</summary>
+public sealed class LabResult
+{
+    public LabKind Kind { get; set; }
+    public decimal? Value { get; set; }
+    public string? Unit { get; set; }
+    public DateOnly TakenOn { get; set; }
+    public string RecordedBy { get; set; } = "";
+}
+
+/// <summary>A clinician's documented decision to proceed despite an open readiness item.</summary>
+public sealed class ReadinessOverride
+{
+    public string RuleId { get; set; } = "";
+    public string Reason { get; set; } = "";
+    public string By { get; set; } = "";
+    public DateTime AtUtc { get; set; }
+}
+
 public sealed class TransitionRecord
 {
     public CaseState From { get; set; }
@@ -97,6 +129,14 @@ public sealed class SurgicalCase : IVersioned
     public List<ConsentRecord> Consents { get; private set; } = [];
     public List<TransitionRecord> History { get; private set; } = [];
     public CancelReason? CancelReason { get; private set; }
+    public DateTime? PlannedSurgeryUtc { get; private set; }
+    public List<LabResult> Results { get; private set; } = [];
+    public DateOnly? HistoryPhysicalOn { get; private set; }
+    public DateTime? HistoryPhysicalUpdatedUtc { get; private set; }
+    public string? AsaClass { get; private set; }
+    public string? AsaRecordedBy { get; private set; }
+    public DateTime? MriOrderedUtc { get; private set; }
+    public List<ReadinessOverride> ReadinessOverrides { get; private set; } = [];
     public string? StateReason { get; private set; }
     public DateTime CreatedAtUtc { get; private set; }
     public long Revision { get; set; }
@@ -481,6 +521,113 @@ public sealed class SurgicalCase : IVersioned
         {
             Fire(CaseTrigger.ConsentWithdrawn, actor, nowUtc, new TransitionRequest(reason));
         }
+    }
+
+    // ---- pre-operative record (readiness inputs) --------------------------------------------------
+
+    private void RequirePreOp()
+    {
+        if (!BeforeTheatre && State != CaseState.CheckedIn)
+        {
+            throw new DomainRuleException("state:preop", $"{Label}: the pre-operative record cannot change in state {State}");
+        }
+    }
+
+    public void SetPlannedSurgery(DateTime utc, CaseActor actor, DateTime nowUtc)
+    {
+        RequireRole(actor, "surgery date", Roles.Surgeon, Roles.Scheduler);
+        RequirePreOp();
+        if (utc.Kind != DateTimeKind.Utc)
+        {
+            throw new ArgumentException("planned surgery time must be UTC", nameof(utc));
+        }
+        if (utc < nowUtc)
+        {
+            throw new ValidationException(new Dictionary<string, string[]> { ["plannedSurgery"] = ["cannot be in the past"] });
+        }
+        PlannedSurgeryUtc = utc;
+    }
+
+    public void RecordResult(LabKind kind, decimal? value, string? unit, DateOnly takenOn, CaseActor actor, DateOnly today)
+    {
+        RequireRole(actor, "results", Roles.Nurse, Roles.Surgeon, Roles.Anesthesiologist);
+        RequirePreOp();
+        var errors = new Dictionary<string, string[]>();
+        if (takenOn > today) { errors["takenOn"] = ["cannot be in the future"]; }
+        if (value is < 0) { errors["value"] = ["cannot be negative"]; }
+        if (kind == LabKind.Creatinine && (value is null || unit is not ("mg/dL" or "umol/L" or "µmol/L")))
+        {
+            errors["unit"] = ["creatinine needs a value in mg/dL or umol/L"];
+        }
+        if (errors.Count > 0)
+        {
+            throw new ValidationException(errors);
+        }
+        Results.Add(new LabResult { Kind = kind, Value = value, Unit = string.IsNullOrWhiteSpace(unit) ? null : unit.Trim(), TakenOn = takenOn, RecordedBy = actor.Name });
+    }
+
+    public LabResult? Latest(LabKind kind) => Results.Where(r => r.Kind == kind).OrderByDescending(r => r.TakenOn).FirstOrDefault();
+
+    public void RecordHistoryPhysical(DateOnly on, CaseActor actor, DateOnly today)
+    {
+        RequireRole(actor, "history and physical", Roles.Surgeon, Roles.Anesthesiologist);
+        RequirePreOp();
+        if (on > today)
+        {
+            throw new ValidationException(new Dictionary<string, string[]> { ["historyPhysicalOn"] = ["cannot be in the future"] });
+        }
+        HistoryPhysicalOn = on;
+    }
+
+    public void RecordHistoryPhysicalUpdate(CaseActor actor, DateTime nowUtc)
+    {
+        RequireRole(actor, "history and physical update", Roles.Surgeon, Roles.Anesthesiologist);
+        RequirePreOp();
+        HistoryPhysicalUpdatedUtc = nowUtc;
+    }
+
+    /// <summary>ASA physical status I–VI with an optional E (emergency); "VIE" does not exist [S40]. Anaesthesiologists only.</summary>
+    public void RecordAsa(string asaClass, CaseActor actor)
+    {
+        RequireRole(actor, "ASA class", Roles.Anesthesiologist);
+        RequirePreOp();
+        var t = (asaClass ?? "").Trim().ToUpperInvariant();
+        var roman = t.EndsWith('E') ? t[..^1] : t;
+        if (roman is not ("I" or "II" or "III" or "IV" or "V" or "VI") || t == "VIE")
+        {
+            throw new ValidationException(new Dictionary<string, string[]> { ["asaClass"] = [$"'{asaClass}' is not an ASA class (I–VI, optional E; VIE does not exist)"] });
+        }
+        AsaClass = t;
+        AsaRecordedBy = actor.Name;
+    }
+
+    public void OrderMri(CaseActor actor, DateTime nowUtc)
+    {
+        RequireRole(actor, "MRI order", Roles.Surgeon);
+        RequirePreOp();
+        MriOrderedUtc = nowUtc;
+    }
+
+    public void OverrideReadiness(string ruleId, string reason, CaseActor actor, DateTime nowUtc)
+    {
+        RequireRole(actor, "readiness override", Roles.Surgeon, Roles.Anesthesiologist);
+        RequirePreOp();
+        if (string.IsNullOrWhiteSpace(ruleId) || string.IsNullOrWhiteSpace(reason))
+        {
+            throw new ValidationException(new Dictionary<string, string[]> { [string.IsNullOrWhiteSpace(ruleId) ? "ruleId" : "reason"] = ["required"] });
+        }
+        ReadinessOverrides.RemoveAll(o => o.RuleId == ruleId);
+        ReadinessOverrides.Add(new ReadinessOverride { RuleId = ruleId, Reason = reason.Trim(), By = actor.Name, AtUtc = nowUtc });
+    }
+
+    internal string? ReadinessBlocker(TransitionRequest request)
+    {
+        if (request.Readiness is not { } report || report.CaseId != Id)
+        {
+            return "readiness has not been evaluated for this case";
+        }
+        var open = report.OpenBlocking;
+        return open.Count == 0 ? null : $"readiness has {open.Count} blocking item{(open.Count == 1 ? "" : "s")}: {string.Join("; ", open.Select(i => i.Title))}";
     }
 
     // ---- helpers -----------------------------------------------------------------------------------

@@ -26,6 +26,9 @@ internal sealed class SurgicalCaseConfiguration : IEntityTypeConfiguration<Surgi
         b.OwnsOne(c => c.FusionOverride, m => m.ToJson());
         b.OwnsOne(c => c.Decision, m => m.ToJson());
         b.OwnsMany(c => c.Consents, m => { m.ToJson(); m.Ignore(x => x.FullySigned); });
+        b.Property(c => c.AsaClass).HasMaxLength(4);
+        b.OwnsMany(c => c.Results, m => { m.ToJson(); m.Property(x => x.Kind).HasConversion<string>(); });
+        b.OwnsMany(c => c.ReadinessOverrides, m => m.ToJson());
         b.OwnsMany(c => c.History, m =>
         {
             m.ToJson();

@@ -25,7 +25,7 @@ internal static class DemoPathway
     private static IEnumerable<Construct.ComponentInput> Bilateral(string[] levels, decimal dia = 6.5m, Material m = Material.Titanium) =>
         levels.SelectMany(l => new[] { Screw(l, Side.Left, dia, 45, m), Screw(l, Side.Right, dia, 45, m) });
 
-    public static async Task<int> SeedAsync(ExplantDbContext db, string surgeon, TimeProvider clock, CancellationToken ct)
+    public static async Task<int> SeedAsync(ExplantDbContext db, Readiness.ReadinessService readiness, HospitalTime time, string surgeon, TimeProvider clock, CancellationToken ct)
     {
         if (await db.Patients.AnyAsync(p => p.Facility == Facility, ct))
         {
@@ -124,7 +124,17 @@ internal static class DemoPathway
         s5.Fire(CaseTrigger.Assess, actor, now);
         Decide(s5);
         Consent(s5, p5, c5, doc22852);
-        s5.Fire(CaseTrigger.AttestReady, actor, now, new TransitionRequest("pre-op clinic complete"));
+        // Pre-operative work-up complete: surgery in 10 days at 08:00 hospital time.
+        s5.SetPlannedSurgery(Readiness.Fasting.ToUtc(today.AddDays(10).ToDateTime(new TimeOnly(8, 0)), time.Zone), actor, now);
+        s5.RecordHistoryPhysical(today, actor, today);
+        s5.RecordAsa("I", actor);
+        s5.RecordResult(LabKind.Cbc, null, null, today, actor, today);
+        s5.RecordResult(LabKind.Creatinine, 0.7m, "mg/dL", today, actor, today);
+        db.ImagingStudies.Add(ImagingStudy.Record(p5.Id, today, Modality.XRay, [], [], "standing PA and lateral", surgeon, today));
+        s4.SetPlannedSurgery(Readiness.Fasting.ToUtc(today.AddDays(21).ToDateTime(new TimeOnly(13, 30)), time.Zone), actor, now);
+        s2.SetPlannedSurgery(Readiness.Fasting.ToUtc(today.AddDays(5).ToDateTime(new TimeOnly(8, 0)), time.Zone), actor, now);
+        await db.SaveChangesAsync(ct);
+        s5.Fire(CaseTrigger.AttestReady, actor, now, new TransitionRequest("pre-op clinic complete", Readiness: await readiness.Evaluate(s5, ct)));
 
         // 6. Harrington-type non-segmental construct (hooks at the ends only): 22850.
         var (p6, c6) = await Patient("D1006", "Ferreira", "Joao", new(1962, 9, 9), Sex.Male, 80, 172, [], [new() { Name = "clopidogrel", Dose = "75 mg od" }],

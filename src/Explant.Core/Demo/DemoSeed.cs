@@ -68,7 +68,7 @@ public static class DemoSeed
             }
             credentials.Add(new Credential(role, email, password));
         }
-        var patients = await DemoPathway.SeedAsync(db, $"{Roles.Surgeon}@{EmailDomain}", clock, ct);
+        var patients = await DemoPathway.SeedAsync(db, sp.GetRequiredService<Readiness.ReadinessService>(), sp.GetRequiredService<HospitalTime>(), $"{Roles.Surgeon}@{EmailDomain}", clock, ct);
         return new Report(procedures, credentials, patients);
     }
 }

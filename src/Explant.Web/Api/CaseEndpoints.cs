@@ -1,6 +1,7 @@
 using Explant.Core.Auth;
 using Explant.Core.Cases;
 using Explant.Core.Data;
+using Explant.Core.Readiness;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -59,8 +60,8 @@ internal static class CaseEndpoints
             Mutate(id, http, db, clock, c => c.SignConsentAsSurgeon(version, http.User.ToCaseActor(), Now(clock)), ct));
         cases.MapPost("/{id}/consents/{version:int}/withdraw", (string id, int version, ReasonInput input, HttpContext http, ExplantDbContext db, TimeProvider clock, CancellationToken ct) =>
             Mutate(id, http, db, clock, c => c.WithdrawConsent(version, input.Reason ?? "", http.User.ToCaseActor(), Now(clock)), ct));
-        cases.MapPost("/{id}/transitions/{trigger}", (string id, string trigger, TransitionInput? input, HttpContext http, ExplantDbContext db, TimeProvider clock, CancellationToken ct) =>
-            Mutate(id, http, db, clock, c => c.Fire(ParseTrigger(trigger), http.User.ToCaseActor(), Now(clock), new TransitionRequest(input?.Reason, input?.CancelReason)), ct));
+        cases.MapPost("/{id}/transitions/{trigger}", (string id, string trigger, TransitionInput? input, HttpContext http, ExplantDbContext db, TimeProvider clock, ReadinessService readiness, CancellationToken ct) =>
+            Respond(http, db, clock, readiness.Fire(id, http.Request.IfMatchRevision(), ParseTrigger(trigger), new TransitionRequest(input?.Reason, input?.CancelReason), http.User.ToCaseActor(), ct), ct));
         return app;
     }
 

@@ -4,6 +4,7 @@ using Explant.Core.Cases;
 using Explant.Core.Data;
 using Explant.Core.Implants;
 using Explant.Core.Patients;
+using Explant.Core.Readiness;
 using Explant.Web.Api;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
@@ -115,7 +116,7 @@ internal static class FormEndpoints
         }, $"/patients/{id}#cases");
 
     private static Task<IResult> CaseAction(string id, string action, IFormCollection f, ExplantDbContext db, TimeProvider clock, HttpContext http,
-        IOptions<PathwayOptions> options, CancellationToken ct)
+        IOptions<PathwayOptions> options, ReadinessService readiness, CancellationToken ct)
     {
         var actor = http.User.ToCaseActor();
         var now = clock.GetUtcNow().UtcDateTime;
@@ -165,7 +166,7 @@ internal static class FormEndpoints
                     await Mutate(c => c.WithdrawConsent(Version(), S(f, "reason") ?? "", actor, now));
                     return $"{page}/consents/{Version()}";
                 case "transition":
-                    await Mutate(c => c.Fire(E<CaseTrigger>(f, "trigger"), actor, now, new TransitionRequest(S(f, "reason"), OptE<CancelReason>(f, "cancelReason"))));
+                    await readiness.Fire(id, revision, E<CaseTrigger>(f, "trigger"), new TransitionRequest(S(f, "reason"), OptE<CancelReason>(f, "cancelReason")), actor, ct);
                     return page;
                 default:
                     throw new NotFoundException($"form action '{action}'");

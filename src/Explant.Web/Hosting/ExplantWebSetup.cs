@@ -1,3 +1,4 @@
+using Explant.Core;
 using Explant.Core.Audit;
 using Explant.Core.Auth;
 using Explant.Core.Data;
@@ -23,7 +24,7 @@ internal static class ExplantWebSetup
         services.AddSingleton(TimeProvider.System);
         services.AddHttpContextAccessor();
         services.AddScoped<IActor, HttpActor>();
-        services.AddExplantData(builder.Configuration);
+        services.AddExplantCore(builder.Configuration);
 
         services.AddIdentityApiEndpoints<ExplantUser>(o =>
             {
@@ -52,10 +53,6 @@ internal static class ExplantWebSetup
             .AddPolicy(Policies.Staff, p => p.RequireRole(Roles.All))
             .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin));
 
-        services.AddOptions<HospitalOptions>().Bind(builder.Configuration.GetSection("Hospital"))
-            .Validate(o => TimeZoneInfo.TryFindSystemTimeZoneById(o.TimeZone, out _), "Hospital:TimeZone is not a known IANA time zone").ValidateOnStart();
-        services.AddSingleton<HospitalTime>();
-        services.AddOptions<Explant.Core.Cases.PathwayOptions>().Bind(builder.Configuration.GetSection("Pathway"));
         // Enums travel as names ("Posterior", "CT"), never as numbers a client could mistype silently.
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         // Binding failures reach ProblemExceptionHandler in every environment, so they name the JSON path.

@@ -56,6 +56,10 @@ internal sealed class CaseBuilder
 
     public static CaseBuilder ACase() => new();
 
+    /// <summary>A readiness evaluation of <paramref name="c"/> with nothing open (the readiness rules have their own tests).</summary>
+    public static Explant.Core.Readiness.ReadinessReport CleanReadiness(SurgicalCase c) =>
+        new(c.Id, null, new DateOnly(2025, 3, 3), false, [], [], [], []);
+
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(Start));
     public Guid PatientId { get; } = Guid.NewGuid();
     public Construct? Construct { get; private set; }
@@ -213,11 +217,11 @@ internal sealed class CaseBuilder
                 break;
             case CaseState.Ready:
                 Reach(c, CaseState.Consented);
-                c.Fire(CaseTrigger.AttestReady, Actors.Nurse, Now());
+                c.Fire(CaseTrigger.AttestReady, Actors.Nurse, Now(), new TransitionRequest(Readiness: CleanReadiness(c)));
                 break;
             case CaseState.Scheduled:
                 Reach(c, CaseState.Ready);
-                c.Fire(CaseTrigger.Schedule, Actors.Scheduler, Now());
+                c.Fire(CaseTrigger.Schedule, Actors.Scheduler, Now(), new TransitionRequest(Readiness: CleanReadiness(c)));
                 break;
             case CaseState.CheckedIn:
                 Reach(c, CaseState.Scheduled);

@@ -285,7 +285,7 @@ public sealed class SurgicalCaseTests
         var c = b.Build();
         var v1 = c.GenerateConsent("v1", Actors.Surgeon, b.Now());
         b.SignNewConsent(c);
-        c.Fire(CaseTrigger.AttestReady, Actors.Nurse, b.Now());
+        c.Fire(CaseTrigger.AttestReady, Actors.Nurse, b.Now(), new TransitionRequest(Readiness: CleanReadiness(c)));
         Assert.Equal(CaseState.Ready, c.State);
 
         var refused = Record.Exception(() => c.WithdrawConsent(v1.Version, "old paper copy", Actors.Nurse, b.Now()));

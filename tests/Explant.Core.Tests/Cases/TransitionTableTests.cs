@@ -10,7 +10,8 @@ namespace Explant.Core.Tests.Cases;
 /// <summary>The pathway table is tested exhaustively (ARCHITECTURE.md §4 "Pathway", §5): every state × every trigger.</summary>
 public sealed class TransitionTableTests
 {
-    private static readonly TransitionRequest FullRequest = new("patient asked for a later date", CancelReason.PatientRequest);
+    /// <summary>Reason, reason code and a clean readiness evaluation: everything a guard may ask for.</summary>
+    private static TransitionRequest Full(SurgicalCase c) => new("patient asked for a later date", CancelReason.PatientRequest, CleanReadiness(c));
 
     /// <summary>
     /// Written by hand from the table and the guards, for the case the builder makes by default in each state
@@ -95,7 +96,7 @@ public sealed class TransitionTableTests
         {
             Assert.False(expectedToSucceed, $"{trigger} from {state} is expected but not in the table");
             Assert.DoesNotContain((state, trigger), GuardFails);
-            var ex = Assert.Throws<DomainRuleException>(() => c.Fire(trigger, Actors.Everyone, builder.Now(), FullRequest));
+            var ex = Assert.Throws<DomainRuleException>(() => c.Fire(trigger, Actors.Everyone, builder.Now(), Full(c)));
             Assert.Equal($"transition:{trigger}", ex.Rule);
             Assert.StartsWith("transition:", ex.Rule, StringComparison.Ordinal);
             Assert.False(ex.Forbidden);
@@ -105,13 +106,13 @@ public sealed class TransitionTableTests
             return;
         }
 
-        var guard = transition.Guard(c, FullRequest);
+        var guard = transition.Guard(c, Full(c));
         Assert.Equal(expectedToSucceed, guard is null);
         Assert.Equal(!expectedToSucceed, GuardFails.Contains((state, trigger)));
 
         // The listed transition refuses an actor without one of its roles, whatever the guard says, and changes nothing.
         var lacking = Actors.AllBut(transition.Roles);
-        var forbidden = Assert.Throws<DomainRuleException>(() => c.Fire(trigger, lacking, builder.Now(), FullRequest));
+        var forbidden = Assert.Throws<DomainRuleException>(() => c.Fire(trigger, lacking, builder.Now(), Full(c)));
         Assert.Equal($"role:{trigger}", forbidden.Rule);
         Assert.True(forbidden.Forbidden);
         Assert.Equal(state, c.State);
@@ -120,7 +121,7 @@ public sealed class TransitionTableTests
         if (guard is null)
         {
             var at = builder.Now();
-            c.Fire(trigger, Actors.Everyone, at, FullRequest);
+            c.Fire(trigger, Actors.Everyone, at, Full(c));
             Assert.Equal(transition.To, c.State);
             Assert.Equal(history + 1, c.History.Count);
             var record = c.History[^1];
@@ -128,7 +129,7 @@ public sealed class TransitionTableTests
         }
         else
         {
-            var ex = Assert.Throws<DomainRuleException>(() => c.Fire(trigger, Actors.Everyone, builder.Now(), FullRequest));
+            var ex = Assert.Throws<DomainRuleException>(() => c.Fire(trigger, Actors.Everyone, builder.Now(), Full(c)));
             Assert.Equal($"guard:{trigger}", ex.Rule);
             Assert.False(ex.Forbidden);
             Assert.Contains(guard, ex.Message, StringComparison.Ordinal);
@@ -149,7 +150,7 @@ public sealed class TransitionTableTests
             var allowed = transition.Roles.Contains(role);
             try
             {
-                c.Fire(trigger, Actors.Only(role), builder.Now(), FullRequest);
+                c.Fire(trigger, Actors.Only(role), builder.Now(), Full(c));
                 Assert.True(allowed, $"{role} fired {trigger} from {from}");
                 Assert.Equal(transition.To, c.State);
             }
@@ -176,7 +177,7 @@ public sealed class TransitionTableTests
         {
             var builder = ACase().InState(t.From[0]);
             var c = builder.Build();
-            var ex = Assert.Throws<DomainRuleException>(() => c.Fire(t.Trigger, Actors.Nobody, builder.Now(), FullRequest));
+            var ex = Assert.Throws<DomainRuleException>(() => c.Fire(t.Trigger, Actors.Nobody, builder.Now(), Full(c)));
             Assert.True(ex.Forbidden, t.Trigger.ToString());
         }
     }
@@ -425,25 +426,25 @@ public sealed class TransitionTableTests
 
         var b = ACase().InState(CaseState.Decided);
         var c = b.Build();
-        Assert.Equal("no consent for the current plan", guard(c, FullRequest));
+        Assert.Equal("no consent for the current plan", guard(c, Full(c)));
         var v1 = c.GenerateConsent("v1", Actors.Surgeon, b.Now());
-        Assert.NotNull(guard(c, FullRequest));
+        Assert.NotNull(guard(c, Full(c)));
         c.SignConsentAsPatient(v1.Version, "Pat Patient", Actors.Nurse, b.Now());
-        Assert.NotNull(guard(c, FullRequest));
+        Assert.NotNull(guard(c, Full(c)));
         c.SignConsentAsSurgeon(v1.Version, Actors.Surgeon, b.Now());
-        Assert.Null(guard(c, FullRequest));
+        Assert.Null(guard(c, Full(c)));
 
         // Signed, then withdrawn.
         var withdrawn = ACase().InState(CaseState.Ready);
         var w = withdrawn.Build();
         w.WithdrawConsent(w.CurrentConsent!.Version, "no longer wants surgery", Actors.Nurse, withdrawn.Now());
-        Assert.Equal("the consent was withdrawn", guard(w, FullRequest));
+        Assert.Equal("the consent was withdrawn", guard(w, Full(w)));
 
         // Signed, then the plan changed.
         var changed = ACase().InState(CaseState.Scheduled);
         var p = changed.Build();
         p.SetPlan(false, [changed.Construct!.Components[0].Id], changed.Construct, Actors.Surgeon, changed.Now());
-        Assert.Equal("no consent for the current plan", guard(p, FullRequest));
+        Assert.Equal("no consent for the current plan", guard(p, Full(p)));
     }
 
     [Fact]

@@ -142,6 +142,13 @@ namespace Explant.Core.Data.Migrations.Postgres
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("AsaClass")
+                        .HasMaxLength(4)
+                        .HasColumnType("character varying(4)");
+
+                    b.Property<string>("AsaRecordedBy")
+                        .HasColumnType("text");
+
                     b.Property<string>("CancelReason")
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
@@ -163,6 +170,15 @@ namespace Explant.Core.Data.Migrations.Postgres
                     b.Property<Guid?>("FusionEvidenceStudyId")
                         .HasColumnType("uuid");
 
+                    b.Property<DateOnly?>("HistoryPhysicalOn")
+                        .HasColumnType("date");
+
+                    b.Property<DateTime?>("HistoryPhysicalUpdatedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("MriOrderedUtc")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<int>("Number")
                         .HasColumnType("integer");
 
@@ -175,6 +191,9 @@ namespace Explant.Core.Data.Migrations.Postgres
                     b.PrimitiveCollection<List<Guid>>("PlannedComponentIds")
                         .IsRequired()
                         .HasColumnType("uuid[]");
+
+                    b.Property<DateTime?>("PlannedSurgeryUtc")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("ProcedureCode")
                         .IsRequired()
@@ -715,6 +734,67 @@ namespace Explant.Core.Data.Migrations.Postgres
                                 .HasForeignKey("SurgicalCaseId");
                         });
 
+                    b.OwnsMany("Explant.Core.Cases.LabResult", "Results", b1 =>
+                        {
+                            b1.Property<Guid>("SurgicalCaseId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAdd();
+
+                            b1.Property<string>("Kind")
+                                .IsRequired();
+
+                            b1.Property<string>("RecordedBy")
+                                .IsRequired();
+
+                            b1.Property<DateOnly>("TakenOn");
+
+                            b1.Property<string>("Unit");
+
+                            b1.Property<decimal?>("Value");
+
+                            b1.HasKey("SurgicalCaseId", "__synthesizedOrdinal");
+
+                            b1.ToTable("SurgicalCases");
+
+                            b1
+                                .ToJson("Results")
+                                .HasColumnType("jsonb");
+
+                            b1.WithOwner()
+                                .HasForeignKey("SurgicalCaseId");
+                        });
+
+                    b.OwnsMany("Explant.Core.Cases.ReadinessOverride", "ReadinessOverrides", b1 =>
+                        {
+                            b1.Property<Guid>("SurgicalCaseId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAdd();
+
+                            b1.Property<DateTime>("AtUtc");
+
+                            b1.Property<string>("By")
+                                .IsRequired();
+
+                            b1.Property<string>("Reason")
+                                .IsRequired();
+
+                            b1.Property<string>("RuleId")
+                                .IsRequired();
+
+                            b1.HasKey("SurgicalCaseId", "__synthesizedOrdinal");
+
+                            b1.ToTable("SurgicalCases");
+
+                            b1
+                                .ToJson("ReadinessOverrides")
+                                .HasColumnType("jsonb");
+
+                            b1.WithOwner()
+                                .HasForeignKey("SurgicalCaseId");
+                        });
+
                     b.OwnsMany("Explant.Core.Cases.TransitionRecord", "History", b1 =>
                         {
                             b1.Property<Guid>("SurgicalCaseId");
@@ -762,6 +842,10 @@ namespace Explant.Core.Data.Migrations.Postgres
 
                     b.Navigation("Infection")
                         .IsRequired();
+
+                    b.Navigation("ReadinessOverrides");
+
+                    b.Navigation("Results");
                 });
 
             modelBuilder.Entity("Explant.Core.Implants.Construct", b =>

@@ -134,6 +134,13 @@ namespace Explant.Core.Data.Migrations.Sqlite
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("AsaClass")
+                        .HasMaxLength(4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AsaRecordedBy")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("CancelReason")
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
@@ -155,6 +162,15 @@ namespace Explant.Core.Data.Migrations.Sqlite
                     b.Property<Guid?>("FusionEvidenceStudyId")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateOnly?>("HistoryPhysicalOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("HistoryPhysicalUpdatedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("MriOrderedUtc")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Number")
                         .HasColumnType("INTEGER");
 
@@ -166,6 +182,9 @@ namespace Explant.Core.Data.Migrations.Sqlite
 
                     b.PrimitiveCollection<string>("PlannedComponentIds")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("PlannedSurgeryUtc")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ProcedureCode")
@@ -701,6 +720,67 @@ namespace Explant.Core.Data.Migrations.Sqlite
                                 .HasForeignKey("SurgicalCaseId");
                         });
 
+                    b.OwnsMany("Explant.Core.Cases.LabResult", "Results", b1 =>
+                        {
+                            b1.Property<Guid>("SurgicalCaseId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAddOrUpdate();
+
+                            b1.Property<string>("Kind")
+                                .IsRequired();
+
+                            b1.Property<string>("RecordedBy")
+                                .IsRequired();
+
+                            b1.Property<DateOnly>("TakenOn");
+
+                            b1.Property<string>("Unit");
+
+                            b1.Property<decimal?>("Value");
+
+                            b1.HasKey("SurgicalCaseId", "__synthesizedOrdinal");
+
+                            b1.ToTable("SurgicalCases");
+
+                            b1
+                                .ToJson("Results")
+                                .HasColumnType("TEXT");
+
+                            b1.WithOwner()
+                                .HasForeignKey("SurgicalCaseId");
+                        });
+
+                    b.OwnsMany("Explant.Core.Cases.ReadinessOverride", "ReadinessOverrides", b1 =>
+                        {
+                            b1.Property<Guid>("SurgicalCaseId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAddOrUpdate();
+
+                            b1.Property<DateTime>("AtUtc");
+
+                            b1.Property<string>("By")
+                                .IsRequired();
+
+                            b1.Property<string>("Reason")
+                                .IsRequired();
+
+                            b1.Property<string>("RuleId")
+                                .IsRequired();
+
+                            b1.HasKey("SurgicalCaseId", "__synthesizedOrdinal");
+
+                            b1.ToTable("SurgicalCases");
+
+                            b1
+                                .ToJson("ReadinessOverrides")
+                                .HasColumnType("TEXT");
+
+                            b1.WithOwner()
+                                .HasForeignKey("SurgicalCaseId");
+                        });
+
                     b.OwnsMany("Explant.Core.Cases.TransitionRecord", "History", b1 =>
                         {
                             b1.Property<Guid>("SurgicalCaseId");
@@ -748,6 +828,10 @@ namespace Explant.Core.Data.Migrations.Sqlite
 
                     b.Navigation("Infection")
                         .IsRequired();
+
+                    b.Navigation("ReadinessOverrides");
+
+                    b.Navigation("Results");
                 });
 
             modelBuilder.Entity("Explant.Core.Implants.Construct", b =>

@@ -1,0 +1,23 @@
+using Explant.Core.Cases;
+using Explant.Core.Data;
+using Explant.Core.Readiness;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Explant.Core;
+
+public static class CoreServiceCollectionExtensions
+{
+    /// <summary>Data, options and domain services shared by the web app and the CLI.</summary>
+    public static IServiceCollection AddExplantCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddExplantData(configuration);
+        services.AddOptions<HospitalOptions>().Bind(configuration.GetSection("Hospital"))
+            .Validate(o => TimeZoneInfo.TryFindSystemTimeZoneById(o.TimeZone, out _), "Hospital:TimeZone is not a known IANA time zone").ValidateOnStart();
+        services.AddSingleton<HospitalTime>();
+        services.AddOptions<PathwayOptions>().Bind(configuration.GetSection("Pathway"));
+        services.AddOptions<ReadinessOptions>().Bind(configuration.GetSection("Readiness"));
+        services.AddScoped<ReadinessService>();
+        return services;
+    }
+}
