@@ -34,6 +34,7 @@ public static class CliApp
         root.Subcommands.Add(DemoCommands.Build(console));
         root.Subcommands.Add(CaseCommands.BuildCase(console));
         root.Subcommands.Add(CaseCommands.BuildUdi(console));
+        root.Subcommands.Add(ReadinessCommands.Build(console));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

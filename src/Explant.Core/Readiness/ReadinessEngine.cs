@@ -186,11 +186,14 @@ public static class ReadinessEngine
             Lab(LabKind.PtInr, "coagulation", "Coagulation (PT/INR)", anticoagulated, options.LabWindowDays, anticoagulated ? null : "Only for patients on an anticoagulant");
         }
         var infection = c.Indications.Any(i => i.Key == "infection");
-        var markers = new[] { c.Latest(LabKind.Crp), c.Latest(LabKind.Esr) }.OfType<LabResult>().MaxBy(r => r.TakenOn);
-        var markerStatus = Window(markers?.TakenOn, surgeryDate, options.LabWindowDays, out var md);
+        // Markers recorded as results, or as the pathway's infection evidence (with their date).
+        var markerDates = new[] { c.Latest(LabKind.Crp)?.TakenOn, c.Latest(LabKind.Esr)?.TakenOn,
+            c.Infection.MarkersRecorded ? c.Infection.MarkersDate : null }.OfType<DateOnly>().ToList();
+        DateOnly? markersOn = markerDates.Count == 0 ? null : markerDates.Max();
+        var markerStatus = Window(markersOn, surgeryDate, options.LabWindowDays, out var md);
         Add("inflammatory-markers", "Inflammatory markers (CRP/ESR)", "S23",
             !infection ? ItemStatus.NotApplicable : markerStatus, infection,
-            !infection ? "Only when infection is an indication" : WindowText("CRP/ESR", markers?.TakenOn, options.LabWindowDays, "local policy ⚠"),
+            !infection ? "Only when infection is an indication" : WindowText("CRP/ESR", markersOn, options.LabWindowDays, "local policy ⚠"),
             infection ? md : null, Nursing);
         if (classes.Any(DrugTable.IsGlucoseLowering))
         {
