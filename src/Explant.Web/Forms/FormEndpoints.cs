@@ -165,6 +165,27 @@ internal static class FormEndpoints
                 case "withdraw":
                     await Mutate(c => c.WithdrawConsent(Version(), S(f, "reason") ?? "", actor, now));
                     return $"{page}/consents/{Version()}";
+                case "surgery-date":
+                    await Mutate(c => c.SetPlannedSurgery(ReadinessEndpoints.ParseLocal(S(f, "local"), http.RequestServices.GetRequiredService<HospitalTime>()), actor, now));
+                    return page + "#readiness";
+                case "result":
+                    await Mutate(c => c.RecordResult(E<LabKind>(f, "kind"), D(f, "value"), S(f, "unit"), Date(f, "takenOn") ?? throw Invalid("takenOn", "required"), actor, readiness.Today));
+                    return page + "#readiness";
+                case "hp":
+                    await Mutate(c => c.RecordHistoryPhysical(Date(f, "on") ?? throw Invalid("on", "required"), actor, readiness.Today));
+                    return page + "#readiness";
+                case "hp-update":
+                    await Mutate(c => c.RecordHistoryPhysicalUpdate(actor, now));
+                    return page + "#readiness";
+                case "asa":
+                    await Mutate(c => c.RecordAsa(S(f, "asaClass") ?? "", actor));
+                    return page + "#readiness";
+                case "mri":
+                    await Mutate(c => c.OrderMri(actor, now));
+                    return page + "#readiness";
+                case "override":
+                    await Mutate(c => c.OverrideReadiness(S(f, "ruleId") ?? "", S(f, "reason") ?? "", actor, now));
+                    return page + "#readiness";
                 case "transition":
                     await readiness.Fire(id, revision, E<CaseTrigger>(f, "trigger"), new TransitionRequest(S(f, "reason"), OptE<CancelReason>(f, "cancelReason")), actor, ct);
                     return page;

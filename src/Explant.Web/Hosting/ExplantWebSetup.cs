@@ -95,6 +95,7 @@ internal static class ExplantWebSetup
         app.MapProcedureApi();
         app.MapPatientApi();
         app.MapCaseApi();
+        app.MapReadinessApi();
         app.MapFormEndpoints();
         app.MapRazorComponents<App>();
         return app;

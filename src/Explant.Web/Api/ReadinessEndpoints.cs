@@ -1,0 +1,123 @@
+using System.Globalization;
+using Explant.Core.Auth;
+using Explant.Core.Cases;
+using Explant.Core.Data;
+using Explant.Core.Readiness;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Explant.Web.Api;
+
+/// <summary>Pre-operative readiness: the record (date, results, H&amp;P, ASA), the evaluation, overrides and the patient's instructions.</summary>
+internal static class ReadinessEndpoints
+{
+    public sealed record SurgeryInput(string? Local);
+    public sealed record ResultInput(LabKind? Kind, decimal? Value, string? Unit, DateOnly? TakenOn);
+    public sealed record HistoryPhysicalInput(DateOnly? On);
+    public sealed record AsaInput(string? AsaClass);
+    public sealed record OverrideInput(string? RuleId, string? Reason);
+    public sealed record WorklistRow(int Number, string State, string Patient, string Mrn, DateTime? SurgeryUtc, int OpenBlocking, DateOnly? SoonestDue,
+        IReadOnlyList<string> Open);
+
+    public static IEndpointRouteBuilder MapReadinessApi(this IEndpointRouteBuilder app)
+    {
+        var cases = app.MapGroup("/api/cases").RequireAuthorization(Policies.Staff);
+        cases.MapGet("/{id}/readiness", Get);
+        cases.MapPut("/{id}/planned-surgery", (string id, SurgeryInput input, HttpContext http, ExplantDbContext db, TimeProvider clock, HospitalTime time, CancellationToken ct) =>
+            Mutate(id, http, db, clock, c => c.SetPlannedSurgery(ParseLocal(input.Local, time), http.User.ToCaseActor(), clock.GetUtcNow().UtcDateTime), ct));
+        cases.MapPost("/{id}/results", (string id, ResultInput input, HttpContext http, ExplantDbContext db, TimeProvider clock, ReadinessService readiness, CancellationToken ct) =>
+            Mutate(id, http, db, clock, c => c.RecordResult(input.Kind ?? throw Missing("kind"), input.Value, input.Unit, input.TakenOn ?? throw Missing("takenOn"),
+                http.User.ToCaseActor(), readiness.Today), ct));
+        cases.MapPut("/{id}/history-physical", (string id, HistoryPhysicalInput input, HttpContext http, ExplantDbContext db, TimeProvider clock, ReadinessService readiness, CancellationToken ct) =>
+            Mutate(id, http, db, clock, c => c.RecordHistoryPhysical(input.On ?? throw Missing("on"), http.User.ToCaseActor(), readiness.Today), ct));
+        cases.MapPost("/{id}/history-physical/update", (string id, HttpContext http, ExplantDbContext db, TimeProvider clock, CancellationToken ct) =>
+            Mutate(id, http, db, clock, c => c.RecordHistoryPhysicalUpdate(http.User.ToCaseActor(), clock.GetUtcNow().UtcDateTime), ct));
+        cases.MapPut("/{id}/asa", (string id, AsaInput input, HttpContext http, ExplantDbContext db, TimeProvider clock, CancellationToken ct) =>
+            Mutate(id, http, db, clock, c => c.RecordAsa(input.AsaClass ?? "", http.User.ToCaseActor()), ct));
+        cases.MapPost("/{id}/mri-order", (string id, HttpContext http, ExplantDbContext db, TimeProvider clock, CancellationToken ct) =>
+            Mutate(id, http, db, clock, c => c.OrderMri(http.User.ToCaseActor(), clock.GetUtcNow().UtcDateTime), ct));
+        cases.MapPost("/{id}/readiness/overrides", (string id, OverrideInput input, HttpContext http, ExplantDbContext db, TimeProvider clock, CancellationToken ct) =>
+            Mutate(id, http, db, clock, c => c.OverrideReadiness(input.RuleId ?? "", input.Reason ?? "", http.User.ToCaseActor(), clock.GetUtcNow().UtcDateTime), ct));
+        cases.MapGet("/{id}/instructions.pdf", InstructionsPdf);
+        cases.MapGet("/{id}/instructions.ics", InstructionsIcs);
+        app.MapGet("/api/preop/worklist", Worklist).RequireAuthorization(Policies.Staff);
+        return app;
+    }
+
+    private static ValidationException Missing(string field) => new(new Dictionary<string, string[]> { [field] = ["required"] });
+
+    /// <summary>"2026-12-07T07:30" in the hospital's zone → UTC; a time the clocks skip is refused.</summary>
+    internal static DateTime ParseLocal(string? local, HospitalTime time)
+    {
+        if (!DateTime.TryParseExact(local, "yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var value))
+        {
+            throw new ValidationException(new Dictionary<string, string[]> { ["local"] = [$"'{local}' is not a local date and time (YYYY-MM-DDTHH:MM, {time.Zone.Id})"] });
+        }
+        try
+        {
+            return Fasting.ToUtc(value, time.Zone);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ValidationException(new Dictionary<string, string[]> { ["local"] = [e.Message] });
+        }
+    }
+
+    private static async Task<Ok<ReadinessReport>> Mutate(string id, HttpContext http, ExplantDbContext db, TimeProvider clock, Action<SurgicalCase> change, CancellationToken ct)
+    {
+        var c = await CaseHandlers.Mutate(db, id, http.Request.IfMatchRevision(), change, ct);
+        http.Response.SetETag(c.Revision);
+        return TypedResults.Ok(await http.RequestServices.GetRequiredService<ReadinessService>().Evaluate(c, ct));
+    }
+
+    private static async Task<Results<Ok<ReadinessReport>, ProblemHttpResult>> Get(string id, ExplantDbContext db, ReadinessService readiness, HttpResponse response, CancellationToken ct)
+    {
+        var c = await CaseHandlers.Find(db, id, ct);
+        if (c is null)
+        {
+            return TypedResults.Problem($"case {id} not found", statusCode: 404);
+        }
+        response.SetETag(c.Revision);
+        return TypedResults.Ok(await readiness.Evaluate(c, ct));
+    }
+
+    internal static async Task<PatientInstructions> Instructions(string id, ExplantDbContext db, ReadinessService readiness, HospitalTime time,
+        IOptions<HospitalOptions> hospital, CancellationToken ct)
+    {
+        var c = await CaseHandlers.Find(db, id, ct) ?? throw new NotFoundException($"case {id}");
+        var patient = await db.Patients.AsNoTracking().FirstAsync(p => p.Id == c.PatientId, ct);
+        return PatientInstructions.From(await readiness.Evaluate(c, ct), patient, hospital.Value.Name, time.Zone);
+    }
+
+    private static async Task<FileContentHttpResult> InstructionsPdf(string id, ExplantDbContext db, ReadinessService readiness, HospitalTime time, IOptions<HospitalOptions> hospital, CancellationToken ct) =>
+        TypedResults.File((await Instructions(id, db, readiness, time, hospital, ct)).ToPdf(), "application/pdf", $"explant-instructions-case-{id}.pdf");
+
+    private static async Task<IResult> InstructionsIcs(string id, ExplantDbContext db, ReadinessService readiness, HospitalTime time, IOptions<HospitalOptions> hospital, CancellationToken ct)
+    {
+        var c = await CaseHandlers.Find(db, id, ct) ?? throw new NotFoundException($"case {id}");
+        var text = (await Instructions(id, db, readiness, time, hospital, ct)).ToIcs(c.Id);
+        return TypedResults.File(System.Text.Encoding.UTF8.GetBytes(text), "text/calendar", $"explant-case-{id}.ics");
+    }
+
+    /// <summary>The nurse's pre-op worklist: cases between consent and theatre, those with something open first, soonest due first.</summary>
+    internal static async Task<IReadOnlyList<WorklistRow>> BuildWorklist(ExplantDbContext db, ReadinessService readiness, CancellationToken ct)
+    {
+        var cases = await db.Cases.AsNoTracking()
+            .Where(c => c.State == CaseState.Decided || c.State == CaseState.Consented || c.State == CaseState.Ready || c.State == CaseState.Scheduled)
+            .ToListAsync(ct);
+        var ids = cases.Select(c => c.PatientId).Distinct().ToList();
+        var patients = await db.Patients.AsNoTracking().Where(p => ids.Contains(p.Id)).ToDictionaryAsync(p => p.Id, ct);
+        var rows = new List<WorklistRow>();
+        foreach (var c in cases)
+        {
+            var report = await readiness.Evaluate(c, ct);
+            rows.Add(new WorklistRow(c.Number, c.State.ToString(), patients[c.PatientId].DisplayName, patients[c.PatientId].Mrn, c.PlannedSurgeryUtc,
+                report.OpenBlocking.Count, report.SoonestDue, [.. report.OpenBlocking.Select(i => i.Title)]));
+        }
+        return [.. rows.OrderBy(r => r.OpenBlocking == 0).ThenBy(r => r.SoonestDue ?? DateOnly.MaxValue).ThenBy(r => r.SurgeryUtc ?? DateTime.MaxValue)];
+    }
+
+    private static async Task<Ok<IReadOnlyList<WorklistRow>>> Worklist(ExplantDbContext db, ReadinessService readiness, CancellationToken ct) =>
+        TypedResults.Ok(await BuildWorklist(db, readiness, ct));
+}
