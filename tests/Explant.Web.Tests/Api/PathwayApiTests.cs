@@ -31,56 +31,15 @@ public abstract class PathwayApiTests(DatabaseProvider provider) : IAsyncLifetim
 
     public async Task DisposeAsync() => await factory.DisposeAsync();
 
-    private static object PatientBody(string mrn, string? birthDate = "1970-05-01") => new
-    {
-        facility = "MAIN", mrn, familyName = "Doe", givenName = "Jane", birthDate, sex = "Female", weightKg = 70, heightCm = 165,
-        allergies = new[] { "latex" }, medications = new[] { new { name = "apixaban", dose = "5 mg bd" } },
-    };
+    private static object PatientBody(string mrn, string? birthDate = "1970-05-01") => Scenario.PatientBody(mrn, birthDate);
 
-    private static object Screw(string level, string side) => new { kind = "PedicleScrew", level, side, diameterMm = 6.5, lengthMm = 45, material = "Titanium" };
+    private Task<(Guid Patient, Guid Construct, JsonElement ConstructBody)> PatientWithConstructAsync(string mrn) => Scenario.PatientWithConstructAsync(surgeon, mrn);
 
-    private async Task<(Guid Patient, Guid Construct, JsonElement ConstructBody)> PatientWithConstructAsync(string mrn)
-    {
-        var p = await surgeon.PostAsJsonAsync("/api/patients", PatientBody(mrn));
-        Assert.Equal(HttpStatusCode.Created, p.StatusCode);
-        var patientId = (await p.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        var c = await surgeon.PostAsJsonAsync($"/api/patients/{patientId}/constructs", new
-        {
-            approach = "Posterior", manufacturer = "Acme", systemName = "Spine 1", implantedOn = "2020-01-10",
-            components = new object[]
-            {
-                Screw("L3", "Left"), Screw("L3", "Right"), Screw("L4", "Left"), Screw("L4", "Right"), Screw("L5", "Left"), Screw("L5", "Right"),
-                new { kind = "Rod", span = "L3-L5", side = "Left", material = "Titanium" }, new { kind = "Rod", span = "L3-L5", side = "Right", material = "Titanium" },
-            },
-        });
-        Assert.Equal(HttpStatusCode.Created, c.StatusCode);
-        var body = await c.Content.ReadFromJsonAsync<JsonElement>();
-        return (patientId, body.GetProperty("id").GetGuid(), body);
-    }
+    private Task<JsonElement> OpenCaseAsync(Guid patient, Guid construct) => Scenario.OpenCaseAsync(surgeon, patient, construct);
 
-    private async Task<JsonElement> OpenCaseAsync(Guid patient, Guid construct)
-    {
-        var response = await surgeon.PostAsJsonAsync("/api/cases", new { patientId = patient, constructId = construct, procedureCode = "22852" });
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return await response.Content.ReadFromJsonAsync<JsonElement>();
-    }
+    private static Task<JsonElement> Json(HttpResponseMessage r) => Scenario.Json(r);
 
-    private static async Task<JsonElement> Json(HttpResponseMessage r) => await r.Content.ReadFromJsonAsync<JsonElement>();
-
-    private async Task<JsonElement> WalkToConsentedAsync(int number)
-    {
-        Assert.Equal(HttpStatusCode.OK, (await surgeon.PostAsJsonAsync($"/api/cases/{number}/indications", new { key = "pain", icdCode = "T84.84XA" })).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await surgeon.PostAsync($"/api/cases/{number}/transitions/Assess", null)).StatusCode);
-        var decided = await surgeon.PostAsJsonAsync($"/api/cases/{number}/decision",
-            new { alternativesDiscussed = new[] { "conservative-care", "revision-surgery", "observation" }, choice = "removal" });
-        Assert.Equal("Decided", (await Json(decided)).GetProperty("state").GetString());
-        var consent = await surgeon.PostAsync($"/api/cases/{number}/consents", null);
-        Assert.Equal(HttpStatusCode.Created, consent.StatusCode);
-        var version = (await Json(consent)).GetProperty("version").GetInt32();
-        Assert.Equal(HttpStatusCode.OK, (await nurse.PostAsJsonAsync($"/api/cases/{number}/consents/{version}/patient-signature", new { signature = "Jane Doe" })).StatusCode);
-        var signed = await surgeon.PostAsync($"/api/cases/{number}/consents/{version}/surgeon-signature", null);
-        return await Json(signed);
-    }
+    private Task<JsonElement> WalkToConsentedAsync(int number) => Scenario.WalkToConsentedAsync(surgeon, nurse, number);
 
     [Fact]
     public async Task Patient_validation_lists_every_bad_field_and_stores_nothing()
@@ -142,7 +101,7 @@ public abstract class PathwayApiTests(DatabaseProvider provider) : IAsyncLifetim
         var bad = await surgeon.PostAsJsonAsync($"/api/patients/{patient}/constructs", new
         {
             approach = "Posterior",
-            components = new object[] { Screw("L3", "Left"), new { kind = "PedicleScrew", level = "L4", side = "Left", udi = "(01)09504000059119" }, new { kind = "Rod", span = "L9-L3" } },
+            components = new object[] { Scenario.Screw("L3", "Left"), new { kind = "PedicleScrew", level = "L4", side = "Left", udi = "(01)09504000059119" }, new { kind = "Rod", span = "L9-L3" } },
         });
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         var errors = (await Json(bad)).GetProperty("errors");

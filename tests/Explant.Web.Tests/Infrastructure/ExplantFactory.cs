@@ -60,6 +60,8 @@ public sealed class ExplantFactory : WebApplicationFactory<Program>
         builder.UseSetting("Database:Provider", Provider.ToString());
         builder.UseSetting("ConnectionStrings:Explant", ConnectionString);
         builder.UseSetting("Database:MigrateOnStartup", "true");
+        // A zone with daylight saving, so the tests meet the clock changes.
+        builder.UseSetting("Hospital:TimeZone", "America/Chicago");
     }
 
     /// <summary>The loopback address Kestrel bound (only with kestrel: true).</summary>
