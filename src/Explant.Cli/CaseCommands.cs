@@ -32,7 +32,8 @@ internal static class CaseCommands
                 await console.Err.WriteLineAsync($"case {parse.GetValue(id)} not found");
                 return ExitCodes.DomainFailure;
             }
-            var view = await CaseView.Load(db, c, DateOnly.FromDateTime(DateTime.UtcNow), ct);
+            var readiness = await scope.ServiceProvider.GetRequiredService<Explant.Core.Readiness.ReadinessService>().Evaluate(c, ct);
+            var view = await CaseView.Load(db, c, DateOnly.FromDateTime(DateTime.UtcNow), ct, readiness);
             if (parse.GetValue(json))
             {
                 await console.Out.WriteLineAsync(JsonSerializer.Serialize(view, Json));

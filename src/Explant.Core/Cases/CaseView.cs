@@ -25,16 +25,17 @@ public sealed record CaseView(
         DateTime? WithdrawnAtUtc, string? WithdrawnReason, bool Current);
     public sealed record ActionPart(string Trigger, bool Allowed, string? Blocker, IReadOnlyList<string> Roles);
 
-    public static async Task<CaseView> Load(ExplantDbContext db, SurgicalCase c, DateOnly today, CancellationToken ct = default)
+    public static async Task<CaseView> Load(ExplantDbContext db, SurgicalCase c, DateOnly today, CancellationToken ct = default, Readiness.ReadinessReport? readiness = null)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(c);
         var patient = await db.Patients.AsNoTracking().FirstAsync(p => p.Id == c.PatientId, ct);
         var construct = await db.Constructs.AsNoTracking().FirstAsync(x => x.Id == c.ConstructId, ct);
-        return From(c, patient, construct, today);
+        return From(c, patient, construct, today, readiness);
     }
 
-    public static CaseView From(SurgicalCase c, Patient patient, Construct construct, DateOnly today)
+    /// <summary>Builds the view; with a readiness evaluation, the readiness-gated next actions show their real blockers.</summary>
+    public static CaseView From(SurgicalCase c, Patient patient, Construct construct, DateOnly today, Readiness.ReadinessReport? readiness = null)
     {
         ArgumentNullException.ThrowIfNull(c);
         ArgumentNullException.ThrowIfNull(patient);
@@ -55,7 +56,7 @@ public sealed record CaseView(
             [.. c.Consents.OrderBy(x => x.Version).Select(x => new ConsentPart(x.Version, x.PlanRevision, x.CreatedAtUtc, x.PatientSignedAtUtc, x.SurgeonSignedAtUtc,
                 x.WithdrawnAtUtc, x.WithdrawnReason, ReferenceEquals(x, current)))],
             c.ConsentValid,
-            [.. c.NextActions().Select(a => new ActionPart(a.Trigger.ToString(), a.Blocker is null, a.Blocker,
+            [.. c.NextActions(readiness).Select(a => new ActionPart(a.Trigger.ToString(), a.Blocker is null, a.Blocker,
                 CaseTransitions.Find(c.State, a.Trigger)!.Roles))],
             c.History);
     }

@@ -650,7 +650,7 @@ public sealed class SurgicalCase : IVersioned
     }
 
     /// <summary>What must happen next, for the case page ("blockers and next actions").</summary>
-    public IReadOnlyList<(CaseTrigger Trigger, string? Blocker)> NextActions() =>
+    public IReadOnlyList<(CaseTrigger Trigger, string? Blocker)> NextActions(Readiness.ReadinessReport? readiness = null) =>
         [.. CaseTransitions.From(State).Where(t => t.Trigger is not CaseTrigger.PlanChanged and not CaseTrigger.ConsentWithdrawn)
-            .Select(t => (t.Trigger, t.Guard(this, new TransitionRequest("-", Cases.CancelReason.Other))))];
+            .Select(t => (t.Trigger, t.Guard(this, new TransitionRequest("-", Cases.CancelReason.Other, readiness))))];
 }

@@ -47,7 +47,7 @@ public sealed record PatientInstructions(string PatientName, string HospitalName
             if (h.LastDoseDate is { } last)
             {
                 var resume = h.ResumeAfterHours is { } r ? $" Restart {r}{(h.ResumeAfterHoursMax is { } m ? $"–{m}" : "")} hours after surgery unless told otherwise." : "";
-                lines.Add(new("Medicines", $"Last dose of {h.Info.Agent}: {Day(last)}", null, last, h.Guidance + resume));
+                lines.Add(new("Medicines", $"Last dose of {h.Info.Agent}: {Day(last)}", null, last, ForPatients(h.Guidance + resume)));
             }
             else if (h.NeedsReview)
             {
@@ -65,6 +65,9 @@ public sealed record PatientInstructions(string PatientName, string HospitalName
         return new PatientInstructions($"{patient.GivenName} {patient.FamilyName}", hospitalName, zone.Id, surgery,
             [.. lines.OrderBy(l => l.AtLocal ?? l.OnDate!.Value.ToDateTime(TimeOnly.MinValue))], ask);
     }
+
+    /// <summary>The ⚠ marks are for staff (a configurable, uncertain fact); patients get the plain instruction.</summary>
+    private static string ForPatients(string text) => text.Replace(" ⚠", "", StringComparison.Ordinal).Replace("⚠", "", StringComparison.Ordinal);
 
     public byte[] ToPdf()
     {

@@ -83,7 +83,7 @@ internal static class CaseEndpoints
     {
         var c = await work;
         http.Response.SetETag(c.Revision);
-        return TypedResults.Ok(await CaseView.Load(db, c, clock.Today(), ct));
+        return TypedResults.Ok(await LoadView(http, db, clock, c, ct));
     }
 
     private static async Task<Ok<IReadOnlyList<CaseListItem>>> List(string? state, ExplantDbContext db, CancellationToken ct)
@@ -134,8 +134,11 @@ internal static class CaseEndpoints
             return TypedResults.Problem($"case {id} not found", statusCode: 404);
         }
         http.Response.SetETag(c.Revision);
-        return TypedResults.Ok(await CaseView.Load(db, c, clock.Today(), ct));
+        return TypedResults.Ok(await LoadView(http, db, clock, c, ct));
     }
+
+    private static async Task<CaseView> LoadView(HttpContext http, ExplantDbContext db, TimeProvider clock, SurgicalCase c, CancellationToken ct) =>
+        await CaseView.Load(db, c, clock.Today(), ct, await http.RequestServices.GetRequiredService<ReadinessService>().Evaluate(c, ct));
 
     private static async Task<Created<ConsentDocumentResponse>> GenerateConsent(string id, HttpContext http, ExplantDbContext db, TimeProvider clock, CancellationToken ct)
     {
