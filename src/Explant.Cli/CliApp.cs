@@ -35,6 +35,7 @@ public static class CliApp
         root.Subcommands.Add(CaseCommands.BuildCase(console));
         root.Subcommands.Add(CaseCommands.BuildUdi(console));
         root.Subcommands.Add(ReadinessCommands.Build(console));
+        root.Subcommands.Add(ScheduleCommand.Build(console));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
