@@ -555,9 +555,9 @@ public sealed class SurgicalCase : IVersioned
         var errors = new Dictionary<string, string[]>();
         if (takenOn > today) { errors["takenOn"] = ["cannot be in the future"]; }
         if (value is < 0) { errors["value"] = ["cannot be negative"]; }
-        if (kind == LabKind.Creatinine && (value is null || unit is not ("mg/dL" or "umol/L" or "µmol/L")))
+        if (kind == LabKind.Creatinine && (value is not > 0 || unit is not ("mg/dL" or "umol/L" or "µmol/L")))
         {
-            errors["unit"] = ["creatinine needs a value in mg/dL or umol/L"];
+            errors[value is not > 0 ? "value" : "unit"] = ["creatinine needs a positive value in mg/dL or umol/L"];
         }
         if (errors.Count > 0)
         {

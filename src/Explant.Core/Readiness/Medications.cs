@@ -171,8 +171,8 @@ public static class HoldRules
                     throw new MissingInputException("--crcl", "dabigatran's hold depends on creatinine clearance: give --crcl (mL/min)");
                 }
                 return crcl >= 50
-                    ? Hold(2, 48, 72, "S33", $"CrCl {crcl:0} mL/min (≥ 50): no dabigatran on the 2 days before surgery or on the day. Resume 48–72 h after surgery.")
-                    : Hold(4, 48, 72, "S33", $"CrCl {crcl:0} mL/min (< 50): no dabigatran on the 4 days before surgery or on the day. Resume 48–72 h after surgery.");
+                    ? Hold(2, 48, 72, "S33", $"CrCl {crcl:0.#} mL/min (≥ 50): no dabigatran on the 2 days before surgery or on the day. Resume 48–72 h after surgery.")
+                    : Hold(4, 48, 72, "S33", $"CrCl {crcl:0.#} mL/min (< 50): no dabigatran on the 4 days before surgery or on the day. Resume 48–72 h after surgery.");
             case DrugClass.Doac when info.Agent == "edoxaban":
                 return Hold(2, 48, 72, "S33", "No edoxaban on the 2 days before surgery or on the day (not studied in PAUSE ⚠). Resume 48–72 h after surgery ⚠.");
             case DrugClass.Doac:

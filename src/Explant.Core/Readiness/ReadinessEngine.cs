@@ -198,8 +198,8 @@ public static class ReadinessEngine
         if (classes.Any(DrugTable.IsGlucoseLowering))
         {
             var a1c = c.Latest(LabKind.HbA1c);
-            Add("hba1c", "HbA1c (diabetic patient)", "S38", Window(a1c?.TakenOn, surgeryDate, 90, out var ad), false,
-                WindowText("HbA1c", a1c?.TakenOn, 90, "local policy ⚠") + (a1c?.Value is >= 8 ? $"; {a1c.Value} % is above the ADA target of < 8 % ⚠" : ""), ad, Nursing);
+            Add("hba1c", "HbA1c (diabetic patient)", "S38", Window(a1c?.TakenOn, surgeryDate, options.HbA1cWindowDays, out var ad), false,
+                WindowText("HbA1c", a1c?.TakenOn, options.HbA1cWindowDays, "local policy ⚠") + (a1c?.Value is >= 8 ? $"; {a1c.Value} % is above the ADA target of < 8 % ⚠" : ""), ad, Nursing);
         }
 
         // Medical evaluation ([S39], [S40]).
@@ -216,7 +216,7 @@ public static class ReadinessEngine
         if (patient.Sex == Sex.Female && age >= options.PregnancyTestMinAge && age <= options.PregnancyTestMaxAge)
         {
             var test = c.Latest(LabKind.PregnancyTest);
-            Add("pregnancy-test", "Pregnancy test offered (fluoroscopy)", "S41", Window(test?.TakenOn, surgeryDate, options.TypeAndScreenWindowDays, out var pd), false,
+            Add("pregnancy-test", "Pregnancy test offered (fluoroscopy)", "S41", Window(test?.TakenOn, surgeryDate, options.PregnancyTestWindowDays, out var pd), false,
                 "Offer when the result would change management; fluoroscopy is a reason (local policy ⚠)", pd, Nursing);
         }
 
@@ -273,7 +273,12 @@ public static class ReadinessEngine
             return new(null, "Cockcroft–Gault needs sex recorded as female or male");
         }
         var mgdl = creatinine.Unit is "mg/dL" ? value : value / CreatinineClearance.MicromolPerMgDl;
-        return new(Math.Round(CreatinineClearance.CockcroftGault(p.AgeOn(on), kg, p.Sex == Sex.Female, mgdl), 1),
+        if (mgdl <= 0)
+        {
+            return new(null, "the creatinine result is not a positive value");
+        }
+        // Unrounded: rounding 49.97 to 50.0 would give the shorter dabigatran hold (S33) on the bleeding side.
+        return new(CreatinineClearance.CockcroftGault(p.AgeOn(on), kg, p.Sex == Sex.Female, mgdl),
             string.Create(CultureInfo.InvariantCulture, $"Cockcroft–Gault from creatinine {value} {creatinine.Unit}"));
     }
 }

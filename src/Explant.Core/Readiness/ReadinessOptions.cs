@@ -36,6 +36,12 @@ public sealed class ReadinessOptions
     /// <summary>Type and screen validity (⚠ local blood-bank policy).</summary>
     public int TypeAndScreenWindowDays { get; set; } = 3;
 
+    /// <summary>HbA1c for diabetic patients (ADA target via [S38] ⚠; window is local policy).</summary>
+    public int HbA1cWindowDays { get; set; } = 90;
+
+    /// <summary>Pregnancy test validity before surgery (⚠ local policy; [S41] gives none).</summary>
+    public int PregnancyTestWindowDays { get; set; } = 3;
+
     /// <summary>H&amp;P at most this many days before surgery (CMS hospital CoP [S39]; ASCs follow their own policy ⚠).</summary>
     public int HistoryPhysicalWindowDays { get; set; } = 30;
 

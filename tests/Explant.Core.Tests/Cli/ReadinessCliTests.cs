@@ -225,4 +225,31 @@ public sealed class ReadinessCliTests : IDisposable
         Assert.Contains("case 999 not found", error, StringComparison.Ordinal);
         Assert.Equal(1, (await Run("readiness", "case", "999", "--json")).Exit);
     }
+
+    [Fact]
+    public async Task Readiness_for_the_demo_cases_reports_ready_and_provisional_cases()
+    {
+        Assert.Equal(0, (await Run("demo", "seed")).Exit);
+
+        var ready = await Run("readiness", "case", "5", "--json");
+        Assert.Equal(0, ready.Exit);
+        var json = OneObject(ready.Out);
+        Assert.Equal(5, json.GetProperty("caseNumber").GetInt32());
+        Assert.True(json.GetProperty("ready").GetBoolean());
+        Assert.Equal(0, json.GetProperty("openBlocking").GetInt32());
+        Assert.False(json.GetProperty("provisional").GetBoolean());
+        var items = json.GetProperty("items").EnumerateArray().ToDictionary(i => i.GetProperty("ruleId").GetString()!);
+        Assert.Equal("Met", items["asa"].GetProperty("status").GetString());
+        Assert.Equal("Met", items["ct-fusion"].GetProperty("status").GetString());
+        Assert.All(items.Values, i => Assert.False(i.GetProperty("isOpen").GetBoolean()));
+
+        var provisional = OneObject((await Run("readiness", "case", "1", "--json")).Out);
+        Assert.True(provisional.GetProperty("provisional").GetBoolean());
+        Assert.False(provisional.GetProperty("ready").GetBoolean());
+        Assert.True(provisional.GetProperty("openBlocking").GetInt32() > 0);
+
+        var text = await Run("readiness", "case", "2");
+        Assert.Equal(0, text.Exit);
+        Assert.Contains("blocking item(s) open", text.Out, StringComparison.Ordinal);
+    }
 }

@@ -128,7 +128,8 @@ public sealed class FastingTests
         var light = Line(Plan(surgery, Chicago), "light-meal");
         // 00:30 CDT (UTC−5) is 05:30 UTC; surgery 07:30 CST (UTC−6) is 13:30 UTC.
         Assert.Equal(new DateTime(2026, 11, 1, 13, 30, 0, DateTimeKind.Utc), Fasting.ToUtc(surgery, Chicago));
-        Assert.Equal(new DateTime(2026, 11, 1, 5, 30, 0), light.LastIntakeLocal);
+        Assert.Equal(new DateTime(2026, 11, 1, 0, 30, 0), light.LastIntakeLocal);
+        Assert.Equal(new DateTime(2026, 11, 1, 5, 30, 0, DateTimeKind.Utc), TimeZoneInfo.ConvertTimeToUtc(light.LastIntakeLocal, Chicago));
         Assert.Equal(TimeSpan.FromHours(-5), Chicago.GetUtcOffset(new DateTime(2026, 11, 1, 5, 30, 0, DateTimeKind.Utc)));
     }
 

@@ -602,12 +602,20 @@ public sealed class WindowAndRuleTests
         Assert.Equal(omitted, Assert.Single(report.Holds).OmittedDays);
     }
 
-    [Fact(Skip = "BUG: ReadinessEngine.ComputeCrCl rounds CrCl to 0.1 before HoldRules compares it with 50, so a true CrCl of 49.97 mL/min gets the ≥ 50 (2-day) hold instead of 4 days")]
+    [Fact]
     public void Dabigatran_CrCl_just_below_50_is_not_rounded_up_to_the_2_day_hold()
     {
         // (140 − 50) × 72 / (72 × 1.801) = 49.97 mL/min < 50 → 4 days (S33).
         var rig = Rig().WithPatient(Sex.Male, 50, 72m, "dabigatran").PlanSurgery(S).Creatinine(S.AddDays(-3), 1.801m);
         Assert.Equal(S.AddDays(-5), rig.Item("medication:dabigatran").Date);
+    }
+
+    [Fact]
+    public void A_zero_creatinine_is_refused_when_recorded()
+    {
+        // A typo of 0 mg/dL would otherwise make Cockcroft-Gault divide by zero for every evaluation of the case.
+        var e = Assert.Throws<ValidationException>(() => Rig().Creatinine(S.AddDays(-3), 0m));
+        Assert.True(e.Errors.ContainsKey("value"));
     }
 
     [Fact]
