@@ -31,8 +31,15 @@ public static class CpSatPlanner
             throw new InfeasibleException([.. impossible.Select(x => (x.Id, x.Why!))]);
         }
 
-        var bound = LowerBound(problem, settings with { TimeLimitSeconds = Math.Max(1, settings.TimeLimitSeconds * 0.15), Progress = null });
-        var main = Main(problem, hint, settings with { TimeLimitSeconds = Math.Max(1, settings.TimeLimitSeconds * 0.85) });
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var bound = LowerBound(problem, settings with { TimeLimitSeconds = Math.Max(0.5, settings.TimeLimitSeconds * 0.1), Progress = null });
+        // The whole model pays off on small instances; on large ones the time goes to the neighbourhood search.
+        var mainShare = problem.Cases.Count <= 150 ? 0.35 : 0.05;
+        var main = Main(problem, Window.Whole(problem), hint, settings with { TimeLimitSeconds = Math.Max(0.5, settings.TimeLimitSeconds * mainShare) });
+        if (main is not null || hint is not null)
+        {
+            main = Improve(problem, (main ?? hint)!, settings, settings.TimeLimitSeconds * 0.95 - clock.Elapsed.TotalSeconds);
+        }
         if (main is null)
         {
             if (hint is null)
@@ -49,9 +56,11 @@ public static class CpSatPlanner
 
     private static CpSolver Solver(SolverSettings s) => new()
     {
-        // Deterministic for a seed: interleaved workers and a deterministic time budget; the wall-clock limit is a safety net.
+        // Reproducible for a seed: interleaved workers stop on a deterministic budget (about 0.4 of the limit: one
+        // unit took ~2 s of wall time on our 2-core machines); the wall-clock limit keeps the promised time on a
+        // loaded machine, where a run may then stop earlier than its deterministic budget.
         StringParameters = string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"num_workers:{s.Workers},random_seed:{s.Seed},interleave_search:true,max_deterministic_time:{s.TimeLimitSeconds},max_time_in_seconds:{s.TimeLimitSeconds * 2 + 5}"),
+            $"num_workers:{s.Workers},random_seed:{s.Seed},interleave_search:true,max_deterministic_time:{s.TimeLimitSeconds * 0.4},max_time_in_seconds:{s.TimeLimitSeconds}"),
     };
 
     private sealed class Progress(Action<long, long, double> report) : CpSolverSolutionCallback
@@ -59,7 +68,58 @@ public static class CpSatPlanner
         public override void OnSolutionCallback() => report((long)ObjectiveValue(), (long)BestObjectiveBound(), WallTime());
     }
 
-    private static Plan? Main(Problem problem, Plan? hint, SolverSettings settings)
+    /// <summary>
+    /// The part of the problem a model solves: the free cases within [FirstDay, LastDay]; everything else stays as
+    /// it is, using room minutes (Σ duration + turnover), surgeon minutes and rooms on its days.
+    /// </summary>
+    private sealed record Window(IReadOnlyList<PlanCase> Cases, int FirstDay, int LastDay,
+        IReadOnlyDictionary<(int Day, string Room), int> UsedMinutes, IReadOnlyDictionary<(string Surgeon, int Day), string> FixedRoom,
+        IReadOnlyDictionary<(string Surgeon, int Day), int> FixedLoad, IReadOnlyList<(PlanCase Case, int Day, string Room)> Fixed)
+    {
+        public static Window Whole(Problem p) => new(p.Cases, 0, p.Days - 1, new Dictionary<(int, string), int>(),
+            new Dictionary<(string, int), string>(), new Dictionary<(string, int), int>(), []);
+    }
+
+    /// <summary>
+    /// Large-neighbourhood search: repeatedly frees the cases of a few consecutive days (plus optional cases that
+    /// could go there), keeps the rest fixed, and re-solves that window exactly; a better valid plan replaces the
+    /// current one. The iteration count is fixed by the time limit, so a seed gives the same plan on a quiet machine.
+    /// </summary>
+    private static Plan Improve(Problem problem, Plan start, SolverSettings settings, double seconds)
+    {
+        var best = start;
+        if (seconds < 1 || problem.Days < 2)
+        {
+            return best;
+        }
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var rng = new Random(settings.Seed);
+        var cases = problem.Cases.ToDictionary(c => c.Id);
+        var width = Math.Min(problem.Days, 4);
+        const double perIteration = 1.5;
+        var iterations = Math.Max(1, (int)(seconds / perIteration));
+        for (var i = 0; i < iterations && clock.Elapsed.TotalSeconds + perIteration < seconds; i++)
+        {
+            var first = rng.Next(problem.Days - width + 1);
+            var last = first + width - 1;
+            var placed = best.Assignments.Select(a => (Case: cases[a.CaseId], a.Day, Room: a.RoomId)).ToList();
+            var free = placed.Where(p => p.Day >= first && p.Day <= last).Select(p => p.Case)
+                .Concat(best.Unscheduled.Select(id => cases[id]).Where(c => c.ReleaseDay <= last && Layout.LastDay(problem, c) >= first))
+                .ToList();
+            var fixedPlaced = placed.Where(p => p.Day < first || p.Day > last).ToList();
+            var window = new Window(free, first, last,
+                new Dictionary<(int, string), int>(), new Dictionary<(string, int), string>(), new Dictionary<(string, int), int>(), fixedPlaced);
+            var candidate = Main(problem, window, best, settings with { TimeLimitSeconds = perIteration, Progress = null });
+            if (candidate is not null && candidate.Objective < best.Objective && PlanValidator.Validate(problem, candidate).Valid)
+            {
+                best = candidate;
+                settings.Progress?.Invoke(best.Objective, 0, clock.Elapsed.TotalSeconds);
+            }
+        }
+        return best;
+    }
+
+    private static Plan? Main(Problem problem, Window window, Plan? hint, SolverSettings settings)
     {
         var model = new CpModel();
         var w = problem.Weights;
@@ -81,13 +141,14 @@ public static class CpSatPlanner
             return v;
         }
 
-        foreach (var c in problem.Cases)
+        foreach (var c in window.Cases)
         {
             var vars = new List<BoolVar>();
-            for (var d = c.ReleaseDay; d <= Layout.LastDay(problem, c); d++)
+            for (var d = Math.Max(c.ReleaseDay, window.FirstDay); d <= Math.Min(Layout.LastDay(problem, c), window.LastDay); d++)
             {
-                var suitable = rooms.Where(r => Layout.HasAll(r, c) && r.MinutesByDay[d] >= c.DurationMinutes).ToList();
-                if (suitable.Count == 0 || surgeons[c.SurgeonId].MaxMinutesByDay[d] < c.DurationMinutes)
+                var fixedRoom = window.FixedRoom.GetValueOrDefault((c.SurgeonId, d));
+                var suitable = rooms.Where(r => Layout.HasAll(r, c) && r.MinutesByDay[d] >= c.DurationMinutes && (fixedRoom is null || r.Id == fixedRoom)).ToList();
+                if (suitable.Count == 0 || surgeons[c.SurgeonId].MaxMinutesByDay[d] - window.FixedLoad.GetValueOrDefault((c.SurgeonId, d)) < c.DurationMinutes)
                 {
                     continue;
                 }
@@ -116,9 +177,9 @@ public static class CpSatPlanner
         }
 
         var byRoomDay = new Dictionary<(int Day, string Room), List<IntVar>>();
-        foreach (var group in problem.Cases.GroupBy(c => c.SurgeonId))
+        foreach (var group in window.Cases.GroupBy(c => c.SurgeonId))
         {
-            for (var d = 0; d < problem.Days; d++)
+            for (var d = window.FirstDay; d <= window.LastDay; d++)
             {
                 var cs = group.Where(c => y.ContainsKey((c.Id, d))).ToList();
                 var zs = rooms.Where(r => z.ContainsKey((group.Key, d, r.Id))).Select(r => (Room: r, Var: z[(group.Key, d, r.Id)])).ToList();
@@ -128,7 +189,7 @@ public static class CpSatPlanner
                 }
                 var count = LinearExpr.Sum(cs.Select(c => y[(c.Id, d)]));
                 var load = LinearExpr.WeightedSum(cs.Select(c => y[(c.Id, d)]), cs.Select(c => (long)c.DurationMinutes));
-                model.Add(load <= surgeons[group.Key].MaxMinutesByDay[d]);
+                model.Add(load <= surgeons[group.Key].MaxMinutesByDay[d] - window.FixedLoad.GetValueOrDefault((group.Key, d)));
                 model.Add(LinearExpr.Sum(zs.Select(x => x.Var)) <= 1);
                 model.Add(LinearExpr.Sum(zs.Select(x => x.Var)) <= count);
                 var maxT = cs.Sum(c => c.DurationMinutes + problem.TurnoverMinutes);
@@ -152,8 +213,10 @@ public static class CpSatPlanner
         foreach (var ((d, r), ms) in byRoomDay)
         {
             var room = rooms.First(x => x.Id == r);
-            model.Add(LinearExpr.Sum(ms) <= LinearExpr.Term(open[(d, r)], room.MinutesByDay[d] + problem.TurnoverMinutes));
-            objective.Add(LinearExpr.Term(open[(d, r)], w.OpenRoomDay));
+            var used = window.UsedMinutes.GetValueOrDefault((d, r));
+            // A room-day already used by fixed cases is open anyway: no opening cost, less room left.
+            model.Add(LinearExpr.Sum(ms) <= LinearExpr.Term(open[(d, r)], room.MinutesByDay[d] + problem.TurnoverMinutes - used));
+            objective.Add(LinearExpr.Term(open[(d, r)], used > 0 ? 0 : w.OpenRoomDay));
         }
         model.Minimize(LinearExpr.Sum(objective) + constant);
 
@@ -183,9 +246,9 @@ public static class CpSatPlanner
         {
             return null;
         }
-        var placed = new List<(PlanCase, int, string)>();
-        var unscheduled = new List<string>();
-        foreach (var c in problem.Cases)
+        var placed = new List<(PlanCase, int, string)>(window.Fixed);
+        var unscheduled = problem.Cases.Where(c => !window.Cases.Contains(c) && !window.Fixed.Any(f => f.Case == c)).Select(c => c.Id).ToList();
+        foreach (var c in window.Cases)
         {
             var day = y.Where(kv => kv.Key.Case == c.Id && solver.Value(kv.Value) == 1).Select(kv => (int?)kv.Key.Day).FirstOrDefault();
             if (day is not { } d)
