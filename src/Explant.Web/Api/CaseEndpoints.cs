@@ -47,7 +47,7 @@ internal static class CaseEndpoints
         cases.MapPut("/{id}/evidence/infection", (string id, InfectionInput input, HttpContext http, ExplantDbContext db, TimeProvider clock, CancellationToken ct) =>
             Mutate(id, http, db, clock, c => c.RecordInfectionEvidence(input.CrpMgL, input.EsrMmH, input.MarkersDate, input.CulturePlan, http.User.ToCaseActor()), ct));
         cases.MapPost("/{id}/evidence/fusion", (string id, FusionInput input, HttpContext http, ExplantDbContext db, TimeProvider clock, IOptions<PathwayOptions> options, CancellationToken ct) =>
-            Respond(http, db, clock, CaseHandlers.LinkFusionEvidence(db, id, http.Request.IfMatchRevision(), input.ImagingStudyId ?? throw Missing("imagingStudyId"), options.Value, http.User.ToCaseActor(), ct), ct));
+            Respond(http, db, clock, CaseHandlers.LinkFusionEvidence(db, id, http.Request.IfMatchRevision(), input.ImagingStudyId ?? throw HttpExtensions.Missing("imagingStudyId"), options.Value, http.User.ToCaseActor(), ct), ct));
         cases.MapPost("/{id}/evidence/fusion-override", (string id, ReasonInput input, HttpContext http, ExplantDbContext db, TimeProvider clock, CancellationToken ct) =>
             Mutate(id, http, db, clock, c => c.OverrideFusionEvidence(input.Reason ?? "", http.User.ToCaseActor(), Now(clock)), ct));
         cases.MapPost("/{id}/decision", (string id, DecisionInput input, HttpContext http, ExplantDbContext db, TimeProvider clock, CancellationToken ct) =>
@@ -67,9 +67,7 @@ internal static class CaseEndpoints
 
     private static DateTime Now(TimeProvider clock) => clock.GetUtcNow().UtcDateTime;
 
-    private static ValidationException Missing(string field) => new(new Dictionary<string, string[]> { [field] = ["required"] });
-
-    private static string Required(string? value, string field) => string.IsNullOrWhiteSpace(value) ? throw Missing(field) : value;
+    private static string Required(string? value, string field) => string.IsNullOrWhiteSpace(value) ? throw HttpExtensions.Missing(field) : value;
 
     private static CaseTrigger ParseTrigger(string trigger) =>
         Enum.TryParse<CaseTrigger>(trigger, ignoreCase: true, out var t) && t is not CaseTrigger.PlanChanged and not CaseTrigger.ConsentWithdrawn

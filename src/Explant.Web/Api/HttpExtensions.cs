@@ -15,5 +15,7 @@ internal static class HttpExtensions
 
     public static void SetETag(this HttpResponse response, long revision) => response.Headers.ETag = Concurrency.ETag(revision);
 
+    public static ValidationException Missing(string field) => new(new Dictionary<string, string[]> { [field] = ["required"] });
+
     public static DateOnly Today(this TimeProvider clock) => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 }

@@ -27,10 +27,10 @@ internal static class ReadinessEndpoints
         cases.MapPut("/{id}/planned-surgery", (string id, SurgeryInput input, HttpContext http, ExplantDbContext db, TimeProvider clock, HospitalTime time, CancellationToken ct) =>
             Mutate(id, http, db, clock, c => c.SetPlannedSurgery(ParseLocal(input.Local, time), http.User.ToCaseActor(), clock.GetUtcNow().UtcDateTime), ct));
         cases.MapPost("/{id}/results", (string id, ResultInput input, HttpContext http, ExplantDbContext db, TimeProvider clock, ReadinessService readiness, CancellationToken ct) =>
-            Mutate(id, http, db, clock, c => c.RecordResult(input.Kind ?? throw Missing("kind"), input.Value, input.Unit, input.TakenOn ?? throw Missing("takenOn"),
+            Mutate(id, http, db, clock, c => c.RecordResult(input.Kind ?? throw HttpExtensions.Missing("kind"), input.Value, input.Unit, input.TakenOn ?? throw HttpExtensions.Missing("takenOn"),
                 http.User.ToCaseActor(), readiness.Today), ct));
         cases.MapPut("/{id}/history-physical", (string id, HistoryPhysicalInput input, HttpContext http, ExplantDbContext db, TimeProvider clock, ReadinessService readiness, CancellationToken ct) =>
-            Mutate(id, http, db, clock, c => c.RecordHistoryPhysical(input.On ?? throw Missing("on"), http.User.ToCaseActor(), readiness.Today), ct));
+            Mutate(id, http, db, clock, c => c.RecordHistoryPhysical(input.On ?? throw HttpExtensions.Missing("on"), http.User.ToCaseActor(), readiness.Today), ct));
         cases.MapPost("/{id}/history-physical/update", (string id, HttpContext http, ExplantDbContext db, TimeProvider clock, CancellationToken ct) =>
             Mutate(id, http, db, clock, c => c.RecordHistoryPhysicalUpdate(http.User.ToCaseActor(), clock.GetUtcNow().UtcDateTime), ct));
         cases.MapPut("/{id}/asa", (string id, AsaInput input, HttpContext http, ExplantDbContext db, TimeProvider clock, CancellationToken ct) =>
@@ -44,8 +44,6 @@ internal static class ReadinessEndpoints
         app.MapGet("/api/preop/worklist", Worklist).RequireAuthorization(Policies.Staff);
         return app;
     }
-
-    private static ValidationException Missing(string field) => new(new Dictionary<string, string[]> { [field] = ["required"] });
 
     /// <summary>"2026-12-07T07:30" in the hospital's zone → UTC; a time the clocks skip is refused.</summary>
     internal static DateTime ParseLocal(string? local, HospitalTime time)

@@ -4,27 +4,8 @@ using Explant.Cli;
 namespace Explant.Core.Tests.Cli;
 
 /// <summary>`udi parse`, `demo seed`, `case show`, `procedure import/list/show` and `users add` on a real SQLite file.</summary>
-public sealed class PathwayCliTests : IDisposable
+public sealed class PathwayCliTests() : CliHarness("explant-cli-db-")
 {
-    private readonly string dir = Directory.CreateTempSubdirectory("explant-cli-db-").FullName;
-    private readonly Dictionary<string, string?> settings;
-
-    public PathwayCliTests() => settings = new() { ["Database:SqlitePath"] = Path.Combine(dir, "explant.db") };
-
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(dir, recursive: true);
-    }
-
-    private async Task<(int Exit, string Out, string Err)> Run(params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var exit = await CliApp.RunAsync(args, stdout, stderr, settings);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
-
     [Fact]
     public async Task Udi_parse_prints_the_fields_as_json()
     {
@@ -86,7 +67,7 @@ public sealed class PathwayCliTests : IDisposable
         var same = await Run("procedure", "import", TestFiles.SeedPath, "--json");
         Assert.Equal("unchanged", JsonDocument.Parse(same.Out).RootElement.GetProperty("status").GetString());
 
-        var changed = Path.Combine(dir, "changed.txt");
+        var changed = Path.Combine(Dir, "changed.txt");
         await File.WriteAllTextAsync(changed, TestFiles.Seed.Replace("Blood loss", "Blood loss needing transfusion", StringComparison.Ordinal));
         var second = JsonDocument.Parse((await Run("procedure", "import", changed, "--json")).Out).RootElement;
         Assert.Equal(2, second.GetProperty("version").GetInt32());

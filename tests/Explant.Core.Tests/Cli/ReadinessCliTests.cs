@@ -4,27 +4,8 @@ using Explant.Cli;
 namespace Explant.Core.Tests.Cli;
 
 /// <summary>`readiness hold`, `readiness fasting` and `readiness case`: exit codes, stdout/stderr and the JSON contract.</summary>
-public sealed class ReadinessCliTests : IDisposable
+public sealed class ReadinessCliTests() : CliHarness("explant-cli-readiness-")
 {
-    private readonly string dir = Directory.CreateTempSubdirectory("explant-cli-readiness-").FullName;
-    private readonly Dictionary<string, string?> settings;
-
-    public ReadinessCliTests() => settings = new() { ["Database:SqlitePath"] = Path.Combine(dir, "explant.db") };
-
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(dir, recursive: true);
-    }
-
-    private async Task<(int Exit, string Out, string Err)> Run(params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var exit = await CliApp.RunAsync(args, stdout, stderr, settings);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
-
     /// <summary>Stdout must be exactly one JSON object (nothing before or after it).</summary>
     private static JsonElement OneObject(string output)
     {
