@@ -174,11 +174,11 @@ public static class HoldRules
                     ? Hold(2, 48, 72, "S33", $"CrCl {crcl:0.#} mL/min (≥ 50): no dabigatran on the 2 days before surgery or on the day. Resume 48–72 h after surgery.")
                     : Hold(4, 48, 72, "S33", $"CrCl {crcl:0.#} mL/min (< 50): no dabigatran on the 4 days before surgery or on the day. Resume 48–72 h after surgery.");
             case DrugClass.Doac when info.Agent == "edoxaban":
-                return Hold(2, 48, 72, "S33", "No edoxaban on the 2 days before surgery or on the day (not studied in PAUSE ⚠). Resume 48–72 h after surgery ⚠.");
+                return Hold(options.EdoxabanOmitDays, 48, 72, "S33", $"No edoxaban on the {options.EdoxabanOmitDays} days before surgery or on the day (not studied in PAUSE ⚠). Resume 48–72 h after surgery ⚠.");
             case DrugClass.Doac:
                 return Hold(2, 48, 72, "S32", $"No {info.Agent} on the 2 days before surgery or on the day. Resume 48–72 h after surgery. No bridging.");
             case DrugClass.Lmwh:
-                return Hold(0, null, null, "S34", "Bridging is not routine; if used, the last dose is about 24 h before surgery ⚠. Restart as the surgeon directs.");
+                return Hold(options.LmwhOmitDays, null, null, "S34", "Bridging is not routine; if used, the last dose is about 24 h before surgery ⚠. Restart as the surgeon directs.");
             case DrugClass.P2Y12Inhibitor:
                 var (days, text) = info.Agent switch
                 {

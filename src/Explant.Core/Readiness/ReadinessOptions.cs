@@ -54,6 +54,12 @@ public sealed class ReadinessOptions
     /// <summary>Aspirin is a policy choice (CHEST continues it with cardiovascular risk; a spine Delphi stops it 7 days) [S34][S35] ⚠. Null: the surgeon decides per patient.</summary>
     public int? AspirinOmitDays { get; set; }
 
+    /// <summary>Edoxaban at high bleeding risk: 2 days, not studied in PAUSE [S33] ⚠.</summary>
+    public int EdoxabanOmitDays { get; set; } = 2;
+
+    /// <summary>LMWH when bridging: last dose about 24 h before surgery [S34] ⚠ (0 = last dose the day before).</summary>
+    public int LmwhOmitDays { get; set; }
+
     /// <summary>Metformin: hold on the day of surgery by default [S38] ⚠.</summary>
     public bool HoldMetforminOnSurgeryDay { get; set; } = true;
 
