@@ -18,6 +18,7 @@ public static class CoreServiceCollectionExtensions
         services.AddOptions<PathwayOptions>().Bind(configuration.GetSection("Pathway"));
         services.AddOptions<ReadinessOptions>().Bind(configuration.GetSection("Readiness"));
         services.AddScoped<ReadinessService>();
+        services.AddOptions<Scheduling.SchedulingOptions>().Bind(configuration.GetSection("Scheduling"));
         return services;
     }
 }

@@ -21,6 +21,8 @@ public abstract class ExplantDbContext(DbContextOptions options)
     public DbSet<Implants.Construct> Constructs => Set<Implants.Construct>();
     public DbSet<Implants.ImagingStudy> ImagingStudies => Set<Implants.ImagingStudy>();
     public DbSet<Cases.SurgicalCase> Cases => Set<Cases.SurgicalCase>();
+    public DbSet<Scheduling.OperatingRoom> OperatingRooms => Set<Scheduling.OperatingRoom>();
+    public DbSet<Scheduling.RoomDay> RoomDays => Set<Scheduling.RoomDay>();
     public DbSet<DataProtectionKey> DataProtectionKeys { get; set; } = null!;
 
     /// <summary>All times are stored as UTC; SQLite forgets the kind, so it is restored on read.</summary>

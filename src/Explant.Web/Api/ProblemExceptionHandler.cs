@@ -31,6 +31,15 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
             invalid.Extensions["traceId"] = Activity.Current?.Id ?? httpContext.TraceIdentifier;
             return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = invalid, Exception = exception });
         }
+        if (exception is Explant.Core.Scheduling.BookingConflictException conflict)
+        {
+            httpContext.Response.StatusCode = StatusCodes.Status409Conflict;
+            var refused = new ProblemDetails { Status = 409, Title = "The booking conflicts", Detail = conflict.Message };
+            refused.Extensions["rule"] = "booking-conflict";
+            refused.Extensions["conflicts"] = conflict.Conflicts;
+            refused.Extensions["traceId"] = Activity.Current?.Id ?? httpContext.TraceIdentifier;
+            return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = refused, Exception = exception });
+        }
         var (status, title, detail, rule) = exception switch
         {
             DomainRuleException { Forbidden: true } d => (StatusCodes.Status403Forbidden, "Your role does not allow this", d.Message, d.Rule),

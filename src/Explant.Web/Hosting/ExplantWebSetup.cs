@@ -96,6 +96,7 @@ internal static class ExplantWebSetup
         app.MapPatientApi();
         app.MapCaseApi();
         app.MapReadinessApi();
+        app.MapSchedulingApi();
         app.MapFormEndpoints();
         app.MapRazorComponents<App>();
         return app;

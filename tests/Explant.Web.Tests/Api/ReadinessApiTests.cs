@@ -34,11 +34,6 @@ public abstract class ReadinessApiTests(DatabaseProvider provider) : IAsyncLifet
 
     public async Task DisposeAsync() => await factory.DisposeAsync();
 
-    /// <summary>A date relative to today in the hospital's zone (the factory's America/Chicago), not UTC.</summary>
-    private static DateOnly Today => DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeBySystemTimeZoneId(DateTime.UtcNow, "America/Chicago"));
-
-    private static string Day(int offset) => Today.AddDays(offset).ToString("yyyy-MM-dd");
-
     private static IEnumerable<string> OpenRules(JsonElement report) =>
         report.GetProperty("items").EnumerateArray()
             .Where(i => i.GetProperty("isOpen").GetBoolean())
@@ -52,17 +47,7 @@ public abstract class ReadinessApiTests(DatabaseProvider provider) : IAsyncLifet
         return (number, patient);
     }
 
-    private async Task CompleteWorkUpAsync(int number, Guid patient)
-    {
-        Assert.Equal(HttpStatusCode.OK, (await surgeon.PutAsJsonAsync($"/api/cases/{number}/planned-surgery", new { local = Day(10) + "T08:00" })).StatusCode);
-        Assert.Equal(HttpStatusCode.Created, (await surgeon.PostAsJsonAsync($"/api/patients/{patient}/imaging", new { studyDate = Day(0), modality = "XRay" })).StatusCode);
-        foreach (var (kind, value, unit) in new (string, decimal?, string?)[] { ("Cbc", null, null), ("Creatinine", 0.9m, "mg/dL"), ("PtInr", 1.0m, null) })
-        {
-            Assert.Equal(HttpStatusCode.OK, (await nurse.PostAsJsonAsync($"/api/cases/{number}/results", new { kind, value, unit, takenOn = Day(0) })).StatusCode);
-        }
-        Assert.Equal(HttpStatusCode.OK, (await surgeon.PutAsJsonAsync($"/api/cases/{number}/history-physical", new { on = Day(0) })).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await anesthesiologist.PutAsJsonAsync($"/api/cases/{number}/asa", new { asaClass = "II" })).StatusCode);
-    }
+    private Task CompleteWorkUpAsync(int number, Guid patient) => Scenario.CompleteWorkUpAsync(surgeon, nurse, anesthesiologist, number, patient);
 
     [Fact]
     public async Task A_case_with_open_blocking_items_cannot_become_Ready_and_the_refusal_names_them()

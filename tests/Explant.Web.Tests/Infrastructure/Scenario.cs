@@ -45,6 +45,24 @@ internal static class Scenario
         return await Json(response);
     }
 
+    /// <summary>A date relative to today in the hospital's zone (the factory's America/Chicago), not UTC.</summary>
+    public static DateOnly Today => DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeBySystemTimeZoneId(DateTime.UtcNow, "America/Chicago"));
+
+    public static string Day(int offset) => Today.AddDays(offset).ToString("yyyy-MM-dd");
+
+    /// <summary>Everything a consented case needs to become Ready, surgery in 10 days (patient on apixaban).</summary>
+    public static async Task CompleteWorkUpAsync(HttpClient surgeon, HttpClient nurse, HttpClient anesthesiologist, int number, Guid patient, int inDays = 10)
+    {
+        Assert.Equal(HttpStatusCode.OK, (await surgeon.PutAsJsonAsync($"/api/cases/{number}/planned-surgery", new { local = Day(inDays) + "T08:00" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await surgeon.PostAsJsonAsync($"/api/patients/{patient}/imaging", new { studyDate = Day(0), modality = "XRay" })).StatusCode);
+        foreach (var (kind, value, unit) in new (string, decimal?, string?)[] { ("Cbc", null, null), ("Creatinine", 0.9m, "mg/dL"), ("PtInr", 1.0m, null) })
+        {
+            Assert.Equal(HttpStatusCode.OK, (await nurse.PostAsJsonAsync($"/api/cases/{number}/results", new { kind, value, unit, takenOn = Day(0) })).StatusCode);
+        }
+        Assert.Equal(HttpStatusCode.OK, (await surgeon.PutAsJsonAsync($"/api/cases/{number}/history-physical", new { on = Day(0) })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await anesthesiologist.PutAsJsonAsync($"/api/cases/{number}/asa", new { asaClass = "II" })).StatusCode);
+    }
+
     /// <summary>Indication, assessment, decision, consent signed by patient (nurse witness) and surgeon.</summary>
     public static async Task<JsonElement> WalkToConsentedAsync(HttpClient surgeon, HttpClient nurse, int number)
     {

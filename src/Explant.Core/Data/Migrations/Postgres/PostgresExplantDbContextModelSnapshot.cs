@@ -421,6 +421,62 @@ namespace Explant.Core.Data.Migrations.Postgres
                     b.ToTable("ProcedureDefinitions", (string)null);
                 });
 
+            modelBuilder.Entity("Explant.Core.Scheduling.OperatingRoom", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.PrimitiveCollection<List<string>>("Capabilities")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.PrimitiveCollection<List<DateOnly>>("Closures")
+                        .IsRequired()
+                        .HasColumnType("date[]");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<long>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("TurnoverMinutes")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("OperatingRooms", (string)null);
+                });
+
+            modelBuilder.Entity("Explant.Core.Scheduling.RoomDay", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("date");
+
+                    b.Property<long>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("RoomId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RoomId", "Date")
+                        .IsUnique();
+
+                    b.ToTable("RoomDays", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")
@@ -1006,6 +1062,83 @@ namespace Explant.Core.Data.Migrations.Postgres
                         });
 
                     b.Navigation("Medications");
+                });
+
+            modelBuilder.Entity("Explant.Core.Scheduling.OperatingRoom", b =>
+                {
+                    b.OwnsMany("Explant.Core.Scheduling.WeeklyHours", "Hours", b1 =>
+                        {
+                            b1.Property<string>("OperatingRoomId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAdd();
+
+                            b1.Property<TimeOnly>("Closes");
+
+                            b1.Property<string>("Day")
+                                .IsRequired();
+
+                            b1.Property<TimeOnly>("Opens");
+
+                            b1.HasKey("OperatingRoomId", "__synthesizedOrdinal");
+
+                            b1.ToTable("OperatingRooms");
+
+                            b1
+                                .ToJson("Hours")
+                                .HasColumnType("jsonb");
+
+                            b1.WithOwner()
+                                .HasForeignKey("OperatingRoomId");
+                        });
+
+                    b.Navigation("Hours");
+                });
+
+            modelBuilder.Entity("Explant.Core.Scheduling.RoomDay", b =>
+                {
+                    b.HasOne("Explant.Core.Scheduling.OperatingRoom", null)
+                        .WithMany()
+                        .HasForeignKey("RoomId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.OwnsMany("Explant.Core.Scheduling.Booking", "Bookings", b1 =>
+                        {
+                            b1.Property<Guid>("RoomDayId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAdd();
+
+                            b1.Property<string>("BookedBy")
+                                .IsRequired();
+
+                            b1.Property<Guid>("CaseId");
+
+                            b1.Property<int>("CaseNumber");
+
+                            b1.Property<int>("DurationMinutes");
+
+                            b1.Property<string>("OverrideReason");
+
+                            b1.Property<TimeOnly>("Start");
+
+                            b1.Property<string>("Surgeon")
+                                .IsRequired();
+
+                            b1.HasKey("RoomDayId", "__synthesizedOrdinal");
+
+                            b1.ToTable("RoomDays");
+
+                            b1
+                                .ToJson("Bookings")
+                                .HasColumnType("jsonb");
+
+                            b1.WithOwner()
+                                .HasForeignKey("RoomDayId");
+                        });
+
+                    b.Navigation("Bookings");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>

@@ -413,6 +413,62 @@ namespace Explant.Core.Data.Migrations.Sqlite
                     b.ToTable("ProcedureDefinitions", (string)null);
                 });
 
+            modelBuilder.Entity("Explant.Core.Scheduling.OperatingRoom", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("Capabilities")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("Closures")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TurnoverMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("OperatingRooms", (string)null);
+                });
+
+            modelBuilder.Entity("Explant.Core.Scheduling.RoomDay", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RoomId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RoomId", "Date")
+                        .IsUnique();
+
+                    b.ToTable("RoomDays", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")
@@ -992,6 +1048,83 @@ namespace Explant.Core.Data.Migrations.Sqlite
                         });
 
                     b.Navigation("Medications");
+                });
+
+            modelBuilder.Entity("Explant.Core.Scheduling.OperatingRoom", b =>
+                {
+                    b.OwnsMany("Explant.Core.Scheduling.WeeklyHours", "Hours", b1 =>
+                        {
+                            b1.Property<string>("OperatingRoomId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAddOrUpdate();
+
+                            b1.Property<TimeOnly>("Closes");
+
+                            b1.Property<string>("Day")
+                                .IsRequired();
+
+                            b1.Property<TimeOnly>("Opens");
+
+                            b1.HasKey("OperatingRoomId", "__synthesizedOrdinal");
+
+                            b1.ToTable("OperatingRooms");
+
+                            b1
+                                .ToJson("Hours")
+                                .HasColumnType("TEXT");
+
+                            b1.WithOwner()
+                                .HasForeignKey("OperatingRoomId");
+                        });
+
+                    b.Navigation("Hours");
+                });
+
+            modelBuilder.Entity("Explant.Core.Scheduling.RoomDay", b =>
+                {
+                    b.HasOne("Explant.Core.Scheduling.OperatingRoom", null)
+                        .WithMany()
+                        .HasForeignKey("RoomId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.OwnsMany("Explant.Core.Scheduling.Booking", "Bookings", b1 =>
+                        {
+                            b1.Property<Guid>("RoomDayId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAddOrUpdate();
+
+                            b1.Property<string>("BookedBy")
+                                .IsRequired();
+
+                            b1.Property<Guid>("CaseId");
+
+                            b1.Property<int>("CaseNumber");
+
+                            b1.Property<int>("DurationMinutes");
+
+                            b1.Property<string>("OverrideReason");
+
+                            b1.Property<TimeOnly>("Start");
+
+                            b1.Property<string>("Surgeon")
+                                .IsRequired();
+
+                            b1.HasKey("RoomDayId", "__synthesizedOrdinal");
+
+                            b1.ToTable("RoomDays");
+
+                            b1
+                                .ToJson("Bookings")
+                                .HasColumnType("TEXT");
+
+                            b1.WithOwner()
+                                .HasForeignKey("RoomDayId");
+                        });
+
+                    b.Navigation("Bookings");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>

@@ -1,0 +1,101 @@
+using System.Globalization;
+using Explant.Core.Auth;
+using Explant.Core.Cases;
+using Explant.Core.Data;
+using Explant.Core.Readiness;
+using Explant.Core.Scheduling;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Explant.Web.Api;
+
+/// <summary>Operating rooms and bookings (manual booking with conflict detection; the board UI is still to come).</summary>
+internal static class SchedulingEndpoints
+{
+    public sealed record HoursInput(string? Day, string? Opens, string? Closes);
+    public sealed record RoomInput(string? Id, string? Name, List<string>? Capabilities, List<HoursInput>? Hours, int? TurnoverMinutes);
+    public sealed record ClosureInput(DateOnly? Date);
+    public sealed record BookingInput(string? Case, string? RoomId, DateOnly? Date, string? Start, int? DurationMinutes, string? OverrideReason);
+    public sealed record DayRoom(string RoomId, string RoomName, bool Open, string? Hours, IReadOnlyList<Booking> Bookings);
+
+    public static IEndpointRouteBuilder MapSchedulingApi(this IEndpointRouteBuilder app)
+    {
+        var rooms = app.MapGroup("/api/rooms").RequireAuthorization(Policies.Staff);
+        rooms.MapGet("/", async (ExplantDbContext db, CancellationToken ct) => TypedResults.Ok(await db.OperatingRooms.AsNoTracking().OrderBy(r => r.Id).ToListAsync(ct)));
+        rooms.MapPost("/", CreateRoom);
+        rooms.MapPost("/{id}/closures", Close);
+        app.MapPost("/api/bookings", Book).RequireAuthorization(Policies.Staff);
+        app.MapGet("/api/schedule/{date}", Day).RequireAuthorization(Policies.Staff);
+        return app;
+    }
+
+    private static TimeOnly Time(string? value, string field) =>
+        TimeOnly.TryParseExact(value, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var t)
+            ? t
+            : throw new ValidationException(new Dictionary<string, string[]> { [field] = [$"'{value}' is not a time (HH:mm)"] });
+
+    private static void RequireScheduler(HttpContext http)
+    {
+        if (!http.User.ToCaseActor().IsIn([Roles.Scheduler, Roles.Admin]))
+        {
+            throw new DomainRuleException("role:rooms", "rooms are configured by a scheduler or an administrator", forbidden: true);
+        }
+    }
+
+    private static async Task<Created<OperatingRoom>> CreateRoom(RoomInput input, HttpContext http, ExplantDbContext db, CancellationToken ct)
+    {
+        RequireScheduler(http);
+        var hours = (input.Hours ?? []).Select((h, i) => new WeeklyHours
+        {
+            Day = Enum.TryParse<DayOfWeek>(h.Day, ignoreCase: true, out var d) ? d : throw new ValidationException(new Dictionary<string, string[]> { [$"hours[{i}].day"] = [$"'{h.Day}' is not a weekday"] }),
+            Opens = Time(h.Opens, $"hours[{i}].opens"),
+            Closes = Time(h.Closes, $"hours[{i}].closes"),
+        }).ToList();
+        var room = OperatingRoom.Create(input.Id ?? "", input.Name ?? "", input.Capabilities ?? [], hours, input.TurnoverMinutes ?? 30);
+        if (await db.OperatingRooms.AnyAsync(r => r.Id == room.Id, ct))
+        {
+            throw new DomainRuleException("room-unique", $"room {room.Id} already exists");
+        }
+        db.OperatingRooms.Add(room);
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Created($"/api/rooms/{room.Id}", room);
+    }
+
+    private static async Task<Ok<OperatingRoom>> Close(string id, ClosureInput input, HttpContext http, ExplantDbContext db, CancellationToken ct)
+    {
+        RequireScheduler(http);
+        var room = await db.OperatingRooms.FirstOrDefaultAsync(r => r.Id == id, ct) ?? throw new NotFoundException($"room {id}");
+        room.Close(input.Date ?? throw HttpExtensions.Missing("date"));
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(room);
+    }
+
+    private static async Task<Created<CaseView>> Book(BookingInput input, HttpContext http, ExplantDbContext db, ReadinessService readiness, HospitalTime time,
+        IOptions<SchedulingOptions> options, TimeProvider clock, CancellationToken ct)
+    {
+        var c = await BookCase.Handle(db, readiness, time, options.Value,
+            new BookCase.Command(input.Case ?? throw HttpExtensions.Missing("case"), input.RoomId ?? throw HttpExtensions.Missing("roomId"),
+                input.Date ?? throw HttpExtensions.Missing("date"), Time(input.Start, "start"), input.DurationMinutes ?? throw HttpExtensions.Missing("durationMinutes"),
+                input.OverrideReason),
+            http.User.ToCaseActor(), clock.GetUtcNow().UtcDateTime, ct);
+        http.Response.SetETag(c.Revision);
+        return TypedResults.Created($"/api/cases/{c.Number}", await CaseView.Load(db, c, clock.Today(), ct, await readiness.Evaluate(c, ct)));
+    }
+
+    private static async Task<Ok<IReadOnlyList<DayRoom>>> Day(string date, ExplantDbContext db, CancellationToken ct)
+    {
+        if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
+        {
+            throw new ValidationException(new Dictionary<string, string[]> { ["date"] = [$"'{date}' is not a date (YYYY-MM-DD)"] });
+        }
+        var rooms = await db.OperatingRooms.AsNoTracking().OrderBy(r => r.Id).ToListAsync(ct);
+        var days = await db.RoomDays.AsNoTracking().Where(r => r.Date == d).ToListAsync(ct);
+        return TypedResults.Ok<IReadOnlyList<DayRoom>>([.. rooms.Select(r =>
+        {
+            var open = r.OpenOn(d);
+            var bookings = days.FirstOrDefault(x => x.RoomId == r.Id)?.Bookings.OrderBy(b => b.Start).ToList() ?? [];
+            return new DayRoom(r.Id, r.Name, open is not null, open is { } o ? $"{o.Opens:HH:mm}–{o.Closes:HH:mm}" : null, bookings);
+        })]);
+    }
+}
