@@ -27,6 +27,9 @@ internal static class SchedulingEndpoints
         rooms.MapPost("/{id}/closures", Close);
         app.MapPost("/api/bookings", Book).RequireAuthorization(Policies.Staff);
         app.MapGet("/api/schedule/{date}", Day).RequireAuthorization(Policies.Staff);
+        app.MapGet("/api/schedule/{date}/list.pdf", async (string date, ExplantDbContext db, ReadinessService readiness, IOptions<HospitalOptions> hospital, CancellationToken ct) =>
+            TypedResults.File((await DailyList.Load(db, readiness, ParseDate(date), ct)).ToPdf(hospital.Value.Name), "application/pdf", $"operating-list-{date}.pdf"))
+            .RequireAuthorization(Policies.Staff);
         return app;
     }
 
@@ -83,12 +86,14 @@ internal static class SchedulingEndpoints
         return TypedResults.Created($"/api/cases/{c.Number}", await CaseView.Load(db, c, clock.Today(), ct, await readiness.Evaluate(c, ct)));
     }
 
+    private static DateOnly ParseDate(string date) =>
+        DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
+            ? d
+            : throw new ValidationException(new Dictionary<string, string[]> { ["date"] = [$"'{date}' is not a date (YYYY-MM-DD)"] });
+
     private static async Task<Ok<IReadOnlyList<DayRoom>>> Day(string date, ExplantDbContext db, CancellationToken ct)
     {
-        if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
-        {
-            throw new ValidationException(new Dictionary<string, string[]> { ["date"] = [$"'{date}' is not a date (YYYY-MM-DD)"] });
-        }
+        var d = ParseDate(date);
         var rooms = await db.OperatingRooms.AsNoTracking().OrderBy(r => r.Id).ToListAsync(ct);
         var days = await db.RoomDays.AsNoTracking().Where(r => r.Date == d).ToListAsync(ct);
         return TypedResults.Ok<IReadOnlyList<DayRoom>>([.. rooms.Select(r =>

@@ -97,6 +97,23 @@ public abstract class SchedulingApiTests(DatabaseProvider provider) : IAsyncLife
     }
 
     [Fact]
+    public async Task The_daily_list_names_the_components_to_remove_with_manufacturer_and_system()
+    {
+        var number = await ReadyCaseAsync("B-7");
+        Assert.Equal(HttpStatusCode.Created, (await Book(number, "OR1", "08:00")).StatusCode);
+        var pdf = await nurse.GetAsync($"/api/schedule/{Day(10)}/list.pdf");
+        Assert.Equal("application/pdf", pdf.Content.Headers.ContentType!.MediaType);
+        var text = PdfText.Extract(await pdf.Content.ReadAsByteArrayAsync());
+        Assert.Contains($"Case {number}: DOE, Jane, MRN B-7", text, StringComparison.Ordinal);
+        Assert.Contains("L3 left pedicle screw", text, StringComparison.Ordinal);
+        Assert.Contains("hardware Acme Spine 1", text, StringComparison.Ordinal);
+        Assert.Contains("prone", text, StringComparison.Ordinal);
+        Assert.Contains("allergies: latex", text, StringComparison.Ordinal);
+        var page = System.Net.WebUtility.HtmlDecode(await nurse.GetStringAsync($"/schedule/{Day(10)}"));
+        Assert.Contains("L3–L5", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Only_a_scheduler_books()
     {
         var number = await ReadyCaseAsync("B-4");
