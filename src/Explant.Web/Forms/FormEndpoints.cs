@@ -27,6 +27,7 @@ internal static class FormEndpoints
         forms.MapPost("/patients/{id:guid}/imaging", RecordImaging);
         forms.MapPost("/patients/{id:guid}/cases", OpenCase);
         forms.MapPost("/cases/{id}/{action}", CaseAction);
+        forms.MapPost("/bookings", BookForm);
         return app;
     }
 
@@ -54,7 +55,8 @@ internal static class FormEndpoints
         {
             return Results.LocalRedirect(await action());
         }
-        catch (Exception e) when (e is ValidationException or DomainRuleException or StaleRevisionException or NotFoundException)
+        catch (Exception e) when (e is ValidationException or DomainRuleException or StaleRevisionException or NotFoundException
+            or Explant.Core.Scheduling.BookingConflictException)
         {
             var message = e is ValidationException v ? string.Join("; ", v.Errors.Select(x => $"{x.Key}: {string.Join(", ", x.Value)}")) : e.Message;
             var (path, fragment) = back.Split('#') is [var p, var frag] ? (p, "#" + frag) : (back, "");
@@ -114,6 +116,23 @@ internal static class FormEndpoints
                 S(f, "procedureCode") ?? throw Invalid("procedureCode", "required"), null, surgeon), clock.GetUtcNow().UtcDateTime, ct);
             return $"/cases/{c.Number}";
         }, $"/patients/{id}#cases");
+
+    private static Task<IResult> BookForm(IFormCollection f, ExplantDbContext db, ReadinessService readiness, HospitalTime time,
+        IOptions<Explant.Core.Scheduling.SchedulingOptions> options, TimeProvider clock, HttpContext http, CancellationToken ct)
+    {
+        var date = S(f, "date") ?? "";
+        return Run(async () =>
+        {
+            var start = TimeOnly.TryParseExact(S(f, "start"), ["HH:mm", "HH:mm:ss"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var t)
+                ? t : throw Invalid("start", "a time (HH:mm) is required");
+            var minutes = (int)(D(f, "durationMinutes") ?? throw Invalid("durationMinutes", "required"));
+            var c = await Explant.Core.Scheduling.BookCase.Handle(db, readiness, time, options.Value,
+                new(S(f, "case") ?? throw Invalid("case", "required"), S(f, "roomId") ?? throw Invalid("roomId", "required"),
+                    Date(f, "date") ?? throw Invalid("date", "required"), start, minutes, S(f, "overrideReason")),
+                http.User.ToCaseActor(), clock.GetUtcNow().UtcDateTime, ct);
+            return $"/board?date={date}";
+        }, $"/board?date={date}");
+    }
 
     private static Task<IResult> CaseAction(string id, string action, IFormCollection f, ExplantDbContext db, TimeProvider clock, HttpContext http,
         IOptions<PathwayOptions> options, ReadinessService readiness, CancellationToken ct)
