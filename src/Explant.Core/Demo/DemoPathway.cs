@@ -3,6 +3,7 @@ using Explant.Core.Cases;
 using Explant.Core.Data;
 using Explant.Core.Implants;
 using Explant.Core.Patients;
+using Explant.Core.Scheduling;
 using Microsoft.EntityFrameworkCore;
 
 namespace Explant.Core.Demo;
@@ -125,7 +126,12 @@ internal static class DemoPathway
         Decide(s5);
         Consent(s5, p5, c5, doc22852);
         // Pre-operative work-up complete: surgery in 10 days at 08:00 hospital time.
-        s5.SetPlannedSurgery(Readiness.Fasting.ToUtc(today.AddDays(10).ToDateTime(new TimeOnly(8, 0)), time.Zone), actor, now);
+        var operatingDay = today.AddDays(10);
+        while (operatingDay.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday)
+        {
+            operatingDay = operatingDay.AddDays(1);
+        }
+        s5.SetPlannedSurgery(Readiness.Fasting.ToUtc(operatingDay.ToDateTime(new TimeOnly(8, 0)), time.Zone), actor, now);
         s5.RecordHistoryPhysical(today, actor, today);
         s5.RecordAsa("I", actor);
         s5.RecordResult(LabKind.Cbc, null, null, today, actor, today);
@@ -146,6 +152,20 @@ internal static class DemoPathway
         s6.AddIndication("pain", "T84.84XA", null, actor);
 
         await db.SaveChangesAsync(ct);
+
+        // Two rooms (fictitious hours), and the ready case booked, so the board and the daily list show something.
+        if (!await db.OperatingRooms.AnyAsync(ct))
+        {
+            // Each room owns its own hours (owned entities are never shared between rooms).
+            static WeeklyHours[] Weekdays() => [.. new[] { DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday }
+                .Select(d => new WeeklyHours { Day = d, Opens = new TimeOnly(8, 0), Closes = new TimeOnly(16, 0) })];
+            db.OperatingRooms.Add(OperatingRoom.Create("OR1", "Theatre 1 (spine)", ["fluoroscopy", "radiolucent-table"], Weekdays(), 30));
+            db.OperatingRooms.Add(OperatingRoom.Create("OR2", "Theatre 2", ["fluoroscopy", "neuromonitoring", "radiolucent-table"], Weekdays(), 30));
+            await db.SaveChangesAsync(ct);
+        }
+        await BookCase.Handle(db, readiness, time, new SchedulingOptions(),
+            new BookCase.Command(s5.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), "OR1", operatingDay, new TimeOnly(8, 0), 150, null),
+            actor, now, ct);
         return 6;
     }
 }
