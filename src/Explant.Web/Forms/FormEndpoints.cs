@@ -126,7 +126,7 @@ internal static class FormEndpoints
             var start = TimeOnly.TryParseExact(S(f, "start"), ["HH:mm", "HH:mm:ss"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var t)
                 ? t : throw Invalid("start", "a time (HH:mm) is required");
             var minutes = (int)(D(f, "durationMinutes") ?? throw Invalid("durationMinutes", "required"));
-            var c = await Explant.Core.Scheduling.BookCase.Handle(db, readiness, time, options.Value,
+            await Explant.Core.Scheduling.BookCase.Handle(db, readiness, time, options.Value,
                 new(S(f, "case") ?? throw Invalid("case", "required"), S(f, "roomId") ?? throw Invalid("roomId", "required"),
                     Date(f, "date") ?? throw Invalid("date", "required"), start, minutes, S(f, "overrideReason")),
                 http.User.ToCaseActor(), clock.GetUtcNow().UtcDateTime, ct);
