@@ -27,11 +27,18 @@ internal static class SchedulingEndpoints
         rooms.MapPost("/{id}/closures", Close);
         app.MapPost("/api/bookings", Book).RequireAuthorization(Policies.Staff);
         app.MapGet("/api/schedule/{date}", Day).RequireAuthorization(Policies.Staff);
+        app.MapGet("/api/calendar/rooms/{roomId}.ics", async (string roomId, ExplantDbContext db, HospitalTime time, TimeProvider clock, CancellationToken ct) =>
+            Ics(await CalendarFeed.ForRoom(db, time, roomId, clock.Today().AddDays(-30), ct), $"room-{roomId}.ics")).RequireAuthorization(Policies.Staff);
+        app.MapGet("/api/calendar/surgeons/{surgeon}.ics", async (string surgeon, ExplantDbContext db, HospitalTime time, TimeProvider clock, CancellationToken ct) =>
+            Ics(await CalendarFeed.ForSurgeon(db, time, surgeon, clock.Today().AddDays(-30), ct), "surgeon.ics")).RequireAuthorization(Policies.Staff);
         app.MapGet("/api/schedule/{date}/list.pdf", async (string date, ExplantDbContext db, ReadinessService readiness, IOptions<HospitalOptions> hospital, CancellationToken ct) =>
             TypedResults.File((await DailyList.Load(db, readiness, ParseDate(date), ct)).ToPdf(hospital.Value.Name), "application/pdf", $"operating-list-{date}.pdf"))
             .RequireAuthorization(Policies.Staff);
         return app;
     }
+
+    private static FileContentHttpResult Ics(string text, string name) =>
+        TypedResults.File(System.Text.Encoding.UTF8.GetBytes(text), "text/calendar", name);
 
     private static TimeOnly Time(string? value, string field) =>
         TimeOnly.TryParseExact(value, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var t)

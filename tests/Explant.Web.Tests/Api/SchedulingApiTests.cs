@@ -114,6 +114,23 @@ public abstract class SchedulingApiTests(DatabaseProvider provider) : IAsyncLife
     }
 
     [Fact]
+    public async Task Calendar_feeds_per_room_and_surgeon_list_bookings_without_patient_identifiers()
+    {
+        var number = await ReadyCaseAsync("B-8");
+        Assert.Equal(HttpStatusCode.Created, (await Book(number, "OR1", "08:00")).StatusCode);
+        var room = Ical.Net.Calendar.Load(await nurse.GetStringAsync("/api/calendar/rooms/OR1.ics"))!;
+        var e = Assert.Single(room.Events);
+        Assert.Equal($"Case {number} — OR1", e.Summary);
+        Assert.Equal("America/Chicago", e.DtStart!.TzId);
+        Assert.Equal(8, e.DtStart.Hour);
+        var text = await nurse.GetStringAsync("/api/calendar/surgeons/surgeon@test.local.ics");
+        Assert.Single(Ical.Net.Calendar.Load(text)!.Events);
+        Assert.DoesNotContain("B-8", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Doe", text, StringComparison.Ordinal);
+        Assert.Empty(Ical.Net.Calendar.Load(await nurse.GetStringAsync("/api/calendar/rooms/OR2.ics"))!.Events);
+    }
+
+    [Fact]
     public async Task Only_a_scheduler_books()
     {
         var number = await ReadyCaseAsync("B-4");
