@@ -51,7 +51,58 @@ internal static class CaseCommands
             }
             return ExitCodes.Ok;
         });
-        return new Command("case", "Surgical cases.") { show };
+        var tid = new Argument<string>("id") { Description = "Case number or id." };
+        var trigger = new Argument<string>("trigger") { Description = "Pathway trigger, e.g. Assess, AttestReady, Postpone, Cancel." };
+        var user = new Option<string>("--user") { Description = "The staff account acting (its roles decide what it may do).", Required = true };
+        var reason = new Option<string?>("--reason") { Description = "Reason (Postpone, AttestReady note, …)." };
+        var cancel = new Option<string?>("--cancel-reason") { Description = $"With Cancel: {string.Join(", ", Enum.GetNames<CancelReason>())}." };
+        var transition = new Command("transition", "Fire a pathway trigger as a staff account; a refusal names the rule (exit 1).") { tid, trigger, user, reason, cancel };
+        transition.SetAction(async (parse, ct) =>
+        {
+            if (!Enum.TryParse<CaseTrigger>(parse.GetValue(trigger), ignoreCase: true, out var t) || t is CaseTrigger.PlanChanged or CaseTrigger.ConsentWithdrawn)
+            {
+                await console.Err.WriteLineAsync($"trigger: '{parse.GetValue(trigger)}' is not a pathway trigger ({string.Join(", ", CaseTransitions.Table.Select(x => x.Trigger).Where(x => x is not CaseTrigger.PlanChanged and not CaseTrigger.ConsentWithdrawn))})");
+                return ExitCodes.BadInput;
+            }
+            CancelReason? cancelReason = null;
+            if (parse.GetValue(cancel) is { } cr)
+            {
+                if (!Enum.TryParse<CancelReason>(cr, ignoreCase: true, out var parsed))
+                {
+                    await console.Err.WriteLineAsync($"--cancel-reason: '{cr}' is not one of {string.Join(", ", Enum.GetNames<CancelReason>())}");
+                    return ExitCodes.BadInput;
+                }
+                cancelReason = parsed;
+            }
+            await using var services = console.BuildServices();
+            await using var scope = services.CreateAsyncScope();
+            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Explant.Core.Auth.ExplantUser>>();
+            var account = await users.FindByEmailAsync(parse.GetValue(user)!);
+            if (account is null)
+            {
+                await console.Err.WriteLineAsync($"--user: no account {parse.GetValue(user)}");
+                return ExitCodes.BadInput;
+            }
+            var actor = new CaseActor(account.Email!, [.. await users.GetRolesAsync(account)]);
+            try
+            {
+                var c = await scope.ServiceProvider.GetRequiredService<Explant.Core.Readiness.ReadinessService>()
+                    .Fire(parse.GetValue(tid)!, null, t, new TransitionRequest(parse.GetValue(reason), cancelReason), actor, ct);
+                await console.Out.WriteLineAsync($"case {c.Number}: {c.State}");
+                return ExitCodes.Ok;
+            }
+            catch (Explant.Core.Data.DomainRuleException e)
+            {
+                await console.Err.WriteLineAsync($"refused ({e.Rule}): {e.Message}");
+                return ExitCodes.DomainFailure;
+            }
+            catch (Explant.Core.Data.NotFoundException e)
+            {
+                await console.Err.WriteLineAsync(e.Message);
+                return ExitCodes.DomainFailure;
+            }
+        });
+        return new Command("case", "Surgical cases.") { show, transition };
     }
 
     public static Command BuildUdi(CliConsole console)

@@ -92,3 +92,32 @@ public sealed class PathwayCliTests() : CliHarness("explant-cli-db-")
         Assert.Contains("--role", badRole.Err, StringComparison.Ordinal);
     }
 }
+
+/// <summary>`case transition`: a refused step exits 1 naming its rule; an allowed one moves the case.</summary>
+public sealed class CaseTransitionCliTests() : CliHarness("explant-cli-transition-")
+{
+    [Fact]
+    public async Task Refused_transition_exits_1_with_the_rule_and_an_allowed_one_moves_the_case()
+    {
+        Assert.Equal(0, (await Run("demo", "seed")).Exit);
+
+        var wrongRole = await Run("case", "transition", "1", "Assess", "--user", "nurse@demo.explant.local");
+        Assert.Equal(1, wrongRole.Exit);
+        Assert.Contains("refused (role:Assess)", wrongRole.Err, StringComparison.Ordinal);
+
+        var notInTable = await Run("case", "transition", "1", "Schedule", "--user", "scheduler@demo.explant.local");
+        Assert.Equal(1, notInTable.Exit);
+        Assert.Contains("refused (transition:Schedule)", notInTable.Err, StringComparison.Ordinal);
+
+        var guarded = await Run("case", "transition", "4", "AttestReady", "--user", "nurse@demo.explant.local");
+        Assert.Equal(1, guarded.Exit);
+        Assert.Contains("readiness has", guarded.Err, StringComparison.Ordinal);
+
+        var ok = await Run("case", "transition", "1", "Assess", "--user", "surgeon@demo.explant.local");
+        Assert.Equal(0, ok.Exit);
+        Assert.Contains("case 1: Assessed", ok.Out, StringComparison.Ordinal);
+
+        Assert.Equal(2, (await Run("case", "transition", "1", "Fly", "--user", "surgeon@demo.explant.local")).Exit);
+        Assert.Equal(2, (await Run("case", "transition", "1", "Assess", "--user", "nobody@x.org")).Exit);
+    }
+}
