@@ -28,6 +28,7 @@ internal static class FormEndpoints
         forms.MapPost("/patients/{id:guid}/cases", OpenCase);
         forms.MapPost("/cases/{id}/{action}", CaseAction);
         forms.MapPost("/bookings", BookForm);
+        forms.MapPost("/proposal/accept", AcceptProposal);
         return app;
     }
 
@@ -132,6 +133,37 @@ internal static class FormEndpoints
                 http.User.ToCaseActor(), clock.GetUtcNow().UtcDateTime, ct);
             return $"/board?date={date}";
         }, $"/board?date={date}");
+    }
+
+    /// <summary>Books each accepted proposal through the full conflict check; refusals are reported, the rest is booked.</summary>
+    private static async Task<IResult> AcceptProposal(IFormCollection f, ExplantDbContext db, ReadinessService readiness, HospitalTime time,
+        IOptions<Explant.Core.Scheduling.SchedulingOptions> options, TimeProvider clock, HttpContext http, CancellationToken ct)
+    {
+        var from = S(f, "from") ?? "";
+        var refused = new List<string>();
+        foreach (var item in f["accept"].Select(v => v!.Split('|')))
+        {
+            if (item.Length != 5 || !DateOnly.TryParseExact(item[2], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+                || !TimeOnly.TryParseExact(item[3], "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var start)
+                || !int.TryParse(item[4], NumberStyles.None, CultureInfo.InvariantCulture, out var minutes))
+            {
+                refused.Add($"'{string.Join('|', item)}' is not a proposal");
+                continue;
+            }
+            try
+            {
+                await Explant.Core.Scheduling.BookCase.Handle(db, readiness, time, options.Value, new(item[0], item[1], date, start, minutes, null),
+                    http.User.ToCaseActor(), clock.GetUtcNow().UtcDateTime, ct);
+            }
+            catch (Exception e) when (e is Explant.Core.Scheduling.BookingConflictException or DomainRuleException or NotFoundException or ValidationException)
+            {
+                refused.Add($"case {item[0]}: {e.Message}");
+                db.ChangeTracker.Clear();
+            }
+        }
+        return refused.Count == 0
+            ? Results.LocalRedirect($"/board?date={from}")
+            : Results.LocalRedirect($"/board?date={from}&error={Uri.EscapeDataString(string.Join(" | ", refused))}");
     }
 
     private static Task<IResult> CaseAction(string id, string action, IFormCollection f, ExplantDbContext db, TimeProvider clock, HttpContext http,

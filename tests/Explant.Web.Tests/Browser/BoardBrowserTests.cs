@@ -81,4 +81,25 @@ public sealed class BoardBrowserTests : IAsyncLifetime
         var text = PdfText.Extract(await File.ReadAllBytesAsync(await download.PathAsync()));
         Assert.Contains($"Case {first}:", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Propose_week_shows_the_optimisers_plan_and_books_only_what_is_accepted()
+    {
+        var (session, page) = await BrowserSession.OpenAsync();
+        await using var _ = session;
+        await page.GotoAsync($"{factory.ServerAddress}/board/proposal?from={Day(10)}");
+        await BrowserSession.LoginAsync(page, "scheduler@test.local", ExplantFactory.Password);
+        await page.WaitForURLAsync("**/board/proposal?from=*");
+        Assert.Equal(2, await page.Locator("table.proposal tbody tr").CountAsync());
+        Assert.Contains("3 levels", await page.InnerTextAsync("table.proposal"), StringComparison.Ordinal);
+
+        await page.UncheckAsync($"input[aria-label='accept case {second}']");
+        await page.ClickAsync("form[action='/forms/proposal/accept'] button[type=submit]");
+        await page.WaitForURLAsync("**/board?date=*");
+        Assert.Equal(0, await page.Locator(".banner[role=alert]").CountAsync());
+        var lane = await page.InnerTextAsync(".lane[data-room=OR1]");
+        Assert.Contains($"case {first}", lane, StringComparison.Ordinal);
+        Assert.DoesNotContain($"case {second}", lane, StringComparison.Ordinal);
+        Assert.Contains($"case {second}", await page.InnerTextAsync("#book-case"), StringComparison.Ordinal);   // still Ready, still offered
+    }
 }

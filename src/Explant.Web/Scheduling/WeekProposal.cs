@@ -1,0 +1,80 @@
+using Explant.Core.Cases;
+using Explant.Core.Data;
+using Explant.Core.Implants;
+using Explant.Core.Procedures;
+using Explant.Core.Scheduling;
+using Explant.Planner;
+using Microsoft.EntityFrameworkCore;
+
+namespace Explant.Web.Scheduling;
+
+/// <summary>
+/// "Propose week": the planner over the Ready cases and the rooms' free time after what is already booked.
+/// Nothing is booked here; the scheduler accepts proposals one by one and each goes through the full conflict
+/// check of <see cref="BookCase"/>.
+/// </summary>
+internal static class WeekProposal
+{
+    public sealed record Proposed(int CaseNumber, string Surgeon, string RoomId, DateOnly Date, TimeOnly Start, int Minutes, string Basis);
+
+    public sealed record Result(DateOnly From, int Days, IReadOnlyList<Proposed> Bookings, IReadOnlyList<int> Unplaced, string Status);
+
+    public static async Task<Result> Build(ExplantDbContext db, SchedulingOptions options, DateOnly from, int days, double seconds, CancellationToken ct)
+    {
+        var rooms = (await db.OperatingRooms.AsNoTracking().OrderBy(r => r.Id).ToListAsync(ct))
+            .Where(r => options.RequiredCapabilities.All(r.Capabilities.Contains)).ToList();
+        var dates = Enumerable.Range(0, days).Select(from.AddDays).ToList();
+        var booked = await db.RoomDays.AsNoTracking().Where(r => r.Date >= from && r.Date < from.AddDays(days)).ToListAsync(ct);
+        var ready = (await db.Cases.AsNoTracking().Where(c => c.State == CaseState.Ready).ToListAsync(ct)).OrderBy(c => c.Number).ToList();
+        if (ready.Count == 0 || rooms.Count == 0)
+        {
+            return new Result(from, days, [], [.. ready.Select(c => c.Number)], "nothing to plan");
+        }
+
+        // Free time per room-day starts after the last existing booking plus turnover.
+        int FreeFrom(OperatingRoom r, DateOnly d)
+        {
+            var open = r.OpenOn(d);
+            if (open is null)
+            {
+                return 0;
+            }
+            var last = booked.FirstOrDefault(x => x.RoomId == r.Id && x.Date == d)?.Bookings.Max(b => (TimeOnly?)b.End);
+            return last is { } end ? (int)(end - open.Value.Opens).TotalMinutes + r.TurnoverMinutes : 0;
+        }
+        int Capacity(OperatingRoom r, DateOnly d) =>
+            r.OpenOn(d) is { } o ? Math.Max(0, (int)(o.Closes - o.Opens).TotalMinutes - FreeFrom(r, d)) : 0;
+
+        var estimates = new Dictionary<Guid, DurationEstimate>();
+        foreach (var c in ready)
+        {
+            var construct = await db.Constructs.AsNoTracking().FirstAsync(x => x.Id == c.ConstructId, ct);
+            var definition = (await ProcedureQueries.Find(db, c.ProcedureCode, c.ProcedureVersion, ct))!.Parse();
+            var range = definition.Facts.DurationMinutes ?? new IntRange(60, 180);
+            var levels = construct.Span?.LevelCount ?? 1;
+            estimates[c.Id] = DurationEstimator.Estimate(
+                new DurationFeatures(levels, construct.Components.Count, c.PlannedComponentIds.Count, c.Indications.Any(i => i.Key == "infection"), c.Surgeon),
+                range.Min, range.Max, [], new DurationOptions());
+        }
+        var surgeonBooked = booked.SelectMany(r => r.Bookings.Select(b => (r.Date, b.Surgeon, b.DurationMinutes))).ToList();
+        var problem = new Problem(days, rooms.Max(r => r.TurnoverMinutes),
+            [.. rooms.Select(r => new Room(r.Id, r.Capabilities, [.. dates.Select(d => Capacity(r, d))]))],
+            [.. ready.Select(c => c.Surgeon).Distinct().Select(s => new Surgeon(s, [.. dates.Select(d =>
+                Math.Max(0, options.SurgeonDailyLimitMinutes - surgeonBooked.Where(x => x.Date == d && x.Surgeon == s).Sum(x => x.DurationMinutes)))]))],
+            [.. ready.Select(c => new PlanCase(c.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), c.Surgeon,
+                Math.Min(estimates[c.Id].BookingMinutes, 24 * 60), 0, null, Mandatory: false, []))],
+            new Weights(100, 5, 20, 1));
+        var plan = CpSatPlanner.Solve(problem, new SolverSettings(seconds, 2, 1));
+        var byNumber = ready.ToDictionary(c => c.Number.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var proposals = plan.Assignments.Select(a =>
+        {
+            var room = rooms.First(r => r.Id == a.RoomId);
+            var date = dates[a.Day];
+            var start = room.OpenOn(date)!.Value.Opens.AddMinutes(FreeFrom(room, date) + a.StartMinute);
+            var c = byNumber[a.CaseId];
+            var minutes = problem.Cases.First(x => x.Id == a.CaseId).DurationMinutes;
+            return new Proposed(c.Number, c.Surgeon, a.RoomId, date, start, minutes, estimates[c.Id].Basis);
+        }).OrderBy(p => p.Date).ThenBy(p => p.RoomId).ThenBy(p => p.Start).ToList();
+        return new Result(from, days, proposals, [.. plan.Unscheduled.Select(id => byNumber[id].Number)], plan.Status.ToString().ToLowerInvariant());
+    }
+}
