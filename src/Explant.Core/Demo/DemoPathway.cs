@@ -26,7 +26,7 @@ internal static class DemoPathway
     private static IEnumerable<Construct.ComponentInput> Bilateral(string[] levels, decimal dia = 6.5m, Material m = Material.Titanium) =>
         levels.SelectMany(l => new[] { Screw(l, Side.Left, dia, 45, m), Screw(l, Side.Right, dia, 45, m) });
 
-    public static async Task<int> SeedAsync(ExplantDbContext db, Readiness.ReadinessService readiness, HospitalTime time, string surgeon, TimeProvider clock, CancellationToken ct)
+    public static async Task<int> SeedAsync(ExplantDbContext db, Readiness.ReadinessService readiness, HospitalTime time, SchedulingOptions scheduling, string surgeon, TimeProvider clock, CancellationToken ct)
     {
         if (await db.Patients.AnyAsync(p => p.Facility == Facility, ct))
         {
@@ -159,11 +159,11 @@ internal static class DemoPathway
             // Each room owns its own hours (owned entities are never shared between rooms).
             static WeeklyHours[] Weekdays() => [.. new[] { DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday }
                 .Select(d => new WeeklyHours { Day = d, Opens = new TimeOnly(8, 0), Closes = new TimeOnly(16, 0) })];
-            db.OperatingRooms.Add(OperatingRoom.Create("OR1", "Theatre 1 (spine)", ["fluoroscopy", "radiolucent-table"], Weekdays(), 30));
-            db.OperatingRooms.Add(OperatingRoom.Create("OR2", "Theatre 2", ["fluoroscopy", "neuromonitoring", "radiolucent-table"], Weekdays(), 30));
+            db.OperatingRooms.Add(OperatingRoom.Create("OR1", "Theatre 1 (spine)", ["fluoroscopy", "radiolucent-table"], Weekdays(), scheduling.DefaultTurnoverMinutes));
+            db.OperatingRooms.Add(OperatingRoom.Create("OR2", "Theatre 2", ["fluoroscopy", "neuromonitoring", "radiolucent-table"], Weekdays(), scheduling.DefaultTurnoverMinutes));
             await db.SaveChangesAsync(ct);
         }
-        await BookCase.Handle(db, readiness, time, new SchedulingOptions(),
+        await BookCase.Handle(db, readiness, time, scheduling,
             new BookCase.Command(s5.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), "OR1", operatingDay, new TimeOnly(8, 0), 150, null),
             actor, now, ct);
         return 6;

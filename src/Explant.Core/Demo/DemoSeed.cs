@@ -68,7 +68,8 @@ public static class DemoSeed
             }
             credentials.Add(new Credential(role, email, password));
         }
-        var patients = await DemoPathway.SeedAsync(db, sp.GetRequiredService<Readiness.ReadinessService>(), sp.GetRequiredService<HospitalTime>(), $"{Roles.Surgeon}@{EmailDomain}", clock, ct);
+        var patients = await DemoPathway.SeedAsync(db, sp.GetRequiredService<Readiness.ReadinessService>(), sp.GetRequiredService<HospitalTime>(),
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Scheduling.SchedulingOptions>>().Value, $"{Roles.Surgeon}@{EmailDomain}", clock, ct);
         return new Report(procedures, credentials, patients);
     }
 }

@@ -102,7 +102,7 @@ public static class ReadinessEngine
             if (info is null)
             {
                 Add(id, $"Medication: {med.Name}", "", ItemStatus.Missing, true,
-                    $"'{med.Name}' is not in the drug table: a clinician reviews it (never passed silently)", surgeryDate.AddDays(-7), Clinicians);
+                    $"'{med.Name}' is not in the drug table: a clinician reviews it (never passed silently)", surgeryDate.AddDays(-options.MedicationReviewLeadDays), Clinicians);
                 continue;
             }
             classes.Add(info.Class);
@@ -114,14 +114,14 @@ public static class ReadinessEngine
             catch (MissingInputException)
             {
                 Add(id, $"Medication: {med.Name} ({DrugTable.ClassName(info.Class)})", "S33", ItemStatus.Missing, true,
-                    $"The hold depends on creatinine clearance, which cannot be computed: {crcl.Why}", surgeryDate.AddDays(-7), Nursing);
+                    $"The hold depends on creatinine clearance, which cannot be computed: {crcl.Why}", surgeryDate.AddDays(-options.MedicationReviewLeadDays), Nursing);
                 continue;
             }
             holds.Add(hold);
             if (hold.NeedsReview)
             {
                 Add(id, $"Medication: {med.Name} ({DrugTable.ClassName(info.Class)})", hold.Source, ItemStatus.Missing, true,
-                    "Needs review: " + hold.Guidance, surgeryDate.AddDays(-7), Clinicians);
+                    "Needs review: " + hold.Guidance, surgeryDate.AddDays(-options.MedicationReviewLeadDays), Clinicians);
                 continue;
             }
             var last = hold.LastDoseDate is { } ld ? $"Last dose {ld:dddd d MMMM}. " : "";
@@ -199,7 +199,7 @@ public static class ReadinessEngine
         {
             var a1c = c.Latest(LabKind.HbA1c);
             Add("hba1c", "HbA1c (diabetic patient)", "S38", Window(a1c?.TakenOn, surgeryDate, options.HbA1cWindowDays, out var ad), false,
-                WindowText("HbA1c", a1c?.TakenOn, options.HbA1cWindowDays, "local policy ⚠") + (a1c?.Value is >= 8 ? $"; {a1c.Value} % is above the ADA target of < 8 % ⚠" : ""), ad, Nursing);
+                WindowText("HbA1c", a1c?.TakenOn, options.HbA1cWindowDays, "local policy ⚠") + (a1c?.Value is { } a1cValue && a1cValue >= options.HbA1cTarget ? $"; {a1cValue} % is above the ADA target of < {options.HbA1cTarget} % ⚠" : ""), ad, Nursing);
         }
 
         // Medical evaluation ([S39], [S40]).

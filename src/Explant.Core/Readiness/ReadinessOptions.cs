@@ -60,6 +60,15 @@ public sealed class ReadinessOptions
     /// <summary>LMWH when bridging: last dose about 24 h before surgery [S34] ⚠ (0 = last dose the day before).</summary>
     public int LmwhOmitDays { get; set; }
 
+    /// <summary>
+    /// A medication that needs review is due this many days before surgery. It must come before the longest hold
+    /// can begin (prasugrel 7 days, weekly GLP-1 RA a week: last dose surgery − 8), or the review is too late.
+    /// </summary>
+    public int MedicationReviewLeadDays { get; set; } = 10;
+
+    /// <summary>HbA1c above this (%) is flagged: ADA target for elective surgery via [S38] ⚠.</summary>
+    public decimal HbA1cTarget { get; set; } = 8;
+
     /// <summary>Metformin: hold on the day of surgery by default [S38] ⚠.</summary>
     public bool HoldMetforminOnSurgeryDay { get; set; } = true;
 

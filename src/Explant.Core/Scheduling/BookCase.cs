@@ -11,6 +11,9 @@ public sealed class SchedulingOptions
     /// <summary>Maximum operating minutes per surgeon per day (DOMAIN.md §8.1 ⚠ local setting); exceeding it is a soft conflict.</summary>
     public int SurgeonDailyLimitMinutes { get; set; } = 480;
 
+    /// <summary>Turnover for a new room when none is given (DOMAIN.md §8.1: default 30 min ⚠, set per room).</summary>
+    public int DefaultTurnoverMinutes { get; set; } = 30;
+
     /// <summary>Room capabilities every removal needs: an intra-operative level image (rule 30, [S45]) needs fluoroscopy.</summary>
     public List<string> RequiredCapabilities { get; set; } = ["fluoroscopy"];
 }

@@ -53,7 +53,7 @@ internal static class SchedulingEndpoints
         }
     }
 
-    private static async Task<Created<OperatingRoom>> CreateRoom(RoomInput input, HttpContext http, ExplantDbContext db, CancellationToken ct)
+    private static async Task<Created<OperatingRoom>> CreateRoom(RoomInput input, HttpContext http, ExplantDbContext db, IOptions<SchedulingOptions> options, CancellationToken ct)
     {
         RequireScheduler(http);
         var hours = (input.Hours ?? []).Select((h, i) => new WeeklyHours
@@ -62,7 +62,7 @@ internal static class SchedulingEndpoints
             Opens = Time(h.Opens, $"hours[{i}].opens"),
             Closes = Time(h.Closes, $"hours[{i}].closes"),
         }).ToList();
-        var room = OperatingRoom.Create(input.Id ?? "", input.Name ?? "", input.Capabilities ?? [], hours, input.TurnoverMinutes ?? 30);
+        var room = OperatingRoom.Create(input.Id ?? "", input.Name ?? "", input.Capabilities ?? [], hours, input.TurnoverMinutes ?? options.Value.DefaultTurnoverMinutes);
         if (await db.OperatingRooms.AnyAsync(r => r.Id == room.Id, ct))
         {
             throw new DomainRuleException("room-unique", $"room {room.Id} already exists");

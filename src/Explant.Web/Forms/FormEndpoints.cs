@@ -7,7 +7,6 @@ using Explant.Core.Patients;
 using Explant.Core.Readiness;
 using Explant.Web.Api;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Primitives;
 
 namespace Explant.Web.Forms;
 

@@ -25,6 +25,8 @@ internal static class ExplantWebSetup
         services.AddHttpContextAccessor();
         services.AddScoped<IActor, HttpActor>();
         services.AddExplantCore(builder.Configuration);
+        // Duration model settings (§8.1 booking quantile ⚠) for the week proposal.
+        services.AddOptions<Explant.Planner.DurationOptions>().Bind(builder.Configuration.GetSection("Scheduling:Duration"));
 
         services.AddIdentityApiEndpoints<ExplantUser>(o =>
             {

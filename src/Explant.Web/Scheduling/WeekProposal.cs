@@ -19,7 +19,7 @@ internal static class WeekProposal
 
     public sealed record Result(DateOnly From, int Days, IReadOnlyList<Proposed> Bookings, IReadOnlyList<int> Unplaced, string Status);
 
-    public static async Task<Result> Build(ExplantDbContext db, SchedulingOptions options, DateOnly from, int days, double seconds, CancellationToken ct)
+    public static async Task<Result> Build(ExplantDbContext db, SchedulingOptions options, DurationOptions durations, DateOnly from, int days, double seconds, CancellationToken ct)
     {
         var rooms = (await db.OperatingRooms.AsNoTracking().OrderBy(r => r.Id).ToListAsync(ct))
             .Where(r => options.RequiredCapabilities.All(r.Capabilities.Contains)).ToList();
@@ -54,7 +54,7 @@ internal static class WeekProposal
             var levels = construct.Span?.LevelCount ?? 1;
             estimates[c.Id] = DurationEstimator.Estimate(
                 new DurationFeatures(levels, construct.Components.Count, c.PlannedComponentIds.Count, c.Indications.Any(i => i.Key == "infection"), c.Surgeon),
-                range.Min, range.Max, [], new DurationOptions());
+                range.Min, range.Max, [], durations);
         }
         var surgeonBooked = booked.SelectMany(r => r.Bookings.Select(b => (r.Date, b.Surgeon, b.DurationMinutes))).ToList();
         var problem = new Problem(days, rooms.Max(r => r.TurnoverMinutes),

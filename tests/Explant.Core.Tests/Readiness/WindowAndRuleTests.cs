@@ -533,7 +533,9 @@ public sealed class WindowAndRuleTests
         Assert.Equal(ItemStatus.Missing, item.Status);
         Assert.True(item.Blocking);
         Assert.True(item.IsOpen);
-        Assert.Equal(S.AddDays(-7), item.Date);
+        Assert.Equal(S.AddDays(-10), item.Date);
+        // Due before the longest hold could begin (prasugrel: last dose surgery − 8).
+        Assert.True(item.Date < S.AddDays(-8));
         Assert.Equal([Roles.Surgeon, Roles.Anesthesiologist], item.ClearedBy);
     }
 
@@ -816,6 +818,6 @@ public sealed class WindowAndRuleTests
     public void Soonest_due_is_the_earliest_open_date()
     {
         var rig = Rig().PlanSurgery(S).WithMedications("Tylenol");
-        Assert.Equal(S.AddDays(-7), rig.Evaluate().SoonestDue);
+        Assert.Equal(S.AddDays(-10), rig.Evaluate().SoonestDue);
     }
 }
