@@ -36,6 +36,7 @@ public static class CliApp
         root.Subcommands.Add(CaseCommands.BuildUdi(console));
         root.Subcommands.Add(ReadinessCommands.Build(console));
         root.Subcommands.Add(ScheduleCommand.Build(console));
+        root.Subcommands.Add(OutcomeCommands.Build(console));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
