@@ -37,6 +37,7 @@ public static class CliApp
         root.Subcommands.Add(ReadinessCommands.Build(console));
         root.Subcommands.Add(ScheduleCommand.Build(console));
         root.Subcommands.Add(OutcomeCommands.Build(console));
+        root.Subcommands.Add(CodingCommands.Build(console));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
