@@ -19,6 +19,9 @@ public static class CoreServiceCollectionExtensions
         services.AddOptions<ReadinessOptions>().Bind(configuration.GetSection("Readiness"));
         services.AddScoped<ReadinessService>();
         services.AddOptions<Scheduling.SchedulingOptions>().Bind(configuration.GetSection("Scheduling"));
+        services.AddOptions<Theatre.TheatreOptions>().Bind(configuration.GetSection("Theatre"));
+        services.AddSingleton(configuration.GetSection("Coding").Get<Coding.CodingOptions>() ?? new Coding.CodingOptions());
+        services.AddScoped<Theatre.TheatreService>();
         return services;
     }
 }

@@ -60,7 +60,13 @@ public static class CaseHandlers
         ArgumentNullException.ThrowIfNull(change);
         var c = await Find(db, reference, ct) ?? throw new NotFoundException($"case {reference}");
         Concurrency.Expect(db, c, expectedRevision, $"case {c.Number}");
+        var before = c.State;
         await change(c);
+        if (before is CaseState.Scheduled or CaseState.CheckedIn && c.State is CaseState.Postponed or CaseState.Cancelled or CaseState.Decided)
+        {
+            // The slot is freed in the same save as the transition, so the list never shows a case that left the schedule.
+            await Scheduling.BookCase.ReleaseBookings(db, c, ct);
+        }
         await db.SaveChangesAsync(ct);
         return c;
     }

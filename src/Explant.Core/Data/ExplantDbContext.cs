@@ -23,6 +23,9 @@ public abstract class ExplantDbContext(DbContextOptions options)
     public DbSet<Cases.SurgicalCase> Cases => Set<Cases.SurgicalCase>();
     public DbSet<Scheduling.OperatingRoom> OperatingRooms => Set<Scheduling.OperatingRoom>();
     public DbSet<Scheduling.RoomDay> RoomDays => Set<Scheduling.RoomDay>();
+    public DbSet<Scheduling.StaffMember> Staff => Set<Scheduling.StaffMember>();
+    public DbSet<Theatre.IntraOpRecord> IntraOpRecords => Set<Theatre.IntraOpRecord>();
+    public DbSet<Theatre.OperativeNote> OperativeNotes => Set<Theatre.OperativeNote>();
     public DbSet<DataProtectionKey> DataProtectionKeys { get; set; } = null!;
 
     /// <summary>All times are stored as UTC; SQLite forgets the kind, so it is restored on read.</summary>

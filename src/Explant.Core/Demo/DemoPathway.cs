@@ -163,8 +163,20 @@ internal static class DemoPathway
             db.OperatingRooms.Add(OperatingRoom.Create("OR2", "Theatre 2", ["fluoroscopy", "neuromonitoring", "radiolucent-table"], Weekdays(), scheduling.DefaultTurnoverMinutes));
             await db.SaveChangesAsync(ct);
         }
+        // A fictitious theatre team (names invented), so bookings can be staffed on first run.
+        if (!await db.Staff.AnyAsync(ct))
+        {
+            DayOfWeek[] weekdays = [DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday];
+            db.Staff.Add(StaffMember.Create(surgeon, "Demo surgeon", [TeamRoles.Surgeon], weekdays));
+            db.Staff.Add(StaffMember.Create("AN1", "Dr Ana Lindqvist (DEMO)", [TeamRoles.Anesthesiologist], weekdays));
+            db.Staff.Add(StaffMember.Create("ST1", "Sam Okafor (DEMO)", [TeamRoles.ScrubTechnologist], weekdays));
+            db.Staff.Add(StaffMember.Create("CN1", "Chris Moreau (DEMO)", [TeamRoles.CirculatingNurse, TeamRoles.ScrubTechnologist], weekdays));
+            db.Staff.Add(StaffMember.Create("RG1", "Robin Haas (DEMO)", [TeamRoles.Radiographer], weekdays));
+            await db.SaveChangesAsync(ct);
+        }
         await BookCase.Handle(db, readiness, time, scheduling,
-            new BookCase.Command(s5.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), "OR1", operatingDay, new TimeOnly(8, 0), 150, null),
+            new BookCase.Command(s5.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), "OR1", operatingDay, new TimeOnly(8, 0), 150, null,
+                [new(TeamRoles.Anesthesiologist, "AN1"), new(TeamRoles.ScrubTechnologist, "ST1"), new(TeamRoles.CirculatingNurse, "CN1")]),
             actor, now, ct);
         return 6;
     }

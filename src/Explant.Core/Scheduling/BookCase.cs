@@ -1,6 +1,7 @@
 using Explant.Core.Auth;
 using Explant.Core.Cases;
 using Explant.Core.Data;
+using Explant.Core.Procedures;
 using Explant.Core.Readiness;
 using Microsoft.EntityFrameworkCore;
 
@@ -16,6 +17,24 @@ public sealed class SchedulingOptions
 
     /// <summary>Room capabilities every removal needs: an intra-operative level image (rule 30, [S45]) needs fluoroscopy.</summary>
     public List<string> RequiredCapabilities { get; set; } = ["fluoroscopy"];
+
+    /// <summary>
+    /// When true a booking without a person for every role the definition's Personnel section lists is a soft
+    /// conflict. Off by default: many theatres assign nurses the day before, so gaps are shown on the board and the
+    /// daily list ("team incomplete") instead of refusing the booking.
+    /// </summary>
+    public bool RequireFullTeamAtBooking { get; set; }
+
+    /// <summary>The optimiser's objective weights for "propose week" (issue #6 §4; local preference).</summary>
+    public ProposalWeights ProposalWeights { get; set; } = new();
+}
+
+public sealed class ProposalWeights
+{
+    public int UnscheduledOptional { get; set; } = 100;
+    public int DelayPerDay { get; set; } = 5;
+    public int OpenRoomDay { get; set; } = 20;
+    public int SurgeonRoomSwitch { get; set; } = 1;
 }
 
 /// <summary>A booking refused for its conflicts; soft ones can be overridden by a scheduler with a reason.</summary>
@@ -25,10 +44,17 @@ public sealed class BookingConflictException(IReadOnlyList<Conflict> conflicts)
     public IReadOnlyList<Conflict> Conflicts { get; } = conflicts;
 }
 
-/// <summary>Books a Ready case into a room at a local date and time, refusing every conflict of the scheduling issue §3.</summary>
+/// <summary>
+/// Books a Ready case into a room at a local date and time — or moves a Scheduled case's booking — refusing every
+/// conflict of the scheduling issue §3: room, turnover, hours, closure, capability, block, person double-booked or
+/// unavailable, role, surgeon's daily limit, case state.
+/// </summary>
 public static class BookCase
 {
-    public sealed record Command(string Case, string RoomId, DateOnly Date, TimeOnly Start, int DurationMinutes, string? OverrideReason);
+    public sealed record TeamMember(string Role, string StaffId);
+
+    public sealed record Command(string Case, string RoomId, DateOnly Date, TimeOnly Start, int DurationMinutes, string? OverrideReason,
+        IReadOnlyList<TeamMember>? Team = null);
 
     public static async Task<SurgicalCase> Handle(ExplantDbContext db, ReadinessService readiness, HospitalTime time, SchedulingOptions options,
         Command command, CaseActor actor, DateTime nowUtc, CancellationToken ct = default)
@@ -49,11 +75,14 @@ public static class BookCase
         }
         var c = await CaseHandlers.Find(db, command.Case, ct) ?? throw new NotFoundException($"case {command.Case}");
         var room = await db.OperatingRooms.FirstOrDefaultAsync(r => r.Id == command.RoomId, ct) ?? throw new NotFoundException($"room {command.RoomId}");
-        var roomDay = await db.RoomDays.FirstOrDefaultAsync(r => r.RoomId == room.Id && r.Date == command.Date, ct);
+        var team = await ResolveTeam(db, command.Team ?? [], ct);
+        var moving = c.State == CaseState.Scheduled;
+        var sameDay = await db.RoomDays.Where(r => r.Date == command.Date).ToListAsync(ct);
+        var roomDay = sameDay.FirstOrDefault(r => r.RoomId == room.Id);
         var conflicts = new List<Conflict>();
-        if (c.State != CaseState.Ready)
+        if (!moving && c.State != CaseState.Ready)
         {
-            conflicts.Add(new("case-not-ready", $"case {c.Number} is {c.State}; only Ready cases are booked", Soft: false));
+            conflicts.Add(new("case-not-ready", $"case {c.Number} is {c.State}; only Ready cases are booked and only Scheduled ones moved", Soft: false));
         }
         var missing = options.RequiredCapabilities.Except(room.Capabilities).ToList();
         if (missing.Count > 0)
@@ -63,38 +92,166 @@ public static class BookCase
         conflicts.AddRange((roomDay ?? RoomDay.For(room.Id, command.Date)).RoomConflicts(room, command.Start, command.DurationMinutes, c.Id));
 
         var end = command.Start.AddMinutes(command.DurationMinutes);
-        var sameDay = await db.RoomDays.Where(r => r.Date == command.Date && r.RoomId != room.Id).ToListAsync(ct);
-        var surgeonBookings = sameDay.SelectMany(r => r.Bookings.Select(b => (Room: r.RoomId, Booking: b)))
-            .Concat((roomDay?.Bookings ?? []).Select(b => (Room: room.Id, Booking: b)))
-            .Where(x => x.Booking.Surgeon == c.Surgeon && x.Booking.CaseId != c.Id).ToList();
-        foreach (var (otherRoom, b) in surgeonBookings.Where(x => x.Room != room.Id && command.Start < x.Booking.End && x.Booking.Start < end))
+        if (room.BlockConflict(command.Date, c.Surgeon, command.Start, end) is { } block)
+        {
+            conflicts.Add(block);
+        }
+        var others = sameDay.SelectMany(r => r.Bookings.Where(b => b.CaseId != c.Id).Select(b => (Room: r.RoomId, Booking: b))).ToList();
+        foreach (var (otherRoom, b) in others.Where(x => x.Room != room.Id && x.Booking.Surgeon == c.Surgeon && command.Start < x.Booking.End && x.Booking.Start < end))
         {
             conflicts.Add(new("surgeon-double-booked", $"{c.Surgeon} operates case {b.CaseNumber} in {otherRoom} {b.Start:HH:mm}–{b.End:HH:mm}", Soft: false));
         }
-        var total = surgeonBookings.Sum(x => x.Booking.DurationMinutes) + command.DurationMinutes;
+        var total = others.Where(x => x.Booking.Surgeon == c.Surgeon).Sum(x => x.Booking.DurationMinutes) + command.DurationMinutes;
         if (total > options.SurgeonDailyLimitMinutes)
         {
             conflicts.Add(new("surgeon-over-limit", $"{c.Surgeon} would operate {total} min on {command.Date:yyyy-MM-dd} (limit {options.SurgeonDailyLimitMinutes})", Soft: true));
+        }
+        conflicts.AddRange(await PeopleConflicts(db, c, team, others, command.Date, command.Start, end, ct));
+
+        var definition = await ProcedureQueries.Find(db, c.ProcedureCode, c.ProcedureVersion, ct);
+        var required = definition?.Parse().Facts.Personnel.Select(p => p.Key).Where(TeamRoles.All.Contains).Distinct().ToList() ?? [];
+        var booking = new Booking
+        {
+            CaseId = c.Id, CaseNumber = c.Number, Surgeon = c.Surgeon, Start = command.Start, DurationMinutes = command.DurationMinutes,
+            BookedBy = actor.Name, RequiredRoles = required,
+            Team = [.. team.Select(t => new TeamAssignment { Role = t.Role, StaffId = t.Staff.Id, Name = t.Staff.Name })],
+        };
+        if (options.RequireFullTeamAtBooking && booking.TeamGaps.Count > 0)
+        {
+            conflicts.Add(new("missing-role", $"nobody assigned as {string.Join(", ", booking.TeamGaps.Select(TeamRoles.Label))}", Soft: true));
         }
         if (conflicts.Any(x => !x.Soft) || (conflicts.Count > 0 && string.IsNullOrWhiteSpace(command.OverrideReason)))
         {
             throw new BookingConflictException(conflicts);
         }
+        booking.OverrideReason = conflicts.Count > 0 ? command.OverrideReason!.Trim() : null;
 
+        if (moving)
+        {
+            // A move takes the case out of its old room-day in the same save, so it is never in two places.
+            foreach (var old in await DaysHolding(db, c, ct))
+            {
+                if (old != roomDay)
+                {
+                    old.Remove(c.Id);
+                }
+            }
+        }
         if (roomDay is null)
         {
             roomDay = RoomDay.For(room.Id, command.Date);
             db.RoomDays.Add(roomDay);
         }
-        roomDay.Add(new Booking
+        roomDay.Add(booking);
+        var surgeryUtc = Fasting.ToUtc(command.Date.ToDateTime(command.Start), time.Zone);
+        if (moving)
         {
-            CaseId = c.Id, CaseNumber = c.Number, Surgeon = c.Surgeon, Start = command.Start, DurationMinutes = command.DurationMinutes,
-            OverrideReason = conflicts.Count > 0 ? command.OverrideReason!.Trim() : null, BookedBy = actor.Name,
-        });
-        c.SetPlannedSurgery(Fasting.ToUtc(command.Date.ToDateTime(command.Start), time.Zone), actor, nowUtc);
+            c.SetPlannedSurgery(surgeryUtc, actor, nowUtc);
+            // Holds and test windows are judged against the surgery date, so a moved case must still be ready on the new one.
+            var report = await readiness.Evaluate(c, ct);
+            if (report.OpenBlocking.Count > 0)
+            {
+                throw new BookingConflictException([new("readiness", $"on {command.Date:yyyy-MM-dd} readiness has blocking items: {string.Join("; ", report.OpenBlocking.Select(i => i.Title))}", Soft: false)]);
+            }
+            await db.SaveChangesAsync(ct);
+            return c;
+        }
+        c.SetPlannedSurgery(surgeryUtc, actor, nowUtc);
         // Readiness is judged against the booked date; the room-day, the date and the transition save together.
         return await readiness.Fire(c.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), null, CaseTrigger.Schedule,
             new TransitionRequest(conflicts.Count > 0 ? $"booked with override: {command.OverrideReason}" : $"booked {room.Id} {command.Date:yyyy-MM-dd} {command.Start:HH:mm}"),
             actor, ct);
+    }
+
+    private static async Task<List<(string Role, StaffMember Staff)>> ResolveTeam(ExplantDbContext db, IReadOnlyList<TeamMember> team, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var resolved = new List<(string Role, StaffMember Staff)>();
+        for (var i = 0; i < team.Count; i++)
+        {
+            var role = team[i].Role?.Trim().ToLowerInvariant() ?? "";
+            if (!TeamRoles.All.Contains(role))
+            {
+                errors[$"team[{i}].role"] = [$"'{team[i].Role}' is not a role; use {string.Join(", ", TeamRoles.All)}"];
+                continue;
+            }
+            var id = team[i].StaffId?.Trim() ?? "";
+            var staff = await db.Staff.FirstOrDefaultAsync(s => s.Id == id, ct);
+            if (staff is null)
+            {
+                errors[$"team[{i}].staffId"] = [$"no staff member '{team[i].StaffId}'"];
+                continue;
+            }
+            if (resolved.Any(r => r.Staff.Id == staff.Id))
+            {
+                errors[$"team[{i}].staffId"] = [$"{staff.Name} is already on this team"];
+                continue;
+            }
+            resolved.Add((role, staff));
+        }
+        if (errors.Count > 0)
+        {
+            throw new ValidationException(errors);
+        }
+        return resolved;
+    }
+
+    /// <summary>Each person once at a time, on a day they work, in a role they hold; the surgeon too when registered as staff.</summary>
+    private static async Task<List<Conflict>> PeopleConflicts(ExplantDbContext db, SurgicalCase c, List<(string Role, StaffMember Staff)> team,
+        List<(string Room, Booking Booking)> others, DateOnly date, TimeOnly start, TimeOnly end, CancellationToken ct)
+    {
+        var conflicts = new List<Conflict>();
+        if (await db.Staff.FirstOrDefaultAsync(s => s.Id == c.Surgeon, ct) is { } surgeon && surgeon.UnavailableOn(date) is { } away)
+        {
+            conflicts.Add(new("surgeon-unavailable", away, Soft: false));
+        }
+        foreach (var (role, staff) in team)
+        {
+            if (!staff.Roles.Contains(role))
+            {
+                conflicts.Add(new("staff-role", $"{staff.Name} does not hold the role {TeamRoles.Label(role)} (holds {string.Join(", ", staff.Roles.Select(TeamRoles.Label))})", Soft: false));
+            }
+            if (staff.UnavailableOn(date) is { } why)
+            {
+                conflicts.Add(new("staff-unavailable", why, Soft: false));
+            }
+            foreach (var (room, b) in others.Where(x => x.Booking.Team.Any(t => t.StaffId == staff.Id) && start < x.Booking.End && x.Booking.Start < end))
+            {
+                conflicts.Add(new("person-double-booked", $"{staff.Name} is on case {b.CaseNumber} in {room} {b.Start:HH:mm}–{b.End:HH:mm}", Soft: false));
+            }
+        }
+        return conflicts;
+    }
+
+    /// <summary>
+    /// Frees the room time of a case that left the schedule (postponed, cancelled, consent withdrawn, plan changed):
+    /// a cancelled case must not stay on the daily list or block the slot.
+    /// </summary>
+    public static async Task ReleaseBookings(ExplantDbContext db, SurgicalCase c, CancellationToken ct)
+    {
+        foreach (var day in await DaysHolding(db, c, ct))
+        {
+            day.Remove(c.Id);
+        }
+    }
+
+    // A booking sits on the local date of the case's planned surgery (set together at booking), which is within a
+    // day of its UTC date whatever the zone; owned JSON collections cannot be filtered in SQL on both providers,
+    // so the dates narrow the rows loaded.
+    private static async Task<List<RoomDay>> DaysHolding(ExplantDbContext db, SurgicalCase c, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(c);
+        List<RoomDay> days;
+        if (c.PlannedSurgeryUtc is { } utc)
+        {
+            var d = DateOnly.FromDateTime(utc);
+            days = await db.RoomDays.Where(r => r.Date >= d.AddDays(-1) && r.Date <= d.AddDays(1)).ToListAsync(ct);
+        }
+        else
+        {
+            days = await db.RoomDays.ToListAsync(ct);
+        }
+        return [.. days.Where(d => d.Bookings.Any(b => b.CaseId == c.Id))];
     }
 }

@@ -10,7 +10,8 @@ namespace Explant.Core.Scheduling;
 public sealed record DailyListEntry(
     string Start, string End, int CaseNumber, string Patient, string Mrn, int Age, string Sex, string Procedure,
     string Levels, IReadOnlyList<string> ComponentsToRemove, string Hardware, bool Infection, string Positioning,
-    string Surgeon, IReadOnlyList<string> Equipment, IReadOnlyList<string> Allergies, int OpenReadinessItems, string? OverrideReason);
+    string Surgeon, IReadOnlyList<string> Equipment, IReadOnlyList<string> Allergies, int OpenReadinessItems, string? OverrideReason,
+    string Team, IReadOnlyList<string> TeamGaps);
 
 public sealed record DailyListRoom(string RoomId, string RoomName, string? Hours, IReadOnlyList<DailyListEntry> Entries);
 
@@ -61,7 +62,8 @@ public sealed record DailyList(DateOnly Date, IReadOnlyList<DailyListRoom> Rooms
                     infection,
                     // Posterior removal is done prone (DOMAIN.md §4.3, [S47]: eyes free, head neutral at or above the heart).
                     construct.Approach == Approach.Posterior ? "prone (S47: no pressure on the eyes, head neutral, at or above heart level)" : "per anterior approach",
-                    c.Surgeon, equipment, patient.Allergies, report.OpenBlocking.Count, b.OverrideReason));
+                    c.Surgeon, equipment, patient.Allergies, report.OpenBlocking.Count, b.OverrideReason,
+                    string.Join(", ", b.Team.Select(t => $"{TeamRoles.Label(t.Role)} {t.Name}")), [.. b.TeamGaps.Select(TeamRoles.Label)]));
             }
             result.Add(new DailyListRoom(room.Id, room.Name, open is { } o ? $"{o.Opens:HH:mm}–{o.Closes:HH:mm}" : null, entries));
         }
@@ -84,7 +86,8 @@ public sealed record DailyList(DateOnly Date, IReadOnlyList<DailyListRoom> Rooms
                 pdf.Paragraph($"{e.Start}–{e.End}  Case {e.CaseNumber}: {e.Patient}, MRN {e.Mrn}, {e.Age} y, {e.Sex}{(e.Infection ? "  — INFECTION" : "")}");
                 pdf.Bullet($"{e.Procedure}; levels {e.Levels}; hardware {e.Hardware}; {e.Positioning}");
                 pdf.Bullet("Remove: " + string.Join("; ", e.ComponentsToRemove));
-                pdf.Bullet($"Surgeon {e.Surgeon}; allergies: {(e.Allergies.Count == 0 ? "none recorded" : string.Join(", ", e.Allergies))}; readiness: {(e.OpenReadinessItems == 0 ? "complete" : $"{e.OpenReadinessItems} open item(s)")}");
+                pdf.Bullet($"Team: surgeon {e.Surgeon}{(e.Team.Length > 0 ? "; " + e.Team : "")}{(e.TeamGaps.Count > 0 ? "; NOT YET ASSIGNED: " + string.Join(", ", e.TeamGaps) : "")}");
+                pdf.Bullet($"Allergies: {(e.Allergies.Count == 0 ? "none recorded" : string.Join(", ", e.Allergies))}; readiness: {(e.OpenReadinessItems == 0 ? "complete" : $"{e.OpenReadinessItems} open item(s)")}");
                 pdf.Bullet("Equipment: " + string.Join("; ", e.Equipment));
             }
         }

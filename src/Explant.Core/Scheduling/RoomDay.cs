@@ -2,6 +2,14 @@ using Explant.Core.Data;
 
 namespace Explant.Core.Scheduling;
 
+/// <summary>A person assigned to a booked case in one role.</summary>
+public sealed class TeamAssignment
+{
+    public string Role { get; set; } = "";
+    public string StaffId { get; set; } = "";
+    public string Name { get; set; } = "";
+}
+
 public sealed class Booking
 {
     public Guid CaseId { get; set; }
@@ -11,8 +19,23 @@ public sealed class Booking
     public int DurationMinutes { get; set; }
     public string? OverrideReason { get; set; }
     public string BookedBy { get; set; } = "";
+    // Bookings stored before teams existed have no "Team"/"RequiredRoles" in their JSON; read them as empty.
+    private List<TeamAssignment>? team;
+    private List<string>? requiredRoles;
+
+    public List<TeamAssignment> Team { get => team ??= []; set => team = value; }
+
+    /// <summary>Roles the case's procedure definition lists under Personnel (pinned version), copied at booking.</summary>
+    public List<string> RequiredRoles { get => requiredRoles ??= []; set => requiredRoles = value; }
 
     public TimeOnly End => Start.AddMinutes(DurationMinutes);
+
+    /// <summary>Required roles nobody is assigned to yet (the case's surgeon fills the surgeon role).</summary>
+    public IReadOnlyList<string> TeamGaps =>
+        [.. RequiredRoles.Where(r => r != TeamRoles.Surgeon && Team.All(t => t.Role != r))];
+
+    public bool Involves(string person) =>
+        string.Equals(Surgeon, person, StringComparison.OrdinalIgnoreCase) || Team.Any(t => string.Equals(t.StaffId, person, StringComparison.OrdinalIgnoreCase));
 }
 
 public sealed record Conflict(string Rule, string Message, bool Soft);
@@ -61,6 +84,8 @@ public sealed class RoomDay : IVersioned
         }
         return conflicts;
     }
+
+    public bool Remove(Guid caseId) => Bookings.RemoveAll(b => b.CaseId == caseId) > 0;
 
     public void Add(Booking booking)
     {

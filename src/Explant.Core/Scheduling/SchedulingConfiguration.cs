@@ -13,6 +13,7 @@ internal sealed class OperatingRoomConfiguration : IEntityTypeConfiguration<Oper
         b.Property(r => r.Name).HasMaxLength(128);
         b.Property(r => r.Revision).IsConcurrencyToken();
         b.OwnsMany(r => r.Hours, m => { m.ToJson(); m.Property(x => x.Day).HasConversion<string>(); });
+        b.OwnsMany(r => r.Blocks, m => { m.ToJson(); m.Property(x => x.Day).HasConversion<string>(); });
     }
 }
 
@@ -28,6 +29,25 @@ internal sealed class RoomDayConfiguration : IEntityTypeConfiguration<RoomDay>
         b.HasOne<OperatingRoom>().WithMany().HasForeignKey(r => r.RoomId).OnDelete(DeleteBehavior.Restrict);
         // One row per room and date: two first bookings of an empty room-day race on this index (one gets 409).
         b.HasIndex(r => new { r.RoomId, r.Date }).IsUnique();
-        b.OwnsMany(r => r.Bookings, m => { m.ToJson(); m.Ignore(x => x.End); });
+        b.OwnsMany(r => r.Bookings, m =>
+        {
+            m.ToJson();
+            m.Ignore(x => x.End);
+            m.Ignore(x => x.TeamGaps);
+            m.OwnsMany(x => x.Team);
+        });
+    }
+}
+
+internal sealed class StaffMemberConfiguration : IEntityTypeConfiguration<StaffMember>
+{
+    public void Configure(EntityTypeBuilder<StaffMember> b)
+    {
+        b.ToTable("Staff");
+        b.HasKey(s => s.Id);
+        b.Property(s => s.Id).HasMaxLength(128).ValueGeneratedNever();
+        b.Property(s => s.Name).HasMaxLength(200);
+        b.Property(s => s.Revision).IsConcurrencyToken();
+        b.OwnsMany(s => s.Absences, m => m.ToJson());
     }
 }

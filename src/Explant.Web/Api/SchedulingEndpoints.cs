@@ -10,13 +10,17 @@ using Microsoft.Extensions.Options;
 
 namespace Explant.Web.Api;
 
-/// <summary>Operating rooms and bookings (manual booking with conflict detection; the board UI is still to come).</summary>
+/// <summary>Operating rooms, surgeon blocks, staff and bookings (book, move, assign the team) with conflict detection.</summary>
 internal static class SchedulingEndpoints
 {
     public sealed record HoursInput(string? Day, string? Opens, string? Closes);
     public sealed record RoomInput(string? Id, string? Name, List<string>? Capabilities, List<HoursInput>? Hours, int? TurnoverMinutes);
     public sealed record ClosureInput(DateOnly? Date);
-    public sealed record BookingInput(string? Case, string? RoomId, DateOnly? Date, string? Start, int? DurationMinutes, string? OverrideReason);
+    public sealed record TeamInput(string? Role, string? StaffId);
+    public sealed record BookingInput(string? Case, string? RoomId, DateOnly? Date, string? Start, int? DurationMinutes, string? OverrideReason, List<TeamInput>? Team);
+    public sealed record BlockInput(string? Day, string? Surgeon, string? Opens, string? Closes);
+    public sealed record StaffInput(string? Id, string? Name, List<string>? Roles, List<string>? WorkingDays);
+    public sealed record AbsenceInput(DateOnly? From, DateOnly? To, string? Reason);
     public sealed record DayRoom(string RoomId, string RoomName, bool Open, string? Hours, IReadOnlyList<Booking> Bookings);
 
     public static IEndpointRouteBuilder MapSchedulingApi(this IEndpointRouteBuilder app)
@@ -25,6 +29,11 @@ internal static class SchedulingEndpoints
         rooms.MapGet("/", async (ExplantDbContext db, CancellationToken ct) => TypedResults.Ok(await db.OperatingRooms.AsNoTracking().OrderBy(r => r.Id).ToListAsync(ct)));
         rooms.MapPost("/", CreateRoom);
         rooms.MapPost("/{id}/closures", Close);
+        rooms.MapPost("/{id}/blocks", AddBlock);
+        var staff = app.MapGroup("/api/staff").RequireAuthorization(Policies.Staff);
+        staff.MapGet("/", async (ExplantDbContext db, CancellationToken ct) => TypedResults.Ok(await db.Staff.AsNoTracking().OrderBy(s => s.Id).ToListAsync(ct)));
+        staff.MapPost("/", CreateStaff);
+        staff.MapPost("/{id}/absences", AddAbsence);
         app.MapPost("/api/bookings", Book).RequireAuthorization(Policies.Staff);
         app.MapGet("/api/schedule/{date}", Day).RequireAuthorization(Policies.Staff);
         app.MapGet("/api/calendar/rooms/{roomId}.ics", async (string roomId, ExplantDbContext db, HospitalTime time, TimeProvider clock, CancellationToken ct) =>
@@ -58,7 +67,7 @@ internal static class SchedulingEndpoints
         RequireScheduler(http);
         var hours = (input.Hours ?? []).Select((h, i) => new WeeklyHours
         {
-            Day = Enum.TryParse<DayOfWeek>(h.Day, ignoreCase: true, out var d) ? d : throw new ValidationException(new Dictionary<string, string[]> { [$"hours[{i}].day"] = [$"'{h.Day}' is not a weekday"] }),
+            Day = Weekday(h.Day, $"hours[{i}].day"),
             Opens = Time(h.Opens, $"hours[{i}].opens"),
             Closes = Time(h.Closes, $"hours[{i}].closes"),
         }).ToList();
@@ -81,13 +90,50 @@ internal static class SchedulingEndpoints
         return TypedResults.Ok(room);
     }
 
+    private static DayOfWeek Weekday(string? value, string field) =>
+        Enum.TryParse<DayOfWeek>(value, ignoreCase: true, out var d) && !int.TryParse(value, out _)
+            ? d
+            : throw new ValidationException(new Dictionary<string, string[]> { [field] = [$"'{value}' is not a weekday"] });
+
+    private static async Task<Ok<OperatingRoom>> AddBlock(string id, BlockInput input, HttpContext http, ExplantDbContext db, CancellationToken ct)
+    {
+        RequireScheduler(http);
+        var room = await db.OperatingRooms.FirstOrDefaultAsync(r => r.Id == id, ct) ?? throw new NotFoundException($"room {id}");
+        room.AddBlock(Weekday(input.Day, "day"), input.Surgeon ?? throw HttpExtensions.Missing("surgeon"), Time(input.Opens, "opens"), Time(input.Closes, "closes"));
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(room);
+    }
+
+    private static async Task<Created<StaffMember>> CreateStaff(StaffInput input, HttpContext http, ExplantDbContext db, CancellationToken ct)
+    {
+        RequireScheduler(http);
+        var member = StaffMember.Create(input.Id ?? "", input.Name ?? "", input.Roles ?? [],
+            (input.WorkingDays ?? []).Select((d, i) => Weekday(d, $"workingDays[{i}]")));
+        if (await db.Staff.AnyAsync(s => s.Id == member.Id, ct))
+        {
+            throw new DomainRuleException("staff-unique", $"staff member {member.Id} already exists");
+        }
+        db.Staff.Add(member);
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Created($"/api/staff/{member.Id}", member);
+    }
+
+    private static async Task<Ok<StaffMember>> AddAbsence(string id, AbsenceInput input, HttpContext http, ExplantDbContext db, CancellationToken ct)
+    {
+        RequireScheduler(http);
+        var member = await db.Staff.FirstOrDefaultAsync(s => s.Id == id, ct) ?? throw new NotFoundException($"staff member {id}");
+        member.AddAbsence(input.From ?? throw HttpExtensions.Missing("from"), input.To ?? throw HttpExtensions.Missing("to"), input.Reason ?? "");
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(member);
+    }
+
     private static async Task<Created<CaseView>> Book(BookingInput input, HttpContext http, ExplantDbContext db, ReadinessService readiness, HospitalTime time,
         IOptions<SchedulingOptions> options, TimeProvider clock, CancellationToken ct)
     {
         var c = await BookCase.Handle(db, readiness, time, options.Value,
             new BookCase.Command(input.Case ?? throw HttpExtensions.Missing("case"), input.RoomId ?? throw HttpExtensions.Missing("roomId"),
                 input.Date ?? throw HttpExtensions.Missing("date"), Time(input.Start, "start"), input.DurationMinutes ?? throw HttpExtensions.Missing("durationMinutes"),
-                input.OverrideReason),
+                input.OverrideReason, [.. (input.Team ?? []).Select(t => new BookCase.TeamMember(t.Role ?? "", t.StaffId ?? ""))]),
             http.User.ToCaseActor(), clock.GetUtcNow().UtcDateTime, ct);
         http.Response.SetETag(c.Revision);
         return TypedResults.Created($"/api/cases/{c.Number}", await CaseView.Load(db, c, clock.Today(), ct, await readiness.Evaluate(c, ct)));

@@ -28,28 +28,29 @@ internal static class FormEndpoints
         forms.MapPost("/cases/{id}/{action}", CaseAction);
         forms.MapPost("/bookings", BookForm);
         forms.MapPost("/proposal/accept", AcceptProposal);
+        forms.MapPost("/theatre/{id}/{action}", TheatreForms.Handle);
         return app;
     }
 
-    private static string? S(IFormCollection f, string key) => f[key].ToString() is { Length: > 0 } v ? v.Trim() : null;
+    internal static string? S(IFormCollection f, string key) => f[key].ToString() is { Length: > 0 } v ? v.Trim() : null;
 
-    private static decimal? D(IFormCollection f, string key) =>
+    internal static decimal? D(IFormCollection f, string key) =>
         S(f, key) is { } v ? decimal.TryParse(v, NumberStyles.Number, CultureInfo.InvariantCulture, out var d) ? d : throw Invalid(key, $"'{v}' is not a number") : null;
 
-    private static DateOnly? Date(IFormCollection f, string key) =>
+    internal static DateOnly? Date(IFormCollection f, string key) =>
         S(f, key) is { } v ? DateOnly.TryParseExact(v, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : throw Invalid(key, $"'{v}' is not a date (YYYY-MM-DD)") : null;
 
-    private static T E<T>(IFormCollection f, string key) where T : struct, Enum =>
+    internal static T E<T>(IFormCollection f, string key) where T : struct, Enum =>
         Enum.TryParse<T>(S(f, key), ignoreCase: true, out var v) ? v : throw Invalid(key, $"choose one of {string.Join(", ", Enum.GetNames<T>())}");
 
-    private static T? OptE<T>(IFormCollection f, string key) where T : struct, Enum => S(f, key) is null ? null : E<T>(f, key);
+    internal static T? OptE<T>(IFormCollection f, string key) where T : struct, Enum => S(f, key) is null ? null : E<T>(f, key);
 
-    private static ValidationException Invalid(string key, string message) => new(new Dictionary<string, string[]> { [key] = [message] });
+    internal static ValidationException Invalid(string key, string message) => new(new Dictionary<string, string[]> { [key] = [message] });
 
-    private static long? Revision(IFormCollection f) => S(f, "revision") is { } r ? long.Parse(r, CultureInfo.InvariantCulture) : null;
+    internal static long? Revision(IFormCollection f) => S(f, "revision") is { } r ? long.Parse(r, CultureInfo.InvariantCulture) : null;
 
     /// <summary>Runs the action; success redirects to <paramref name="success"/>, a refusal back to <paramref name="back"/> with the reason.</summary>
-    private static async Task<IResult> Run(Func<Task<string>> action, string back)
+    internal static async Task<IResult> Run(Func<Task<string>> action, string back)
     {
         try
         {
@@ -118,17 +119,22 @@ internal static class FormEndpoints
         }, $"/patients/{id}#cases");
 
     private static Task<IResult> BookForm(IFormCollection f, ExplantDbContext db, ReadinessService readiness, HospitalTime time,
-        IOptions<Explant.Core.Scheduling.SchedulingOptions> options, TimeProvider clock, HttpContext http, CancellationToken ct)
+        IOptions<Explant.Core.Scheduling.SchedulingOptions> options, IOptions<Explant.Planner.DurationOptions> durations, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var date = S(f, "date") ?? "";
         return Run(async () =>
         {
             var start = TimeOnly.TryParseExact(S(f, "start"), ["HH:mm", "HH:mm:ss"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var t)
                 ? t : throw Invalid("start", "a time (HH:mm) is required");
-            var minutes = (int)(D(f, "durationMinutes") ?? throw Invalid("durationMinutes", "required"));
+            var caseRef = S(f, "case") ?? throw Invalid("case", "required");
+            // A blank duration books the estimate the board shows next to the case (at the booking quantile).
+            var minutes = D(f, "durationMinutes") is { } m ? (int)m
+                : (await Explant.Web.Scheduling.CaseDurations.Estimate(db, [await CaseHandlers.Find(db, caseRef, ct) ?? throw new NotFoundException($"case {caseRef}")], durations.Value, ct))
+                    .Values.Single().BookingMinutes;
             await Explant.Core.Scheduling.BookCase.Handle(db, readiness, time, options.Value,
-                new(S(f, "case") ?? throw Invalid("case", "required"), S(f, "roomId") ?? throw Invalid("roomId", "required"),
-                    Date(f, "date") ?? throw Invalid("date", "required"), start, minutes, S(f, "overrideReason")),
+                new(caseRef, S(f, "roomId") ?? throw Invalid("roomId", "required"),
+                    Date(f, "date") ?? throw Invalid("date", "required"), start, minutes, S(f, "overrideReason"),
+                    [.. Explant.Core.Scheduling.TeamRoles.All.Where(r => S(f, $"team-{r}") is not null).Select(r => new Explant.Core.Scheduling.BookCase.TeamMember(r, S(f, $"team-{r}")!))]),
                 http.User.ToCaseActor(), clock.GetUtcNow().UtcDateTime, ct);
             return $"/board?date={date}";
         }, $"/board?date={date}");

@@ -99,6 +99,7 @@ internal static class ExplantWebSetup
         app.MapCaseApi();
         app.MapReadinessApi();
         app.MapSchedulingApi();
+        app.MapTheatreApi();
         app.MapFormEndpoints();
         app.MapRazorComponents<App>();
         return app;

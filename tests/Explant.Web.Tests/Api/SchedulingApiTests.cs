@@ -73,12 +73,17 @@ public abstract class SchedulingApiTests(DatabaseProvider provider) : IAsyncLife
         Assert.Contains("surgeon-double-booked", await Rules(await Book(second, "OR3", "09:00")));   // same surgeon, other room
         Assert.Contains("missing-capability", await Rules(await Book(second, "OR2", "13:00")));
         Assert.Contains("outside-hours", await Rules(await Book(second, "OR1", "15:00")));
-        Assert.Contains("case-not-ready", await Rules(await Book(first, "OR1", "13:00")));
+        // Booking a Scheduled case again moves it: one booking, at the new time.
+        var moved = await Book(first, "OR1", "13:00");
+        Assert.Equal(HttpStatusCode.Created, moved.StatusCode);
+        Assert.Equal("Scheduled", (await Json(moved)).GetProperty("state").GetString());
 
         var ok = await Book(second, "OR1", "10:30");
         Assert.Equal(HttpStatusCode.Created, ok.StatusCode);
         var day = await scheduler.GetFromJsonAsync<JsonElement>($"/api/schedule/{Day(10)}");
-        Assert.Equal(2, day.EnumerateArray().Single(r => r.GetProperty("roomId").GetString() == "OR1").GetProperty("bookings").GetArrayLength());
+        var or1 = day.EnumerateArray().Single(r => r.GetProperty("roomId").GetString() == "OR1").GetProperty("bookings").EnumerateArray().ToList();
+        Assert.Equal(2, or1.Count);
+        Assert.Equal(new[] { "10:30:00", "13:00:00" }, or1.Select(b => b.GetProperty("start").GetString()!).Order().ToArray());
     }
 
     [Fact]
@@ -108,7 +113,7 @@ public abstract class SchedulingApiTests(DatabaseProvider provider) : IAsyncLife
         Assert.Contains("L3 left pedicle screw", text, StringComparison.Ordinal);
         Assert.Contains("hardware Acme Spine 1", text, StringComparison.Ordinal);
         Assert.Contains("prone", text, StringComparison.Ordinal);
-        Assert.Contains("allergies: latex", text, StringComparison.Ordinal);
+        Assert.Contains("Allergies: latex", text, StringComparison.Ordinal);
         var page = System.Net.WebUtility.HtmlDecode(await nurse.GetStringAsync($"/schedule/{Day(10)}"));
         Assert.Contains("L3–L5", page, StringComparison.Ordinal);
     }

@@ -477,6 +477,135 @@ namespace Explant.Core.Data.Migrations.Postgres
                     b.ToTable("RoomDays", (string)null);
                 });
 
+            modelBuilder.Entity("Explant.Core.Scheduling.StaffMember", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint");
+
+                    b.PrimitiveCollection<List<string>>("Roles")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.PrimitiveCollection<int[]>("WorkingDays")
+                        .IsRequired()
+                        .HasColumnType("integer[]");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("Staff", (string)null);
+                });
+
+            modelBuilder.Entity("Explant.Core.Theatre.IntraOpRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("Breakage")
+                        .HasColumnType("boolean");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("CaseNumber")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("CheckInNote")
+                        .HasColumnType("text");
+
+                    b.Property<string>("CheckedInBy")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime?>("CheckedInUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ConfirmedLevels")
+                        .HasColumnType("text");
+
+                    b.Property<string>("CountDiscrepancy")
+                        .HasColumnType("text");
+
+                    b.Property<bool?>("CountsCorrect")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("DuralTear")
+                        .HasColumnType("boolean");
+
+                    b.Property<int?>("EstimatedBloodLossMl")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("FindingsNote")
+                        .HasColumnType("text");
+
+                    b.Property<bool>("Infection")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("InfectionSigns")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("LevelImage")
+                        .HasColumnType("text");
+
+                    b.Property<bool>("Loosening")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("PlannedLevels")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseId")
+                        .IsUnique();
+
+                    b.ToTable("IntraOpRecords", (string)null);
+                });
+
+            modelBuilder.Entity("Explant.Core.Theatre.OperativeNote", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("CaseNumber")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("GeneratedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("SignedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("SignedBy")
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseId")
+                        .IsUnique();
+
+                    b.ToTable("OperativeNotes", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")
@@ -1066,6 +1195,35 @@ namespace Explant.Core.Data.Migrations.Postgres
 
             modelBuilder.Entity("Explant.Core.Scheduling.OperatingRoom", b =>
                 {
+                    b.OwnsMany("Explant.Core.Scheduling.SurgeonBlock", "Blocks", b1 =>
+                        {
+                            b1.Property<string>("OperatingRoomId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAdd();
+
+                            b1.Property<TimeOnly>("Closes");
+
+                            b1.Property<string>("Day")
+                                .IsRequired();
+
+                            b1.Property<TimeOnly>("Opens");
+
+                            b1.Property<string>("Surgeon")
+                                .IsRequired();
+
+                            b1.HasKey("OperatingRoomId", "__synthesizedOrdinal");
+
+                            b1.ToTable("OperatingRooms");
+
+                            b1
+                                .ToJson("Blocks")
+                                .HasColumnType("jsonb");
+
+                            b1.WithOwner()
+                                .HasForeignKey("OperatingRoomId");
+                        });
+
                     b.OwnsMany("Explant.Core.Scheduling.WeeklyHours", "Hours", b1 =>
                         {
                             b1.Property<string>("OperatingRoomId");
@@ -1091,6 +1249,8 @@ namespace Explant.Core.Data.Migrations.Postgres
                             b1.WithOwner()
                                 .HasForeignKey("OperatingRoomId");
                         });
+
+                    b.Navigation("Blocks");
 
                     b.Navigation("Hours");
                 });
@@ -1121,6 +1281,9 @@ namespace Explant.Core.Data.Migrations.Postgres
 
                             b1.Property<string>("OverrideReason");
 
+                            b1.PrimitiveCollection<string>("RequiredRoles")
+                                .IsRequired();
+
                             b1.Property<TimeOnly>("Start");
 
                             b1.Property<string>("Surgeon")
@@ -1136,9 +1299,377 @@ namespace Explant.Core.Data.Migrations.Postgres
 
                             b1.WithOwner()
                                 .HasForeignKey("RoomDayId");
+
+                            b1.OwnsMany("Explant.Core.Scheduling.TeamAssignment", "Team", b2 =>
+                                {
+                                    b2.Property<Guid>("BookingRoomDayId");
+
+                                    b2.Property<int>("Booking__synthesizedOrdinal");
+
+                                    b2.Property<int>("__synthesizedOrdinal")
+                                        .ValueGeneratedOnAdd();
+
+                                    b2.Property<string>("Name")
+                                        .IsRequired();
+
+                                    b2.Property<string>("Role")
+                                        .IsRequired();
+
+                                    b2.Property<string>("StaffId")
+                                        .IsRequired();
+
+                                    b2.HasKey("BookingRoomDayId", "Booking__synthesizedOrdinal", "__synthesizedOrdinal");
+
+                                    b2.ToTable("RoomDays");
+
+                                    b2.WithOwner()
+                                        .HasForeignKey("BookingRoomDayId", "Booking__synthesizedOrdinal");
+                                });
+
+                            b1.Navigation("Team");
                         });
 
                     b.Navigation("Bookings");
+                });
+
+            modelBuilder.Entity("Explant.Core.Scheduling.StaffMember", b =>
+                {
+                    b.OwnsMany("Explant.Core.Scheduling.Absence", "Absences", b1 =>
+                        {
+                            b1.Property<string>("StaffMemberId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAdd();
+
+                            b1.Property<DateOnly>("From");
+
+                            b1.Property<string>("Reason")
+                                .IsRequired();
+
+                            b1.Property<DateOnly>("To");
+
+                            b1.HasKey("StaffMemberId", "__synthesizedOrdinal");
+
+                            b1.ToTable("Staff");
+
+                            b1
+                                .ToJson("Absences")
+                                .HasColumnType("jsonb");
+
+                            b1.WithOwner()
+                                .HasForeignKey("StaffMemberId");
+                        });
+
+                    b.Navigation("Absences");
+                });
+
+            modelBuilder.Entity("Explant.Core.Theatre.IntraOpRecord", b =>
+                {
+                    b.HasOne("Explant.Core.Cases.SurgicalCase", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.OwnsOne("Explant.Core.Theatre.Antibiotic", "Prophylaxis", b1 =>
+                        {
+                            b1.Property<Guid>("IntraOpRecordId");
+
+                            b1.Property<string>("Agent")
+                                .IsRequired();
+
+                            b1.Property<string>("DelayedForCulturesReason");
+
+                            b1.Property<DateTime?>("GivenUtc");
+
+                            b1.Property<DateTime?>("RedoseUtc");
+
+                            b1.HasKey("IntraOpRecordId");
+
+                            b1.ToTable("IntraOpRecords");
+
+                            b1
+                                .ToJson("Prophylaxis")
+                                .HasColumnType("jsonb");
+
+                            b1.WithOwner()
+                                .HasForeignKey("IntraOpRecordId");
+                        });
+
+                    b.OwnsMany("Explant.Core.Theatre.ExplantLine", "Explants", b1 =>
+                        {
+                            b1.Property<Guid>("IntraOpRecordId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAdd();
+
+                            b1.Property<DateTime?>("AtUtc");
+
+                            b1.Property<string>("By");
+
+                            b1.Property<Guid?>("ComponentId");
+
+                            b1.Property<string>("Condition");
+
+                            b1.Property<string>("Description")
+                                .IsRequired();
+
+                            b1.Property<string>("Detail");
+
+                            b1.Property<string>("Disposition");
+
+                            b1.Property<Guid>("Id");
+
+                            b1.Property<string>("Level");
+
+                            b1.Property<string>("Outcome");
+
+                            b1.Property<bool>("Planned");
+
+                            b1.Property<bool>("RetrievalAnalysis");
+
+                            b1.Property<string>("Side");
+
+                            b1.Property<string>("Udi");
+
+                            b1.HasKey("IntraOpRecordId", "__synthesizedOrdinal");
+
+                            b1.ToTable("IntraOpRecords");
+
+                            b1
+                                .ToJson("Explants")
+                                .HasColumnType("jsonb");
+
+                            b1.WithOwner()
+                                .HasForeignKey("IntraOpRecordId");
+                        });
+
+                    b.OwnsMany("Explant.Core.Theatre.FusionFinding", "Fusion", b1 =>
+                        {
+                            b1.Property<Guid>("IntraOpRecordId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAdd();
+
+                            b1.Property<string>("Range")
+                                .IsRequired();
+
+                            b1.Property<string>("Status")
+                                .IsRequired();
+
+                            b1.HasKey("IntraOpRecordId", "__synthesizedOrdinal");
+
+                            b1.ToTable("IntraOpRecords");
+
+                            b1
+                                .ToJson("Fusion")
+                                .HasColumnType("jsonb");
+
+                            b1.WithOwner()
+                                .HasForeignKey("IntraOpRecordId");
+                        });
+
+                    b.OwnsMany("Explant.Core.Theatre.MilestoneEntry", "Milestones", b1 =>
+                        {
+                            b1.Property<Guid>("IntraOpRecordId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAdd();
+
+                            b1.Property<DateTime>("AtUtc");
+
+                            b1.Property<string>("By")
+                                .IsRequired();
+
+                            b1.Property<string>("Milestone")
+                                .IsRequired();
+
+                            b1.HasKey("IntraOpRecordId", "__synthesizedOrdinal");
+
+                            b1.ToTable("IntraOpRecords");
+
+                            b1
+                                .ToJson("Milestones")
+                                .HasColumnType("jsonb");
+
+                            b1.WithOwner()
+                                .HasForeignKey("IntraOpRecordId");
+                        });
+
+                    b.OwnsMany("Explant.Core.Theatre.Specimen", "Specimens", b1 =>
+                        {
+                            b1.Property<Guid>("IntraOpRecordId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAdd();
+
+                            b1.Property<DateTime>("AtUtc");
+
+                            b1.Property<string>("Description")
+                                .IsRequired();
+
+                            b1.Property<string>("Kind")
+                                .IsRequired();
+
+                            b1.Property<string>("Label")
+                                .IsRequired();
+
+                            b1.HasKey("IntraOpRecordId", "__synthesizedOrdinal");
+
+                            b1.ToTable("IntraOpRecords");
+
+                            b1
+                                .ToJson("Specimens")
+                                .HasColumnType("jsonb");
+
+                            b1.WithOwner()
+                                .HasForeignKey("IntraOpRecordId");
+                        });
+
+                    b.OwnsMany("Explant.Core.Theatre.StepEntry", "Steps", b1 =>
+                        {
+                            b1.Property<Guid>("IntraOpRecordId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAdd();
+
+                            b1.Property<bool>("Done");
+
+                            b1.Property<int>("Index");
+
+                            b1.Property<string>("Note");
+
+                            b1.Property<string>("Text")
+                                .IsRequired();
+
+                            b1.HasKey("IntraOpRecordId", "__synthesizedOrdinal");
+
+                            b1.ToTable("IntraOpRecords");
+
+                            b1
+                                .ToJson("Steps")
+                                .HasColumnType("jsonb");
+
+                            b1.WithOwner()
+                                .HasForeignKey("IntraOpRecordId");
+                        });
+
+                    b.OwnsMany("Explant.Core.Theatre.Tick", "Ticks", b1 =>
+                        {
+                            b1.Property<Guid>("IntraOpRecordId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAdd();
+
+                            b1.Property<string>("Answer")
+                                .IsRequired();
+
+                            b1.Property<DateTime>("AtUtc");
+
+                            b1.Property<string>("By")
+                                .IsRequired();
+
+                            b1.Property<string>("ItemId")
+                                .IsRequired();
+
+                            b1.Property<string>("Note");
+
+                            b1.Property<string>("Role")
+                                .IsRequired();
+
+                            b1.HasKey("IntraOpRecordId", "__synthesizedOrdinal");
+
+                            b1.ToTable("IntraOpRecords");
+
+                            b1
+                                .ToJson("Ticks")
+                                .HasColumnType("jsonb");
+
+                            b1.WithOwner()
+                                .HasForeignKey("IntraOpRecordId");
+                        });
+
+                    b.Navigation("Explants");
+
+                    b.Navigation("Fusion");
+
+                    b.Navigation("Milestones");
+
+                    b.Navigation("Prophylaxis");
+
+                    b.Navigation("Specimens");
+
+                    b.Navigation("Steps");
+
+                    b.Navigation("Ticks");
+                });
+
+            modelBuilder.Entity("Explant.Core.Theatre.OperativeNote", b =>
+                {
+                    b.HasOne("Explant.Core.Cases.SurgicalCase", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.OwnsMany("Explant.Core.Theatre.Addendum", "Addenda", b1 =>
+                        {
+                            b1.Property<Guid>("OperativeNoteId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAdd();
+
+                            b1.Property<DateTime>("AtUtc");
+
+                            b1.Property<string>("By")
+                                .IsRequired();
+
+                            b1.Property<string>("Text")
+                                .IsRequired();
+
+                            b1.HasKey("OperativeNoteId", "__synthesizedOrdinal");
+
+                            b1.ToTable("OperativeNotes");
+
+                            b1
+                                .ToJson("Addenda")
+                                .HasColumnType("jsonb");
+
+                            b1.WithOwner()
+                                .HasForeignKey("OperativeNoteId");
+                        });
+
+                    b.OwnsMany("Explant.Core.Theatre.NoteSection", "Sections", b1 =>
+                        {
+                            b1.Property<Guid>("OperativeNoteId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAdd();
+
+                            b1.Property<string>("Key")
+                                .IsRequired();
+
+                            b1.Property<string>("Text")
+                                .IsRequired();
+
+                            b1.Property<string>("Title")
+                                .IsRequired();
+
+                            b1.HasKey("OperativeNoteId", "__synthesizedOrdinal");
+
+                            b1.ToTable("OperativeNotes");
+
+                            b1
+                                .ToJson("Sections")
+                                .HasColumnType("jsonb");
+
+                            b1.WithOwner()
+                                .HasForeignKey("OperativeNoteId");
+                        });
+
+                    b.Navigation("Addenda");
+
+                    b.Navigation("Sections");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
