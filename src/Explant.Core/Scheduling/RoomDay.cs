@@ -66,13 +66,14 @@ public sealed class RoomDay : IVersioned
         {
             conflicts.Add(new("outside-hours", $"{start:HH:mm} + {minutes} min runs past midnight", Soft: false));
         }
-        if (room.OpenOn(Date) is not { } open)
+        var open = room.OpenOn(Date);
+        if (open is null)
         {
             conflicts.Add(new("room-closed", $"{room.Id} is closed on {Date:yyyy-MM-dd}", Soft: false));
         }
-        else if (start < open.Opens || end > open.Closes || end <= start)
+        else if (end > start && (start < open.Value.Opens || end > open.Value.Closes))
         {
-            conflicts.Add(new("outside-hours", $"{start:HH:mm}–{end:HH:mm} is outside {room.Id}'s hours {open.Opens:HH:mm}–{open.Closes:HH:mm}", Soft: false));
+            conflicts.Add(new("outside-hours", $"{start:HH:mm}–{end:HH:mm} is outside {room.Id}'s hours {open.Value.Opens:HH:mm}–{open.Value.Closes:HH:mm}", Soft: false));
         }
         foreach (var b in Bookings.Where(b => b.CaseId != caseId))
         {

@@ -56,9 +56,9 @@ public sealed class StaffMember : IVersioned
         if (string.IsNullOrWhiteSpace(name)) { errors["name"] = ["required"]; }
         var list = roles.Select(r => r.Trim().ToLowerInvariant()).Distinct().ToList();
         if (list.Count == 0) { errors["roles"] = ["at least one role"]; }
-        foreach (var unknown in list.Where(r => !TeamRoles.All.Contains(r)))
+        if (list.Where(r => !TeamRoles.All.Contains(r)).ToList() is { Count: > 0 } unknown)
         {
-            errors[$"roles"] = [$"'{unknown}' is not a role; use {string.Join(", ", TeamRoles.All)}"];
+            errors["roles"] = [.. unknown.Select(r => $"'{r}' is not a role; use {string.Join(", ", TeamRoles.All)}")];
         }
         if (errors.Count > 0)
         {

@@ -244,6 +244,7 @@ public sealed class IntraOpRecord : IVersioned
     public void ConfirmLevels(string levels, string? image, CaseActor actor)
     {
         RequireRole(actor, "levels", Roles.Surgeon);
+        RequireOpen();
         if (!LevelRange.TryParse(levels, out var range))
         {
             throw new ValidationException(new Dictionary<string, string[]> { ["levels"] = [$"'{levels}' is not a level range (e.g. L3-L5)"] });
@@ -349,6 +350,7 @@ public sealed class IntraOpRecord : IVersioned
     {
         ArgumentNullException.ThrowIfNull(options);
         RequireRole(actor, "prophylaxis", Roles.Anesthesiologist, Roles.Surgeon);
+        RequireOpen();
         var name = agent?.Trim().ToLowerInvariant() ?? "";
         if (options.Prophylaxis.All(p => p.Name != name))
         {
@@ -374,7 +376,10 @@ public sealed class IntraOpRecord : IVersioned
         {
             return At(Milestone.Incision) is null ? [] : ["no prophylaxis recorded (S46)"];
         }
-        var agent = options.Prophylaxis.First(a => a.Name == p.Agent);
+        if (options.Prophylaxis.FirstOrDefault(a => a.Name == p.Agent) is not { } agent)
+        {
+            return [$"{p.Agent} is no longer a configured agent: its timing cannot be checked"];
+        }
         if (p.GivenUtc is null)
         {
             flags.Add($"prophylaxis delayed for cultures: {p.DelayedForCulturesReason}");
@@ -425,6 +430,7 @@ public sealed class IntraOpRecord : IVersioned
     public void RecordCounts(bool correct, string? discrepancy, CaseActor actor)
     {
         RequireRole(actor, "counts", Roles.Nurse);
+        RequireOpen();
         if (!correct && string.IsNullOrWhiteSpace(discrepancy))
         {
             throw new ValidationException(new Dictionary<string, string[]> { ["discrepancy"] = ["an incorrect count needs the discrepancy documented"] });
