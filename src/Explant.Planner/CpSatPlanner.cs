@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Globalization;
 using Google.OrTools.Sat;
 
 namespace Explant.Planner;
@@ -5,10 +7,10 @@ namespace Explant.Planner;
 public sealed record SolverSettings(double TimeLimitSeconds = 30, int Workers = 2, int Seed = 1, Action<long, long, double>? Progress = null);
 
 /// <summary>
-/// CP-SAT on the decomposed model (see <see cref="Layout"/>): case → day, surgeon → room per day, room-day
-/// capacity with turnover, surgeon daily limits, capabilities; hinted with the greedy plan; start times follow.
-/// A relaxation (rooms pooled per day and capability, no surgeon overlap) gives the reported lower bound, which is
-/// therefore valid for the original problem, not only for the decomposed one.
+/// CP-SAT on the decomposed model (see <see cref="Layout"/>): case → day and room, surgeon → one room per day,
+/// room-day capacity with turnover, surgeon daily limits, capabilities; start times follow. A relaxation (rooms
+/// pooled per day and capability, no surgeon overlap) gives the reported lower bound, valid for the original
+/// problem, and its solution guides a day-by-day construction; large-neighbourhood search improves the start.
 /// </summary>
 public static class CpSatPlanner
 {
@@ -16,10 +18,10 @@ public static class CpSatPlanner
     {
         ArgumentNullException.ThrowIfNull(problem);
         ArgumentNullException.ThrowIfNull(settings);
-        Plan? hint = null;
+        Plan? baseline = null;
         try
         {
-            hint = GreedyPlanner.Solve(problem);
+            baseline = GreedyPlanner.Solve(problem);
         }
         catch (InfeasibleException)
         {
@@ -31,36 +33,66 @@ public static class CpSatPlanner
             throw new InfeasibleException([.. impossible.Select(x => (x.Id, x.Why!))]);
         }
 
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var bound = LowerBound(problem, settings with { TimeLimitSeconds = Math.Max(0.5, settings.TimeLimitSeconds * 0.1), Progress = null });
-        // The whole model pays off on small instances; on large ones the time goes to the neighbourhood search.
-        var mainShare = problem.Cases.Count <= 150 ? 0.35 : 0.05;
-        var main = Main(problem, Window.Whole(problem), hint, settings with { TimeLimitSeconds = Math.Max(0.5, settings.TimeLimitSeconds * mainShare) });
-        if (main is not null || hint is not null)
+        var clock = Stopwatch.StartNew();
+        var limit = settings.TimeLimitSeconds;
+        var deadline = limit * 0.95;
+        double Left() => deadline - clock.Elapsed.TotalSeconds;
+        var workers = Math.Max(1, settings.Workers);
+        // Work done so far in deterministic units (CP-SAT's clock plus model charges; side-by-side solves count once),
+        // so the search's budget does not depend on how fast the wall clock ran.
+        var (bound, guides, work) = Relaxation(problem, new Budget(Math.Max(0.5, limit * 0.2), limit * 0.035, workers, settings.Seed));
+
+        // One construction per relaxation solution, side by side; the best start wins (the baseline included).
+        var current = baseline;
+        var built = new (Plan? Plan, double Work)[guides.Count];
+        Parallel.For(0, guides.Count, new ParallelOptions { MaxDegreeOfParallelism = workers }, i =>
+            built[i] = Left() > 0 ? Construct(problem, guides[i], settings.Seed + i, limit * 0.004, Left) : (null, 0));
+        work += built.Select(b => b.Work).DefaultIfEmpty(0).Max();
+        foreach (var (b, _) in built)
         {
-            main = Improve(problem, (main ?? hint)!, settings, settings.TimeLimitSeconds * 0.95 - clock.Elapsed.TotalSeconds);
-        }
-        if (main is null)
-        {
-            if (hint is null)
+            if (b is not null && (current is null || b.Objective < current.Objective))
             {
-                throw new InfeasibleException([.. problem.Cases.Where(c => c.Mandatory).Select(c => (c.Id, "no plan found that fits every mandatory case (CP-SAT: infeasible or out of time)"))]);
+                current = b;
             }
-            main = hint;
         }
+        if (current is not null && current != baseline)
+        {
+            settings.Progress?.Invoke(current.Objective, bound, clock.Elapsed.TotalSeconds);
+        }
+        if (current is null)
+        {
+            // No start at all: the whole model on its own, for half the time left.
+            var seconds = Math.Max(0.5, Left() / 2);
+            var whole = Window.Around(problem, new Dictionary<string, (int, string)>(), problem.Cases, 0, problem.Days - 1, home: false);
+            var result = SolveWindow(problem, whole, null, new Budget(seconds, seconds * DetPerSecond, workers, settings.Seed), settings.Progress);
+            work += result.Deterministic + result.Charge;
+            if (result.Placed is not null)
+            {
+                current = ToPlan(problem, result.Placed);
+            }
+        }
+        if (current is null)
+        {
+            throw new InfeasibleException([.. problem.Cases.Where(c => c.Mandatory).Select(c => (c.Id, "no plan found that fits every mandatory case (CP-SAT: infeasible or out of time)"))]);
+        }
+        current = Improve(problem, current, settings, bound, clock, deadline, deadline * DetPerSecond - work);
+
         // Never worse than the baseline we already hold.
-        var best = hint is not null && hint.Objective < main.Objective ? hint : main;
+        var best = baseline is not null && baseline.Objective < current.Objective ? baseline : current;
         var lower = Math.Min(bound, best.Objective);
         return best with { LowerBound = lower, Status = lower == best.Objective ? PlanStatus.Optimal : PlanStatus.Feasible };
     }
 
-    private static CpSolver Solver(SolverSettings s) => new()
+    /// <summary>
+    /// A solve's limits. Deterministic time (CP-SAT's own work measure) ends a solve the same way on every run; the
+    /// wall-clock seconds keep the promised time on a loaded machine, where a run may then stop earlier and differ.
+    /// </summary>
+    private sealed record Budget(double Seconds, double Deterministic, int Workers, int Seed);
+
+    private static CpSolver Solver(Budget b, string extra = "") => new()
     {
-        // Reproducible for a seed: interleaved workers stop on a deterministic budget (about 0.4 of the limit: one
-        // unit took ~2 s of wall time on our 2-core machines); the wall-clock limit keeps the promised time on a
-        // loaded machine, where a run may then stop earlier than its deterministic budget.
-        StringParameters = string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"num_workers:{s.Workers},random_seed:{s.Seed},interleave_search:true,max_deterministic_time:{s.TimeLimitSeconds * 0.4},max_time_in_seconds:{s.TimeLimitSeconds}"),
+        StringParameters = string.Create(CultureInfo.InvariantCulture,
+            $"num_workers:{b.Workers},random_seed:{b.Seed},{(b.Workers > 1 ? "interleave_search:true," : "")}max_deterministic_time:{Math.Max(0.001, b.Deterministic)},max_time_in_seconds:{Math.Max(0.01, b.Seconds)}{(extra.Length > 0 ? "," + extra : "")}"),
     };
 
     private sealed class Progress(Action<long, long, double> report) : CpSolverSolutionCallback
@@ -68,208 +100,656 @@ public static class CpSatPlanner
         public override void OnSolutionCallback() => report((long)ObjectiveValue(), (long)BestObjectiveBound(), WallTime());
     }
 
-    /// <summary>
-    /// The part of the problem a model solves: the free cases within [FirstDay, LastDay]; everything else stays as
-    /// it is, using room minutes (Σ duration + turnover), surgeon minutes and rooms on its days.
-    /// </summary>
-    private sealed record Window(IReadOnlyList<PlanCase> Cases, int FirstDay, int LastDay,
-        IReadOnlyDictionary<(int Day, string Room), int> UsedMinutes, IReadOnlyDictionary<(string Surgeon, int Day), string> FixedRoom,
-        IReadOnlyDictionary<(string Surgeon, int Day), int> FixedLoad, IReadOnlyList<(PlanCase Case, int Day, string Room)> Fixed)
+    private static Dictionary<string, (int Day, string Room)> Placement(Plan plan) => plan.Assignments.ToDictionary(a => a.CaseId, a => (a.Day, a.RoomId));
+
+    private static Plan ToPlan(Problem problem, IReadOnlyDictionary<string, (int Day, string Room)> place)
     {
-        public static Window Whole(Problem p) => new(p.Cases, 0, p.Days - 1, new Dictionary<(int, string), int>(),
-            new Dictionary<(string, int), string>(), new Dictionary<(string, int), int>(), []);
-    }
-
-    /// <summary>
-    /// Large-neighbourhood search: repeatedly frees the cases of a few consecutive days (plus optional cases that
-    /// could go there), keeps the rest fixed, and re-solves that window exactly; a better valid plan replaces the
-    /// current one. The iteration count is fixed by the time limit, so a seed gives the same plan on a quiet machine.
-    /// </summary>
-    private static Plan Improve(Problem problem, Plan start, SolverSettings settings, double seconds)
-    {
-        var best = start;
-        if (seconds < 1 || problem.Days < 2)
+        var placed = new List<(PlanCase, int, string)>();
+        var unscheduled = new List<string>();
+        foreach (var c in problem.Cases)
         {
-            return best;
-        }
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var rng = new Random(settings.Seed);
-        var cases = problem.Cases.ToDictionary(c => c.Id);
-        var width = Math.Min(problem.Days, 4);
-        const double perIteration = 1.5;
-        var iterations = Math.Max(1, (int)(seconds / perIteration));
-        for (var i = 0; i < iterations && clock.Elapsed.TotalSeconds + perIteration < seconds; i++)
-        {
-            var first = rng.Next(problem.Days - width + 1);
-            var last = first + width - 1;
-            var placed = best.Assignments.Select(a => (Case: cases[a.CaseId], a.Day, Room: a.RoomId)).ToList();
-            var free = placed.Where(p => p.Day >= first && p.Day <= last).Select(p => p.Case)
-                .Concat(best.Unscheduled.Select(id => cases[id]).Where(c => c.ReleaseDay <= last && Layout.LastDay(problem, c) >= first))
-                .ToList();
-            var fixedPlaced = placed.Where(p => p.Day < first || p.Day > last).ToList();
-            var window = new Window(free, first, last,
-                new Dictionary<(int, string), int>(), new Dictionary<(string, int), string>(), new Dictionary<(string, int), int>(), fixedPlaced);
-            var candidate = Main(problem, window, best, settings with { TimeLimitSeconds = perIteration, Progress = null });
-            if (candidate is not null && candidate.Objective < best.Objective && PlanValidator.Validate(problem, candidate).Valid)
+            if (place.TryGetValue(c.Id, out var p))
             {
-                best = candidate;
-                settings.Progress?.Invoke(best.Objective, 0, clock.Elapsed.TotalSeconds);
-            }
-        }
-        return best;
-    }
-
-    private static Plan? Main(Problem problem, Window window, Plan? hint, SolverSettings settings)
-    {
-        var model = new CpModel();
-        var w = problem.Weights;
-        var rooms = problem.Rooms;
-        var surgeons = problem.Surgeons.ToDictionary(s => s.Id);
-        var y = new Dictionary<(string Case, int Day), BoolVar>();
-        var z = new Dictionary<(string Surgeon, int Day, string Room), BoolVar>();
-        var open = new Dictionary<(int Day, string Room), BoolVar>();
-        var objective = new List<LinearExpr>();
-        long constant = 0;
-
-        BoolVar Z(string s, int d, string r)
-        {
-            if (!z.TryGetValue((s, d, r), out var v))
-            {
-                v = model.NewBoolVar($"z_{s}_{d}_{r}");
-                z[(s, d, r)] = v;
-            }
-            return v;
-        }
-
-        foreach (var c in window.Cases)
-        {
-            var vars = new List<BoolVar>();
-            for (var d = Math.Max(c.ReleaseDay, window.FirstDay); d <= Math.Min(Layout.LastDay(problem, c), window.LastDay); d++)
-            {
-                var fixedRoom = window.FixedRoom.GetValueOrDefault((c.SurgeonId, d));
-                var suitable = rooms.Where(r => Layout.HasAll(r, c) && r.MinutesByDay[d] >= c.DurationMinutes && (fixedRoom is null || r.Id == fixedRoom)).ToList();
-                if (suitable.Count == 0 || surgeons[c.SurgeonId].MaxMinutesByDay[d] - window.FixedLoad.GetValueOrDefault((c.SurgeonId, d)) < c.DurationMinutes)
-                {
-                    continue;
-                }
-                var v = model.NewBoolVar($"y_{c.Id}_{d}");
-                y[(c.Id, d)] = v;
-                vars.Add(v);
-                model.Add(LinearExpr.Sum(suitable.Select(r => Z(c.SurgeonId, d, r.Id)))>= 1).OnlyEnforceIf(v);
-                if (d > c.ReleaseDay && w.DelayPerDay > 0)
-                {
-                    objective.Add(LinearExpr.Term(v, (long)w.DelayPerDay * (d - c.ReleaseDay)));
-                }
-            }
-            if (c.Mandatory)
-            {
-                model.Add(LinearExpr.Sum(vars) == 1);
+                placed.Add((c, p.Day, p.Room));
             }
             else
             {
-                model.Add(LinearExpr.Sum(vars) <= 1);
-                constant += w.UnscheduledOptional;
-                foreach (var v in vars)
-                {
-                    objective.Add(LinearExpr.Term(v, -w.UnscheduledOptional));
-                }
-            }
-        }
-
-        var byRoomDay = new Dictionary<(int Day, string Room), List<IntVar>>();
-        foreach (var group in window.Cases.GroupBy(c => c.SurgeonId))
-        {
-            for (var d = window.FirstDay; d <= window.LastDay; d++)
-            {
-                var cs = group.Where(c => y.ContainsKey((c.Id, d))).ToList();
-                var zs = rooms.Where(r => z.ContainsKey((group.Key, d, r.Id))).Select(r => (Room: r, Var: z[(group.Key, d, r.Id)])).ToList();
-                if (cs.Count == 0)
-                {
-                    continue;
-                }
-                var count = LinearExpr.Sum(cs.Select(c => y[(c.Id, d)]));
-                var load = LinearExpr.WeightedSum(cs.Select(c => y[(c.Id, d)]), cs.Select(c => (long)c.DurationMinutes));
-                model.Add(load <= surgeons[group.Key].MaxMinutesByDay[d] - window.FixedLoad.GetValueOrDefault((group.Key, d)));
-                model.Add(LinearExpr.Sum(zs.Select(x => x.Var)) <= 1);
-                model.Add(LinearExpr.Sum(zs.Select(x => x.Var)) <= count);
-                var maxT = cs.Sum(c => c.DurationMinutes + problem.TurnoverMinutes);
-                var t = model.NewIntVar(0, maxT, $"t_{group.Key}_{d}");
-                model.Add(t == load + count * problem.TurnoverMinutes);
-                foreach (var (room, zv) in zs)
-                {
-                    var m = model.NewIntVar(0, maxT, $"m_{group.Key}_{d}_{room.Id}");
-                    model.Add(m == t).OnlyEnforceIf(zv);
-                    model.Add(m == 0).OnlyEnforceIf(zv.Not());
-                    if (!byRoomDay.TryGetValue((d, room.Id), out var list))
-                    {
-                        byRoomDay[(d, room.Id)] = list = [];
-                        open[(d, room.Id)] = model.NewBoolVar($"open_{d}_{room.Id}");
-                    }
-                    list.Add(m);
-                    model.AddImplication(zv, open[(d, room.Id)]);
-                }
-            }
-        }
-        foreach (var ((d, r), ms) in byRoomDay)
-        {
-            var room = rooms.First(x => x.Id == r);
-            var used = window.UsedMinutes.GetValueOrDefault((d, r));
-            // A room-day already used by fixed cases is open anyway: no opening cost, less room left.
-            model.Add(LinearExpr.Sum(ms) <= LinearExpr.Term(open[(d, r)], room.MinutesByDay[d] + problem.TurnoverMinutes - used));
-            objective.Add(LinearExpr.Term(open[(d, r)], used > 0 ? 0 : w.OpenRoomDay));
-        }
-        model.Minimize(LinearExpr.Sum(objective) + constant);
-
-        if (hint is not null)
-        {
-            var assigned = hint.Assignments.ToDictionary(a => a.CaseId);
-            var cases = problem.Cases.ToDictionary(c => c.Id);
-            foreach (var ((cid, d), v) in y)
-            {
-                model.AddHint(v, assigned.TryGetValue(cid, out var a) && a.Day == d);
-            }
-            var used = hint.Assignments.Select(a => (cases[a.CaseId].SurgeonId, a.Day, a.RoomId)).ToHashSet();
-            foreach (var (key, v) in z)
-            {
-                model.AddHint(v, used.Contains(key));
-            }
-            var openUsed = hint.Assignments.Select(a => (a.Day, a.RoomId)).ToHashSet();
-            foreach (var (key, v) in open)
-            {
-                model.AddHint(v, openUsed.Contains(key));
-            }
-        }
-
-        var solver = Solver(settings);
-        var status = settings.Progress is { } p ? solver.Solve(model, new Progress(p)) : solver.Solve(model);
-        if (status is not (CpSolverStatus.Optimal or CpSolverStatus.Feasible))
-        {
-            return null;
-        }
-        var placed = new List<(PlanCase, int, string)>(window.Fixed);
-        var unscheduled = problem.Cases.Where(c => !window.Cases.Contains(c) && !window.Fixed.Any(f => f.Case == c)).Select(c => c.Id).ToList();
-        foreach (var c in window.Cases)
-        {
-            var day = y.Where(kv => kv.Key.Case == c.Id && solver.Value(kv.Value) == 1).Select(kv => (int?)kv.Key.Day).FirstOrDefault();
-            if (day is not { } d)
-            {
                 unscheduled.Add(c.Id);
-                continue;
             }
-            var room = rooms.First(r => z.TryGetValue((c.SurgeonId, d, r.Id), out var zv) && solver.Value(zv) == 1 && Layout.HasAll(r, c));
-            placed.Add((c, d, room.Id));
         }
         var plan = new Plan(PlanStatus.Feasible, 0, 0, Layout.Sequence(problem, placed), unscheduled);
         return plan with { Objective = PlanValidator.Objective(problem, plan) };
     }
 
-    /// <summary>Best bound of a relaxation: rooms pooled per day (and per capability), surgeon overlap and room switches ignored.</summary>
-    private static long LowerBound(Problem problem, SolverSettings settings)
+    /// <summary>
+    /// The part of the problem a model solves: the free cases, each on a day within [FirstDay, LastDay] (or back on
+    /// its Home day); every other placed case stays where it is, using room minutes (Σ duration + turnover),
+    /// surgeon minutes and the surgeon's room on its day.
+    /// </summary>
+    private sealed class Window
+    {
+        public required IReadOnlyList<PlanCase> Cases { get; init; }
+        public int FirstDay { get; init; }
+        public int LastDay { get; init; }
+        public Dictionary<string, int> Home { get; } = [];
+        public Dictionary<(int Day, string Room), int> Used { get; } = [];
+        public Dictionary<(string Surgeon, int Day), string> FixedRoom { get; } = [];
+        public Dictionary<(string Surgeon, int Day), int> FixedLoad { get; } = [];
+
+        /// <summary>Mandatory cases that may stay out (construction only), at the reward given.</summary>
+        public HashSet<string> Soft { get; } = [];
+
+        /// <summary>What placing a case is worth instead of the optional-case weight (construction only).</summary>
+        public Dictionary<string, long> Reward { get; } = [];
+
+        public static Window Around(Problem problem, IReadOnlyDictionary<string, (int Day, string Room)> place, IReadOnlyList<PlanCase> free, int first, int last, bool home)
+        {
+            var w = new Window { Cases = free, FirstDay = first, LastDay = last };
+            var ids = free.Select(c => c.Id).ToHashSet();
+            foreach (var c in problem.Cases)
+            {
+                if (!place.TryGetValue(c.Id, out var p))
+                {
+                    continue;
+                }
+                if (ids.Contains(c.Id))
+                {
+                    if (home && (p.Day < first || p.Day > last))
+                    {
+                        w.Home[c.Id] = p.Day;
+                    }
+                    continue;
+                }
+                w.Used[(p.Day, p.Room)] = w.Used.GetValueOrDefault((p.Day, p.Room)) + c.DurationMinutes + problem.TurnoverMinutes;
+                w.FixedRoom[(c.SurgeonId, p.Day)] = p.Room;
+                w.FixedLoad[(c.SurgeonId, p.Day)] = w.FixedLoad.GetValueOrDefault((c.SurgeonId, p.Day)) + c.DurationMinutes;
+            }
+            return w;
+        }
+    }
+
+    /// <summary>A window's placement (null: none found), CP-SAT's deterministic time, optimality, and a deterministic charge for building the model.</summary>
+    private sealed record WindowResult(Dictionary<string, (int Day, string Room)>? Placed, double Deterministic, bool Optimal, double Charge = 0);
+
+    /// <summary>
+    /// Solves a window exactly (within the budget): x[case, day, room]; a surgeon uses at most one room a day; a
+    /// room-day holds Σ(duration + turnover) ≤ open minutes + turnover. Returns the whole placement (fixed cases
+    /// included) or null. With a hint (the current placement) the solver starts from it, so it never returns worse.
+    /// </summary>
+    private static WindowResult SolveWindow(Problem problem, Window win, IReadOnlyDictionary<string, (int Day, string Room)>? hint, Budget budget, Action<long, long, double>? progress = null, string extra = "")
+    {
+        var model = new CpModel();
+        var w = problem.Weights;
+        var turnover = problem.TurnoverMinutes;
+        var surgeons = problem.Surgeons.ToDictionary(s => s.Id);
+        var x = new List<(PlanCase Case, int Day, Room Room, BoolVar Var)>();
+        var z = new Dictionary<(string Surgeon, int Day, string Room), BoolVar>();
+        var roomLoad = new Dictionary<(int Day, string Room), (Room Room, List<BoolVar> Vars, List<long> Minutes)>();
+        var surgeonLoad = new Dictionary<(string Surgeon, int Day), (List<BoolVar> Vars, List<long> Minutes)>();
+        var objVars = new List<BoolVar>();
+        var objCoeffs = new List<long>();
+        long constant = 0;
+        var softReward = 10L * (w.UnscheduledOptional + (long)w.DelayPerDay * problem.Days + w.OpenRoomDay) + 1000;
+
+        foreach (var c in win.Cases)
+        {
+            var surgeon = surgeons[c.SurgeonId];
+            var vars = new List<BoolVar>();
+            var days = Enumerable.Range(Math.Max(c.ReleaseDay, win.FirstDay), Math.Max(0, Math.Min(Layout.LastDay(problem, c), win.LastDay) - Math.Max(c.ReleaseDay, win.FirstDay) + 1));
+            if (win.Home.TryGetValue(c.Id, out var homeDay))
+            {
+                days = days.Append(homeDay);
+            }
+            var reward = win.Reward.TryGetValue(c.Id, out var r0) ? r0 : c.Mandatory ? softReward : w.UnscheduledOptional;
+            foreach (var d in days)
+            {
+                if (surgeon.MaxMinutesByDay[d] - win.FixedLoad.GetValueOrDefault((c.SurgeonId, d)) < c.DurationMinutes)
+                {
+                    continue;
+                }
+                var fixedRoom = win.FixedRoom.GetValueOrDefault((c.SurgeonId, d));
+                foreach (var room in problem.Rooms)
+                {
+                    if (!Layout.HasAll(room, c) || room.MinutesByDay[d] < c.DurationMinutes || (fixedRoom is not null && fixedRoom != room.Id)
+                        || room.MinutesByDay[d] + turnover - win.Used.GetValueOrDefault((d, room.Id)) < c.DurationMinutes + turnover)
+                    {
+                        continue;
+                    }
+                    var v = model.NewBoolVar("");
+                    x.Add((c, d, room, v));
+                    vars.Add(v);
+                    if (!z.TryGetValue((c.SurgeonId, d, room.Id), out var zv))
+                    {
+                        z[(c.SurgeonId, d, room.Id)] = zv = model.NewBoolVar("");
+                    }
+                    model.AddImplication(v, zv);
+                    if (!roomLoad.TryGetValue((d, room.Id), out var rl))
+                    {
+                        roomLoad[(d, room.Id)] = rl = (room, [], []);
+                    }
+                    rl.Vars.Add(v);
+                    rl.Minutes.Add(c.DurationMinutes + turnover);
+                    if (!surgeonLoad.TryGetValue((c.SurgeonId, d), out var sl))
+                    {
+                        surgeonLoad[(c.SurgeonId, d)] = sl = ([], []);
+                    }
+                    sl.Vars.Add(v);
+                    sl.Minutes.Add(c.DurationMinutes);
+                    var cost = (long)w.DelayPerDay * (d - c.ReleaseDay) - (c.Mandatory && !win.Soft.Contains(c.Id) ? 0 : reward);
+                    if (cost != 0)
+                    {
+                        objVars.Add(v);
+                        objCoeffs.Add(cost);
+                    }
+                }
+            }
+            if (c.Mandatory && !win.Soft.Contains(c.Id))
+            {
+                if (vars.Count == 0)
+                {
+                    return new WindowResult(null, 0, false, 0.001);
+                }
+                model.AddExactlyOne(vars);
+            }
+            else
+            {
+                model.AddAtMostOne(vars);
+                constant += reward;
+            }
+        }
+        foreach (var group in z.GroupBy(kv => (kv.Key.Surgeon, kv.Key.Day)))
+        {
+            model.AddAtMostOne(group.Select(kv => kv.Value));
+        }
+        foreach (var ((s, d), load) in surgeonLoad)
+        {
+            model.Add(LinearExpr.WeightedSum(load.Vars, load.Minutes) <= surgeons[s].MaxMinutesByDay[d] - win.FixedLoad.GetValueOrDefault((s, d)));
+        }
+        var open = new Dictionary<(int Day, string Room), BoolVar>();
+        foreach (var ((d, r), load) in roomLoad)
+        {
+            var used = win.Used.GetValueOrDefault((d, r));
+            var left = load.Room.MinutesByDay[d] + turnover - used;
+            if (used > 0)
+            {
+                // Already open for the fixed cases: no opening cost, less room left.
+                model.Add(LinearExpr.WeightedSum(load.Vars, load.Minutes) <= left);
+                continue;
+            }
+            var o = model.NewBoolVar("");
+            open[(d, r)] = o;
+            model.Add(LinearExpr.WeightedSum(load.Vars, load.Minutes) <= LinearExpr.Term(o, left));
+            foreach (var v in load.Vars)
+            {
+                model.AddImplication(v, o);
+            }
+            if (w.OpenRoomDay != 0)
+            {
+                objVars.Add(o);
+                objCoeffs.Add(w.OpenRoomDay);
+            }
+        }
+        model.Minimize(LinearExpr.WeightedSum(objVars, objCoeffs) + constant);
+
+        if (hint is not null)
+        {
+            var usedZ = new HashSet<(string, int, string)>();
+            var usedOpen = new HashSet<(int, string)>();
+            foreach (var (c, d, room, v) in x)
+            {
+                var on = hint.TryGetValue(c.Id, out var p) && p.Day == d && p.Room == room.Id;
+                model.AddHint(v, on);
+                if (on)
+                {
+                    usedZ.Add((c.SurgeonId, d, room.Id));
+                    usedOpen.Add((d, room.Id));
+                }
+            }
+            foreach (var (key, v) in z)
+            {
+                model.AddHint(v, usedZ.Contains(key));
+            }
+            foreach (var (key, v) in open)
+            {
+                model.AddHint(v, usedOpen.Contains(key));
+            }
+        }
+
+        using var solver = Solver(budget, extra);
+        var status = progress is { } p0 ? solver.Solve(model, new Progress(p0)) : solver.Solve(model);
+        var det = solver.Response?.DeterministicTime ?? 0;
+        if (status is not (CpSolverStatus.Optimal or CpSolverStatus.Feasible))
+        {
+            return new WindowResult(null, det, false, ModelCharge(x.Count));
+        }
+        var free = win.Cases.Select(c => c.Id).ToHashSet();
+        var placed = new Dictionary<string, (int Day, string Room)>();
+        if (hint is not null)
+        {
+            foreach (var (id, p) in hint)
+            {
+                if (!free.Contains(id))
+                {
+                    placed[id] = p;
+                }
+            }
+        }
+        foreach (var (c, d, room, v) in x)
+        {
+            if (solver.BooleanValue(v))
+            {
+                placed[c.Id] = (d, room.Id);
+            }
+        }
+        return new WindowResult(placed, det, status == CpSolverStatus.Optimal, ModelCharge(x.Count));
+    }
+
+    /// <summary>Building, loading and presolving a model costs time CP-SAT's deterministic clock does not fully see.</summary>
+    private static double ModelCharge(int variables) => 0.002 + 2e-5 * variables;
+
+    /// <summary>The last day a case could go at all (its surgeon works long enough and a suitable room is open long enough).</summary>
+    private static int LastFeasibleDay(Problem problem, Surgeon surgeon, PlanCase c)
+    {
+        for (var d = Layout.LastDay(problem, c); d >= c.ReleaseDay; d--)
+        {
+            if (surgeon.MaxMinutesByDay[d] >= c.DurationMinutes && problem.Rooms.Any(r => Layout.HasAll(r, c) && r.MinutesByDay[d] >= c.DurationMinutes))
+            {
+                return d;
+            }
+        }
+        return -1;
+    }
+
+    /// <summary>
+    /// A start better than the baseline: the relaxation says which cases to take and on which day (it weighs every
+    /// case against every other, which a one-pass greedy cannot); each day is then packed exactly into rooms, in day
+    /// order. A case that does not fit its day moves on to the next day it may use; a mandatory case on its last
+    /// possible day must fit. Other optional cases may fill what is left of a day. Null when a mandatory case is left.
+    /// </summary>
+    private static (Plan? Plan, double Work) Construct(Problem problem, IReadOnlyDictionary<string, int> target, int seed, double detPerDay, Func<double> left)
+    {
+        var work = 0.0;
+        var surgeons = problem.Surgeons.ToDictionary(s => s.Id);
+        var last = problem.Cases.ToDictionary(c => c.Id, c => LastFeasibleDay(problem, surgeons[c.SurgeonId], c));
+        var w = problem.Weights;
+        var place = new Dictionary<string, (int Day, string Room)>();
+        var pending = new List<PlanCase>();
+        var byDay = problem.Cases.Where(c => target.ContainsKey(c.Id)).GroupBy(c => target[c.Id]).ToDictionary(g => g.Key, g => g.ToList());
+        var others = problem.Cases.Where(c => !c.Mandatory && !target.ContainsKey(c.Id)).ToList();
+        for (var d = 0; d < problem.Days; d++)
+        {
+            if (left() <= 0)
+            {
+                return (null, work);
+            }
+            var wanted = pending.Where(c => c.ReleaseDay <= d && d <= last[c.Id]).Concat(byDay.GetValueOrDefault(d) ?? []).ToList();
+            var extra = others.Where(c => !place.ContainsKey(c.Id) && c.ReleaseDay <= d && d <= last[c.Id]
+                && (long)w.DelayPerDay * (d - c.ReleaseDay) < w.UnscheduledOptional).OrderBy(c => c.DurationMinutes).ThenBy(c => c.Id, StringComparer.Ordinal).Take(15).ToList();
+            if (wanted.Count + extra.Count == 0 || problem.Rooms.All(r => r.MinutesByDay[d] == 0))
+            {
+                continue;
+            }
+            WindowResult? result = null;
+            foreach (var strict in new[] { true, false })
+            {
+                var win = new Window { Cases = [.. wanted, .. extra], FirstDay = d, LastDay = d };
+                foreach (var c in wanted.Where(c => c.Mandatory && (!strict || last[c.Id] > d)))
+                {
+                    win.Soft.Add(c.Id);
+                }
+                foreach (var c in extra)
+                {
+                    // Below what the relaxation chose, so those come first.
+                    win.Reward[c.Id] = w.UnscheduledOptional - Math.Max(1, w.UnscheduledOptional / 5);
+                }
+                result = SolveWindow(problem, win, null, new Budget(Math.Max(0.05, Math.Min(left(), 2)), detPerDay, 1, seed));
+                work += result.Deterministic + result.Charge;
+                if (result.Placed is not null)
+                {
+                    break;
+                }
+            }
+            if (result?.Placed is null)
+            {
+                return (null, work);
+            }
+            foreach (var (id, p) in result.Placed)
+            {
+                place[id] = p;
+            }
+            pending = [.. wanted.Where(c => !place.ContainsKey(c.Id) && last[c.Id] > d)];
+        }
+        var repaired = Repair(problem, place, seed, detPerDay * 5, left);
+        return (repaired.Plan, work + repaired.Work);
+    }
+
+    /// <summary>
+    /// Places the mandatory cases a construction left out: first where room is left, else by re-solving the days
+    /// they may use with every case on those days free (optional cases may then give way). Null if that fails.
+    /// </summary>
+    private static (Plan? Plan, double Work) Repair(Problem problem, Dictionary<string, (int Day, string Room)> place, int seed, double det, Func<double> left)
+    {
+        var work = 0.0;
+        var missing = problem.Cases.Where(c => c.Mandatory && !place.ContainsKey(c.Id) && !Insert(problem, place, c)).ToList();
+        if (missing.Count > 0)
+        {
+            var first = missing.Min(c => c.ReleaseDay);
+            var last = missing.Max(c => Layout.LastDay(problem, c));
+            var free = problem.Cases.Where(c => missing.Contains(c) || (place.TryGetValue(c.Id, out var p) && p.Day >= first && p.Day <= last)).ToList();
+            var result = SolveWindow(problem, Window.Around(problem, place, free, first, last, home: false), place,
+                new Budget(Math.Max(0.05, left()), det, 1, seed));
+            work += result.Deterministic + result.Charge;
+            if (result.Placed is null)
+            {
+                return (null, work);
+            }
+            place = result.Placed;
+        }
+        return (ToPlan(problem, place), work);
+    }
+
+    /// <summary>Puts a case into the earliest room-day with room left, keeping its surgeon in one room that day.</summary>
+    private static bool Insert(Problem problem, Dictionary<string, (int Day, string Room)> place, PlanCase c)
+    {
+        var cases = problem.Cases.ToDictionary(k => k.Id);
+        var surgeon = problem.Surgeons.First(s => s.Id == c.SurgeonId);
+        for (var d = c.ReleaseDay; d <= Layout.LastDay(problem, c); d++)
+        {
+            var mine = place.Where(kv => kv.Value.Day == d && cases[kv.Key].SurgeonId == c.SurgeonId).ToList();
+            if (surgeon.MaxMinutesByDay[d] - mine.Sum(kv => cases[kv.Key].DurationMinutes) < c.DurationMinutes)
+            {
+                continue;
+            }
+            foreach (var room in problem.Rooms.Where(r => Layout.HasAll(r, c) && (mine.Count == 0 || mine[0].Value.Room == r.Id)))
+            {
+                var used = place.Where(kv => kv.Value == (d, room.Id)).Sum(kv => cases[kv.Key].DurationMinutes + problem.TurnoverMinutes);
+                if (used + c.DurationMinutes + problem.TurnoverMinutes <= room.MinutesByDay[d] + problem.TurnoverMinutes && room.MinutesByDay[d] >= c.DurationMinutes)
+                {
+                    place[c.Id] = (d, room.Id);
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private enum Kind
+    {
+        Days,
+        DaysPull,
+        Surgeons,
+        RoomDays,
+    }
+
+    /// <summary>
+    /// Large-neighbourhood search. Each round draws several neighbourhoods of the current plan and solves them side by
+    /// side (one CP-SAT worker each, as many at a time as there are workers); the best improvement is applied, and so
+    /// is every further one that touches none of the same cases, room-days or surgeon-days (then both stay valid and
+    /// their gains add up). Kinds: consecutive days (with the optional cases that could go there); the same, plus
+    /// cases elsewhere that could move into those days; a few surgeons' whole schedules; some rooms over a few days.
+    /// Kinds that improve are drawn more often; neighbourhoods grow while their models solve to optimality and shrink
+    /// when they do not. Every solve and the whole search stop on deterministic budgets (CP-SAT's work measure plus a
+    /// charge per model), so a seed gives the same plan on a quiet machine; the wall clock always wins.
+    /// </summary>
+    private static Plan Improve(Problem problem, Plan start, SolverSettings settings, long bound, Stopwatch clock, double deadline, double detBudget)
+    {
+        var best = start;
+        if (problem.Cases.Count == 0 || best.Objective <= bound || detBudget <= 0 || deadline - clock.Elapsed.TotalSeconds < 0.1)
+        {
+            return best;
+        }
+        var rng = new Random(settings.Seed);
+        var threads = Math.Max(1, settings.Workers);
+        var jobsPerRound = 2 * threads;
+        var place = Placement(best);
+        var workDays = Enumerable.Range(0, problem.Days).Where(d => problem.Rooms.Any(r => r.MinutesByDay[d] > 0)).ToList();
+        if (workDays.Count == 0)
+        {
+            return best;
+        }
+        var cases = problem.Cases.ToDictionary(c => c.Id);
+        var kinds = Enum.GetValues<Kind>();
+        var score = kinds.ToDictionary(k => k, _ => 1.0);
+        var size = Math.Min(problem.Cases.Count, 40.0);
+        var detUsed = 0.0;
+        var round = 0;
+        var idle = 0;
+        while (detUsed < detBudget && deadline - clock.Elapsed.TotalSeconds > 0.1 && idle < 200 && best.Objective > bound)
+        {
+            round++;
+            var jobs = new (Kind Kind, Window Window)[jobsPerRound];
+            for (var t = 0; t < jobsPerRound; t++)
+            {
+                var kind = Draw(rng, score);
+                jobs[t] = (kind, Neighbourhood(problem, place, workDays, kind, (int)size, rng));
+            }
+            var results = new WindowResult[jobsPerRound];
+            Parallel.For(0, jobsPerRound, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+                results[t] = SolveWindow(problem, jobs[t].Window, place, new Budget(deadline - clock.Elapsed.TotalSeconds, PerSolve, 1, settings.Seed + round * jobsPerRound + t), extra: "linearization_level:2"));
+            detUsed += results.Sum(r => r.Deterministic + r.Charge) / threads;
+            // A neighbourhood that freed everything and was solved to optimality: nothing left to find.
+            var exhausted = Enumerable.Range(0, jobsPerRound).Any(t => results[t].Optimal && jobs[t].Window.Cases.Count == problem.Cases.Count
+                && jobs[t].Window.FirstDay == 0 && jobs[t].Window.LastDay == problem.Days - 1 && jobs[t].Window.Home.Count == 0);
+
+            // What each result changes, and by how much it improves the plan.
+            var moves = new List<(int Job, long Gain, Dictionary<string, (int Day, string Room)?> Changes, HashSet<(int, string)> RoomDays, HashSet<(string, int)> SurgeonDays)>();
+            for (var t = 0; t < jobsPerRound; t++)
+            {
+                var r = results[t];
+                var gain = 0L;
+                if (r.Placed is not null)
+                {
+                    var changes = new Dictionary<string, (int Day, string Room)?>();
+                    foreach (var c in jobs[t].Window.Cases)
+                    {
+                        var before = place.TryGetValue(c.Id, out var b) ? b : ((int, string)?)null;
+                        var after = r.Placed.TryGetValue(c.Id, out var a) ? a : ((int, string)?)null;
+                        if (before != after)
+                        {
+                            changes[c.Id] = after;
+                        }
+                    }
+                    var roomDays = new HashSet<(int, string)>();
+                    var surgeonDays = new HashSet<(string, int)>();
+                    foreach (var (id, after) in changes)
+                    {
+                        foreach (var p in new[] { place.TryGetValue(id, out var b) ? b : ((int Day, string Room)?)null, after })
+                        {
+                            if (p is { } q)
+                            {
+                                roomDays.Add((q.Day, q.Room));
+                                surgeonDays.Add((cases[id].SurgeonId, q.Day));
+                            }
+                        }
+                    }
+                    gain = best.Objective - ToPlan(problem, r.Placed).Objective;
+                    if (changes.Count > 0 && gain >= 0)
+                    {
+                        moves.Add((t, gain, changes, roomDays, surgeonDays));
+                    }
+                }
+                score[jobs[t].Kind] = 0.9 * score[jobs[t].Kind] + 0.1 * (gain > 0 ? 1 + Math.Min(gain, 100) / 20.0 : 0.2);
+                size = r.Optimal ? Math.Min(size * 1.05, 400) : Math.Max(size * 0.93, 12);
+            }
+            if (moves.Count == 0)
+            {
+                idle++;
+                if (exhausted)
+                {
+                    break;
+                }
+                continue;
+            }
+            var merged = new Dictionary<string, (int Day, string Room)>(place);
+            var takenCases = new HashSet<string>();
+            var takenRoomDays = new HashSet<(int, string)>();
+            var takenSurgeonDays = new HashSet<(string, int)>();
+            var total = 0L;
+            foreach (var m in moves.OrderByDescending(m => m.Gain).ThenBy(m => m.Job))
+            {
+                if ((total > 0 && m.Gain == 0) || m.Changes.Keys.Any(takenCases.Contains) || m.RoomDays.Overlaps(takenRoomDays) || m.SurgeonDays.Overlaps(takenSurgeonDays))
+                {
+                    continue;
+                }
+                foreach (var (id, after) in m.Changes)
+                {
+                    if (after is { } a)
+                    {
+                        merged[id] = a;
+                    }
+                    else
+                    {
+                        merged.Remove(id);
+                    }
+                }
+                takenCases.UnionWith(m.Changes.Keys);
+                takenRoomDays.UnionWith(m.RoomDays);
+                takenSurgeonDays.UnionWith(m.SurgeonDays);
+                total += m.Gain;
+                if (m.Gain == 0)
+                {
+                    break;
+                }
+            }
+            var plan = ToPlan(problem, merged);
+            if (plan.Objective > best.Objective || !PlanValidator.Validate(problem, plan).Valid)
+            {
+                // Cannot happen when the moves are independent; fall back to the single best one.
+                var first = moves.OrderByDescending(m => m.Gain).ThenBy(m => m.Job).First();
+                merged = results[first.Job].Placed!;
+                plan = ToPlan(problem, merged);
+                if (!PlanValidator.Validate(problem, plan).Valid)
+                {
+                    idle++;
+                    continue;
+                }
+            }
+            idle = plan.Objective < best.Objective ? 0 : idle + 1;
+            if (plan.Objective < best.Objective)
+            {
+                settings.Progress?.Invoke(plan.Objective, bound, clock.Elapsed.TotalSeconds);
+            }
+            best = plan;
+            place = merged;
+            if (exhausted)
+            {
+                break;
+            }
+        }
+        return best;
+    }
+
+    /// <summary>Deterministic budget of one neighbourhood solve.</summary>
+    private const double PerSolve = 0.15;
+
+    /// <summary>Deterministic-time units (with charges) the search does per wall-clock second on our quiet 2-core machine, a little low on purpose.</summary>
+    private const double DetPerSecond = 0.33;
+
+    private static Kind Draw(Random rng, Dictionary<Kind, double> score)
+    {
+        var total = score.Values.Sum();
+        var pick = rng.NextDouble() * total;
+        foreach (var (k, s) in score)
+        {
+            pick -= s;
+            if (pick <= 0)
+            {
+                return k;
+            }
+        }
+        return score.Keys.Last();
+    }
+
+    private static Window Neighbourhood(Problem problem, Dictionary<string, (int Day, string Room)> place, List<int> workDays, Kind kind, int size, Random rng)
+    {
+        var cases = problem.Cases;
+        var unplaced = cases.Where(c => !place.ContainsKey(c.Id)).ToList();
+        switch (kind)
+        {
+            case Kind.Surgeons:
+            {
+                var order = problem.Surgeons.Select(s => s.Id).OrderBy(_ => rng.Next()).ToList();
+                var chosen = new HashSet<string>();
+                var free = new List<PlanCase>();
+                foreach (var s in order)
+                {
+                    if (free.Count >= size && chosen.Count > 0)
+                    {
+                        break;
+                    }
+                    chosen.Add(s);
+                    free.AddRange(cases.Where(c => c.SurgeonId == s));
+                }
+                return Window.Around(problem, place, free, 0, problem.Days - 1, home: false);
+            }
+            case Kind.RoomDays:
+            {
+                var rooms = problem.Rooms.Select(r => r.Id).OrderBy(_ => rng.Next()).Take(Math.Max(1, (problem.Rooms.Count + 1) / 2)).ToHashSet();
+                var i = rng.Next(workDays.Count);
+                var first = workDays[i];
+                var lastDay = first;
+                var free = new List<PlanCase>();
+                for (var j = i; j < workDays.Count && (free.Count < size * 2 / 3 || j == i); j++)
+                {
+                    lastDay = workDays[j];
+                    free.AddRange(cases.Where(c => place.TryGetValue(c.Id, out var p) && p.Day == lastDay && rooms.Contains(p.Room)));
+                }
+                free.AddRange(Candidates(problem, unplaced, first, lastDay, size - free.Count, rng));
+                return Window.Around(problem, place, free, first, lastDay, home: false);
+            }
+            default:
+            {
+                var i = rng.Next(workDays.Count);
+                var free = new List<PlanCase>();
+                var first = workDays[i];
+                var lastDay = first;
+                var target = kind == Kind.DaysPull ? size / 2 : size * 2 / 3;
+                for (var j = i; j < workDays.Count && (free.Count < target || j == i); j++)
+                {
+                    lastDay = workDays[j];
+                    free.AddRange(cases.Where(c => place.TryGetValue(c.Id, out var p) && p.Day == lastDay));
+                }
+                var inside = free.Count;
+                if (kind == Kind.DaysPull)
+                {
+                    var movable = cases.Where(c => place.TryGetValue(c.Id, out var p) && (p.Day < first || p.Day > lastDay)
+                        && c.ReleaseDay <= lastDay && Layout.LastDay(problem, c) >= first).OrderBy(_ => rng.Next()).Take(Math.Max(0, size - free.Count));
+                    free.AddRange(movable);
+                }
+                free.AddRange(Candidates(problem, unplaced, first, lastDay, Math.Max(size - inside, size / 3), rng));
+                return Window.Around(problem, place, free, first, lastDay, home: kind == Kind.DaysPull);
+            }
+        }
+    }
+
+    /// <summary>Unscheduled cases that could go within [first, last], at most <paramref name="count"/>, drawn at random.</summary>
+    private static IEnumerable<PlanCase> Candidates(Problem problem, List<PlanCase> unplaced, int first, int last, int count, Random rng)
+    {
+        var all = unplaced.Where(c => c.ReleaseDay <= last && Layout.LastDay(problem, c) >= first).ToList();
+        return all.Count <= count ? all : all.OrderBy(_ => rng.Next()).Take(Math.Max(0, count));
+    }
+
+    /// <summary>
+    /// The relaxation: rooms pooled per day (and per capability), surgeon overlap and room switches ignored. Its best
+    /// bound is a valid lower bound for the original problem; its best solution (case → day) guides the construction.
+    /// Two single-worker solves side by side (one with the stronger linear relaxation), each on a deterministic budget.
+    /// </summary>
+    private static (long Bound, List<Dictionary<string, int>> Guides, double Work) Relaxation(Problem problem, Budget budget)
+    {
+        var runs = budget.Workers > 1 ? 2 : 1;
+        var results = new (long Bound, long Objective, Dictionary<string, int>? Days, double Work)[runs];
+        Parallel.For(0, runs, new ParallelOptions { MaxDegreeOfParallelism = runs }, i =>
+            results[i] = RelaxationOnce(problem, budget with { Workers = 1, Seed = budget.Seed + i }, i == 0 ? "linearization_level:2" : ""));
+        // Its models run slower per deterministic unit than the small windows do.
+        return (results.Max(r => r.Bound), [.. results.Where(r => r.Days is not null).OrderBy(r => r.Objective).Select(r => r.Days!)], 1.25 * results.Max(r => r.Work));
+    }
+
+    private static (long Bound, long Objective, Dictionary<string, int>? Days, double Work) RelaxationOnce(Problem problem, Budget budget, string parameters)
     {
         var model = new CpModel();
         var w = problem.Weights;
         var surgeons = problem.Surgeons.ToDictionary(s => s.Id);
-        var y = new Dictionary<(string, int), BoolVar>();
+        var y = new Dictionary<(string Case, int Day), BoolVar>();
         var objective = new List<LinearExpr>();
         long constant = 0;
         foreach (var c in problem.Cases)
@@ -317,8 +797,20 @@ public static class CpSatPlanner
             }
         }
         model.Minimize(LinearExpr.Sum(objective) + constant);
-        var solver = Solver(settings);
+        using var solver = Solver(budget, parameters);
         var status = solver.Solve(model);
-        return status is CpSolverStatus.Optimal or CpSolverStatus.Feasible ? (long)Math.Ceiling(solver.BestObjectiveBound - 1e-6) : 0;
+        if (status is not (CpSolverStatus.Optimal or CpSolverStatus.Feasible))
+        {
+            return (0, long.MaxValue, null, solver.Response?.DeterministicTime ?? 0);
+        }
+        var days = new Dictionary<string, int>();
+        foreach (var ((id, d), v) in y)
+        {
+            if (solver.BooleanValue(v))
+            {
+                days[id] = d;
+            }
+        }
+        return ((long)Math.Ceiling(solver.BestObjectiveBound - 1e-6), (long)Math.Round(solver.ObjectiveValue), days, (solver.Response?.DeterministicTime ?? 0) + ModelCharge(y.Count));
     }
 }
