@@ -24,6 +24,7 @@ public abstract class ExplantDbContext(DbContextOptions options)
     public DbSet<Scheduling.OperatingRoom> OperatingRooms => Set<Scheduling.OperatingRoom>();
     public DbSet<Scheduling.RoomDay> RoomDays => Set<Scheduling.RoomDay>();
     public DbSet<Scheduling.StaffMember> Staff => Set<Scheduling.StaffMember>();
+    public DbSet<Scheduling.PersonDay> PersonDays => Set<Scheduling.PersonDay>();
     public DbSet<Theatre.IntraOpRecord> IntraOpRecords => Set<Theatre.IntraOpRecord>();
     public DbSet<Theatre.OperativeNote> OperativeNotes => Set<Theatre.OperativeNote>();
     public DbSet<DataProtectionKey> DataProtectionKeys { get; set; } = null!;

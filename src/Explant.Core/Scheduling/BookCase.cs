@@ -76,6 +76,10 @@ public static class BookCase
         var c = await CaseHandlers.Find(db, command.Case, ct) ?? throw new NotFoundException($"case {command.Case}");
         var room = await db.OperatingRooms.FirstOrDefaultAsync(r => r.Id == command.RoomId, ct) ?? throw new NotFoundException($"room {command.RoomId}");
         var team = await ResolveTeam(db, command.Team ?? [], ct);
+        // Read the people's day rows before the bookings they guard (see PersonDay): a booking saved by someone else
+        // after this read makes our save fail, one saved before it is in the bookings read next.
+        var people = new[] { c.Surgeon }.Concat(team.Select(t => t.Staff.Id)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var personDays = await db.PersonDays.Where(p => p.Date == command.Date && people.Contains(p.Person)).ToListAsync(ct);
         var moving = c.State == CaseState.Scheduled;
         var sameDay = await db.RoomDays.Where(r => r.Date == command.Date).ToListAsync(ct);
         var roomDay = sameDay.FirstOrDefault(r => r.RoomId == room.Id);
@@ -143,6 +147,17 @@ public static class BookCase
             db.RoomDays.Add(roomDay);
         }
         roomDay.Add(booking);
+        foreach (var person in people)
+        {
+            if (personDays.FirstOrDefault(p => string.Equals(p.Person, person, StringComparison.OrdinalIgnoreCase)) is { } day)
+            {
+                day.Touch();
+            }
+            else
+            {
+                db.PersonDays.Add(PersonDay.For(person, command.Date));
+            }
+        }
         var surgeryUtc = Fasting.ToUtc(command.Date.ToDateTime(command.Start), time.Zone);
         if (moving)
         {

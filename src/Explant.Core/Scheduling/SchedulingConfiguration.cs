@@ -51,3 +51,16 @@ internal sealed class StaffMemberConfiguration : IEntityTypeConfiguration<StaffM
         b.OwnsMany(s => s.Absences, m => m.ToJson());
     }
 }
+
+internal sealed class PersonDayConfiguration : IEntityTypeConfiguration<PersonDay>
+{
+    public void Configure(EntityTypeBuilder<PersonDay> b)
+    {
+        b.ToTable("PersonDays");
+        b.HasKey(p => p.Id);
+        b.Property(p => p.Id).ValueGeneratedNever();
+        b.Property(p => p.Person).HasMaxLength(256);
+        b.Property(p => p.Revision).IsConcurrencyToken();
+        b.HasIndex(p => new { p.Person, p.Date }).IsUnique();
+    }
+}

@@ -82,3 +82,23 @@ public sealed class StaffMember : IVersioned
             ? $"{Name} is absent {a.From:yyyy-MM-dd}–{a.To:yyyy-MM-dd}{(a.Reason.Length > 0 ? $" ({a.Reason})" : "")}"
             : WorkingDays.Contains(date.DayOfWeek) ? null : $"{Name} does not work on {date.DayOfWeek}s";
 }
+
+/// <summary>
+/// One person's bookings on one date, as a row with a revision. Every booking that involves a person touches their
+/// row, so two concurrent bookings of the same surgeon or team member in different rooms cannot both save: the
+/// later one fails on the revision (or on the unique index when both create the row) instead of double-booking.
+/// </summary>
+public sealed class PersonDay : IVersioned
+{
+    private PersonDay() { }
+
+    public Guid Id { get; private set; }
+    public string Person { get; private set; } = "";
+    public DateOnly Date { get; private set; }
+    public int Bookings { get; private set; }
+    public long Revision { get; set; }
+
+    public static PersonDay For(string person, DateOnly date) => new() { Id = Guid.CreateVersion7(), Person = person, Date = date, Bookings = 1 };
+
+    public void Touch() => Bookings++;
+}

@@ -37,32 +37,32 @@ internal static class TheatreEndpoints
             return r is null ? throw new NotFoundException($"theatre record of case {c.Number} (not checked in)") : View(http, s, r, c.State.ToString());
         });
         g.MapPost("/check-in", async (string id, CheckInInput i, HttpContext http, TheatreService s, CancellationToken ct) =>
-            Respond(http, s, await s.CheckIn(id, new(i.Mrn ?? throw HttpExtensions.Missing("mrn"), i.BirthDate ?? throw HttpExtensions.Missing("birthDate"),
+            await Respond(http, s, await s.CheckIn(id, new(i.Mrn ?? throw HttpExtensions.Missing("mrn"), i.BirthDate ?? throw HttpExtensions.Missing("birthDate"),
                 i.FastingConfirmed ?? false, i.MedicationHoldsConfirmed ?? false, i.Note), http.User.ToCaseActor(), ct), id, ct));
         g.MapPost("/theatre/ticks", async (string id, TickInput i, HttpContext http, TheatreService s, CancellationToken ct) =>
-            Respond(http, s, await s.Tick(id, http.Request.IfMatchRevision(), i.ItemId ?? throw HttpExtensions.Missing("itemId"), i.Answer ?? TickAnswer.Yes, i.Note, http.User.ToCaseActor(), ct), id, ct));
+            await Respond(http, s, await s.Tick(id, http.Request.IfMatchRevision(), i.ItemId ?? throw HttpExtensions.Missing("itemId"), i.Answer ?? TickAnswer.Yes, i.Note, http.User.ToCaseActor(), ct), id, ct));
         g.MapPost("/theatre/levels", async (string id, LevelsInput i, HttpContext http, TheatreService s, CancellationToken ct) =>
-            Respond(http, s, await s.ConfirmLevels(id, http.Request.IfMatchRevision(), i.Levels ?? throw HttpExtensions.Missing("levels"), i.Image, http.User.ToCaseActor(), ct), id, ct));
+            await Respond(http, s, await s.ConfirmLevels(id, http.Request.IfMatchRevision(), i.Levels ?? throw HttpExtensions.Missing("levels"), i.Image, http.User.ToCaseActor(), ct), id, ct));
         g.MapPost("/theatre/milestones", async (string id, MilestoneInput i, HttpContext http, TheatreService s, CancellationToken ct) =>
-            Respond(http, s, await s.Milestone(id, http.Request.IfMatchRevision(), i.Milestone ?? throw HttpExtensions.Missing("milestone"), i.At?.ToUniversalTime(), http.User.ToCaseActor(), ct), id, ct));
+            await Respond(http, s, await s.Milestone(id, http.Request.IfMatchRevision(), i.Milestone ?? throw HttpExtensions.Missing("milestone"), i.At?.ToUniversalTime(), http.User.ToCaseActor(), ct), id, ct));
         g.MapPut("/theatre/steps/{index:int}", async (string id, int index, StepInput i, HttpContext http, TheatreService s, CancellationToken ct) =>
-            Respond(http, s, await s.Step(id, http.Request.IfMatchRevision(), index, i.Done ?? false, i.Note, http.User.ToCaseActor(), ct), id, ct));
+            await Respond(http, s, await s.Step(id, http.Request.IfMatchRevision(), index, i.Done ?? false, i.Note, http.User.ToCaseActor(), ct), id, ct));
         g.MapPut("/theatre/findings", async (string id, FindingsInput i, HttpContext http, TheatreService s, CancellationToken ct) =>
-            Respond(http, s, await s.Findings(id, http.Request.IfMatchRevision(), new IntraOpRecord.Findings(
+            await Respond(http, s, await s.Findings(id, http.Request.IfMatchRevision(), new IntraOpRecord.Findings(
                 [.. (i.Fusion ?? []).Select((f, n) => new IntraOpFusion { Range = f.Range ?? throw HttpExtensions.Missing($"fusion[{n}].range"), Status = f.Status ?? throw HttpExtensions.Missing($"fusion[{n}].status") })],
                 i.Loosening ?? false, i.Breakage ?? false, i.InfectionSigns ?? false, i.DuralTear ?? false, i.EstimatedBloodLossMl, i.Note), http.User.ToCaseActor(), ct), id, ct));
         g.MapPut("/theatre/prophylaxis", async (string id, ProphylaxisInput i, HttpContext http, TheatreService s, CancellationToken ct) =>
-            Respond(http, s, await s.Prophylaxis(id, http.Request.IfMatchRevision(), i.Agent ?? throw HttpExtensions.Missing("agent"), i.GivenAt?.ToUniversalTime(),
+            await Respond(http, s, await s.Prophylaxis(id, http.Request.IfMatchRevision(), i.Agent ?? throw HttpExtensions.Missing("agent"), i.GivenAt?.ToUniversalTime(),
                 i.DelayedForCulturesReason, i.RedoseAt?.ToUniversalTime(), http.User.ToCaseActor(), ct), id, ct));
         g.MapPost("/theatre/specimens", async (string id, SpecimenInput i, HttpContext http, TheatreService s, CancellationToken ct) =>
-            Respond(http, s, await s.Specimen(id, http.Request.IfMatchRevision(), i.Kind ?? throw HttpExtensions.Missing("kind"), i.Description ?? "", http.User.ToCaseActor(), ct), id, ct));
+            await Respond(http, s, await s.Specimen(id, http.Request.IfMatchRevision(), i.Kind ?? throw HttpExtensions.Missing("kind"), i.Description ?? "", http.User.ToCaseActor(), ct), id, ct));
         g.MapPut("/theatre/counts", async (string id, CountsInput i, HttpContext http, TheatreService s, CancellationToken ct) =>
-            Respond(http, s, await s.Counts(id, http.Request.IfMatchRevision(), i.Correct ?? throw HttpExtensions.Missing("correct"), i.Discrepancy, http.User.ToCaseActor(), ct), id, ct));
+            await Respond(http, s, await s.Counts(id, http.Request.IfMatchRevision(), i.Correct ?? throw HttpExtensions.Missing("correct"), i.Discrepancy, http.User.ToCaseActor(), ct), id, ct));
         g.MapPut("/theatre/explants/{lineId:guid}", async (string id, Guid lineId, AccountInput i, HttpContext http, TheatreService s, CancellationToken ct) =>
-            Respond(http, s, await s.Account(id, http.Request.IfMatchRevision(), lineId,
+            await Respond(http, s, await s.Account(id, http.Request.IfMatchRevision(), lineId,
                 new(i.Outcome ?? throw HttpExtensions.Missing("outcome"), i.Condition, i.Detail, i.RetrievalAnalysis ?? false, i.Disposition), http.User.ToCaseActor(), ct), id, ct));
         g.MapPost("/theatre/explants", async (string id, UnplannedInput i, HttpContext http, TheatreService s, CancellationToken ct) =>
-            Respond(http, s, await s.AddUnplanned(id, http.Request.IfMatchRevision(), i.Description ?? "", i.Level, i.Side,
+            await Respond(http, s, await s.AddUnplanned(id, http.Request.IfMatchRevision(), i.Description ?? "", i.Level, i.Side,
                 new(i.Outcome ?? throw HttpExtensions.Missing("outcome"), i.Condition, i.Detail, i.RetrievalAnalysis ?? false, i.Disposition), http.User.ToCaseActor(), ct), id, ct));
 
         g.MapGet("/note", async (string id, HttpContext http, TheatreService s, CancellationToken ct) =>

@@ -155,6 +155,20 @@ public abstract class SchedulingApiTests(DatabaseProvider provider) : IAsyncLife
         var rows = await scope.ServiceProvider.GetRequiredService<ExplantDbContext>().RoomDays.AsNoTracking().ToListAsync();
         Assert.Single(Assert.Single(rows).Bookings);
     }
+
+    [Fact]
+    public async Task The_same_surgeon_booked_in_two_rooms_at_once_one_wins_the_surgeon_is_never_double_booked()
+    {
+        // Different rooms are different rows: only the surgeon's day row (PersonDay) serialises these two.
+        var a = await ReadyCaseAsync("B-8");
+        var b = await ReadyCaseAsync("B-9");
+        var results = await Task.WhenAll(Book(a, "OR1", "08:00"), Book(b, "OR3", "08:00"));
+        Assert.Single(results, r => r.StatusCode == HttpStatusCode.Created);
+        Assert.Single(results, r => r.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.PreconditionFailed);
+        await using var scope = factory.Scope();
+        var rows = await scope.ServiceProvider.GetRequiredService<ExplantDbContext>().RoomDays.AsNoTracking().ToListAsync();
+        Assert.Single(rows.SelectMany(r => r.Bookings));
+    }
 }
 
 public sealed class SchedulingApiTests_Sqlite() : SchedulingApiTests(DatabaseProvider.Sqlite);

@@ -452,6 +452,34 @@ namespace Explant.Core.Data.Migrations.Postgres
                     b.ToTable("OperatingRooms", (string)null);
                 });
 
+            modelBuilder.Entity("Explant.Core.Scheduling.PersonDay", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Bookings")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Person")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<long>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Person", "Date")
+                        .IsUnique();
+
+                    b.ToTable("PersonDays", (string)null);
+                });
+
             modelBuilder.Entity("Explant.Core.Scheduling.RoomDay", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1444,7 +1472,7 @@ namespace Explant.Core.Data.Migrations.Postgres
                                 .HasForeignKey("IntraOpRecordId");
                         });
 
-                    b.OwnsMany("Explant.Core.Theatre.FusionFinding", "Fusion", b1 =>
+                    b.OwnsMany("Explant.Core.Theatre.IntraOpFusion", "Fusion", b1 =>
                         {
                             b1.Property<Guid>("IntraOpRecordId");
 

@@ -444,6 +444,34 @@ namespace Explant.Core.Data.Migrations.Sqlite
                     b.ToTable("OperatingRooms", (string)null);
                 });
 
+            modelBuilder.Entity("Explant.Core.Scheduling.PersonDay", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Bookings")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Person")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Person", "Date")
+                        .IsUnique();
+
+                    b.ToTable("PersonDays", (string)null);
+                });
+
             modelBuilder.Entity("Explant.Core.Scheduling.RoomDay", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1430,7 +1458,7 @@ namespace Explant.Core.Data.Migrations.Sqlite
                                 .HasForeignKey("IntraOpRecordId");
                         });
 
-                    b.OwnsMany("Explant.Core.Theatre.FusionFinding", "Fusion", b1 =>
+                    b.OwnsMany("Explant.Core.Theatre.IntraOpFusion", "Fusion", b1 =>
                         {
                             b1.Property<Guid>("IntraOpRecordId");
 
