@@ -22,6 +22,9 @@ public static class CoreServiceCollectionExtensions
         services.AddOptions<Theatre.TheatreOptions>().Bind(configuration.GetSection("Theatre"));
         services.AddSingleton(configuration.GetSection("Coding").Get<Coding.CodingOptions>() ?? new Coding.CodingOptions());
         services.AddScoped<Theatre.TheatreService>();
+        services.AddOptions<Recovery.RecoveryOptions>().Bind(configuration.GetSection("Recovery"));
+        services.AddOptions<Recovery.OutcomeOptions>().Bind(configuration.GetSection("Outcomes"));
+        services.AddScoped<Recovery.RecoveryService>();
         return services;
     }
 }

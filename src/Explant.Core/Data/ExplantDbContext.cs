@@ -27,6 +27,10 @@ public abstract class ExplantDbContext(DbContextOptions options)
     public DbSet<Scheduling.PersonDay> PersonDays => Set<Scheduling.PersonDay>();
     public DbSet<Theatre.IntraOpRecord> IntraOpRecords => Set<Theatre.IntraOpRecord>();
     public DbSet<Theatre.OperativeNote> OperativeNotes => Set<Theatre.OperativeNote>();
+    public DbSet<Recovery.RecoveryRecord> RecoveryRecords => Set<Recovery.RecoveryRecord>();
+    public DbSet<Recovery.PromResponse> PromResponses => Set<Recovery.PromResponse>();
+    public DbSet<Recovery.PromLink> PromLinks => Set<Recovery.PromLink>();
+    public DbSet<Recovery.Complication> Complications => Set<Recovery.Complication>();
     public DbSet<DataProtectionKey> DataProtectionKeys { get; set; } = null!;
 
     /// <summary>All times are stored as UTC; SQLite forgets the kind, so it is restored on read.</summary>

@@ -100,6 +100,7 @@ internal static class ExplantWebSetup
         app.MapReadinessApi();
         app.MapSchedulingApi();
         app.MapTheatreApi();
+        app.MapRecoveryApi();
         app.MapFormEndpoints();
         app.MapRazorComponents<App>();
         return app;

@@ -421,6 +421,183 @@ namespace Explant.Core.Data.Migrations.Postgres
                     b.ToTable("ProcedureDefinitions", (string)null);
                 });
 
+            modelBuilder.Entity("Explant.Core.Recovery.Complication", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Grade")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateOnly>("OccurredOn")
+                        .HasColumnType("date");
+
+                    b.Property<bool>("PresentAtDischarge")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("RecordedBy")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("SsiDepth")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseId");
+
+                    b.ToTable("Complications", (string)null);
+                });
+
+            modelBuilder.Entity("Explant.Core.Recovery.PromLink", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("ExpiresUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("TimePoint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime?>("UsedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseId");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.ToTable("PromLinks", (string)null);
+                });
+
+            modelBuilder.Entity("Explant.Core.Recovery.PromResponse", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<int?>("BackPain")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateOnly>("CollectedOn")
+                        .HasColumnType("date");
+
+                    b.Property<int?>("LegPain")
+                        .HasColumnType("integer");
+
+                    b.PrimitiveCollection<List<int?>>("Odi")
+                        .IsRequired()
+                        .HasColumnType("integer[]");
+
+                    b.Property<decimal?>("OdiScore")
+                        .HasPrecision(5, 1)
+                        .HasColumnType("numeric(5,1)");
+
+                    b.Property<string>("RecordedBy")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("TimePoint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseId", "TimePoint")
+                        .IsUnique();
+
+                    b.ToTable("PromResponses", (string)null);
+                });
+
+            modelBuilder.Entity("Explant.Core.Recovery.RecoveryRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ActivityLimits")
+                        .HasColumnType("text");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("CaseNumber")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ClosedReason")
+                        .HasColumnType("text");
+
+                    b.Property<string>("DischargedBy")
+                        .HasColumnType("text");
+
+                    b.Property<DateOnly?>("DischargedOn")
+                        .HasColumnType("date");
+
+                    b.Property<int?>("ExpectedStayMaxDays")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("ExpectedStayMinDays")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("PainPlan")
+                        .HasColumnType("text");
+
+                    b.Property<bool>("PhysioReferral")
+                        .HasColumnType("boolean");
+
+                    b.Property<long>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint");
+
+                    b.Property<DateOnly>("SurgeryDate")
+                        .HasColumnType("date");
+
+                    b.Property<string>("WoundCare")
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseId")
+                        .IsUnique();
+
+                    b.ToTable("RecoveryRecords", (string)null);
+                });
+
             modelBuilder.Entity("Explant.Core.Scheduling.OperatingRoom", b =>
                 {
                     b.Property<string>("Id")
@@ -1219,6 +1396,182 @@ namespace Explant.Core.Data.Migrations.Postgres
                         });
 
                     b.Navigation("Medications");
+                });
+
+            modelBuilder.Entity("Explant.Core.Recovery.Complication", b =>
+                {
+                    b.HasOne("Explant.Core.Cases.SurgicalCase", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Explant.Core.Recovery.PromLink", b =>
+                {
+                    b.HasOne("Explant.Core.Cases.SurgicalCase", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Explant.Core.Recovery.PromResponse", b =>
+                {
+                    b.HasOne("Explant.Core.Cases.SurgicalCase", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Explant.Core.Recovery.RecoveryRecord", b =>
+                {
+                    b.HasOne("Explant.Core.Cases.SurgicalCase", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.OwnsMany("Explant.Core.Recovery.DischargeTick", "Discharge", b1 =>
+                        {
+                            b1.Property<Guid>("RecoveryRecordId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAdd();
+
+                            b1.Property<DateTime>("AtUtc");
+
+                            b1.Property<string>("By")
+                                .IsRequired();
+
+                            b1.Property<string>("Criterion")
+                                .IsRequired();
+
+                            b1.HasKey("RecoveryRecordId", "__synthesizedOrdinal");
+
+                            b1.ToTable("RecoveryRecords");
+
+                            b1
+                                .ToJson("Discharge")
+                                .HasColumnType("jsonb");
+
+                            b1.WithOwner()
+                                .HasForeignKey("RecoveryRecordId");
+                        });
+
+                    b.OwnsMany("Explant.Core.Recovery.MissedContact", "Missed", b1 =>
+                        {
+                            b1.Property<Guid>("RecoveryRecordId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAdd();
+
+                            b1.Property<string>("By")
+                                .IsRequired();
+
+                            b1.Property<DateOnly>("Date");
+
+                            b1.Property<string>("Note")
+                                .IsRequired();
+
+                            b1.HasKey("RecoveryRecordId", "__synthesizedOrdinal");
+
+                            b1.ToTable("RecoveryRecords");
+
+                            b1
+                                .ToJson("Missed")
+                                .HasColumnType("jsonb");
+
+                            b1.WithOwner()
+                                .HasForeignKey("RecoveryRecordId");
+                        });
+
+                    b.OwnsMany("Explant.Core.Recovery.PlannedFollowUp", "Plan", b1 =>
+                        {
+                            b1.Property<Guid>("RecoveryRecordId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAdd();
+
+                            b1.Property<string>("Code")
+                                .IsRequired();
+
+                            b1.Property<DateOnly?>("DoneOn");
+
+                            b1.Property<DateOnly>("DueDate");
+
+                            b1.Property<bool>("IsVisit");
+
+                            b1.Property<string>("Label")
+                                .IsRequired();
+
+                            b1.Property<DateOnly>("LateAfter");
+
+                            b1.Property<DateOnly?>("OpensOn");
+
+                            b1.PrimitiveCollection<string>("Proms")
+                                .IsRequired();
+
+                            b1.Property<string>("Source")
+                                .IsRequired();
+
+                            b1.HasKey("RecoveryRecordId", "__synthesizedOrdinal");
+
+                            b1.ToTable("RecoveryRecords");
+
+                            b1
+                                .ToJson("Plan")
+                                .HasColumnType("jsonb");
+
+                            b1.WithOwner()
+                                .HasForeignKey("RecoveryRecordId");
+                        });
+
+                    b.OwnsMany("Explant.Core.Recovery.Visit", "Visits", b1 =>
+                        {
+                            b1.Property<Guid>("RecoveryRecordId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAdd();
+
+                            b1.Property<string>("By")
+                                .IsRequired();
+
+                            b1.Property<string>("Code")
+                                .IsRequired();
+
+                            b1.Property<DateOnly>("Date");
+
+                            b1.Property<string>("Imaging");
+
+                            b1.Property<string>("Neurology")
+                                .IsRequired();
+
+                            b1.Property<string>("Note");
+
+                            b1.Property<string>("Wound")
+                                .IsRequired();
+
+                            b1.HasKey("RecoveryRecordId", "__synthesizedOrdinal");
+
+                            b1.ToTable("RecoveryRecords");
+
+                            b1
+                                .ToJson("Visits")
+                                .HasColumnType("jsonb");
+
+                            b1.WithOwner()
+                                .HasForeignKey("RecoveryRecordId");
+                        });
+
+                    b.Navigation("Discharge");
+
+                    b.Navigation("Missed");
+
+                    b.Navigation("Plan");
+
+                    b.Navigation("Visits");
                 });
 
             modelBuilder.Entity("Explant.Core.Scheduling.OperatingRoom", b =>

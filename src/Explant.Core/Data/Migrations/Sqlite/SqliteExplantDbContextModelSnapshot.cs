@@ -413,6 +413,183 @@ namespace Explant.Core.Data.Migrations.Sqlite
                     b.ToTable("ProcedureDefinitions", (string)null);
                 });
 
+            modelBuilder.Entity("Explant.Core.Recovery.Complication", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Grade")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("OccurredOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("PresentAtDischarge")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RecordedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SsiDepth")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseId");
+
+                    b.ToTable("Complications", (string)null);
+                });
+
+            modelBuilder.Entity("Explant.Core.Recovery.PromLink", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TimePoint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("UsedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseId");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.ToTable("PromLinks", (string)null);
+                });
+
+            modelBuilder.Entity("Explant.Core.Recovery.PromResponse", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("BackPain")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("CollectedOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("LegPain")
+                        .HasColumnType("INTEGER");
+
+                    b.PrimitiveCollection<string>("Odi")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("OdiScore")
+                        .HasPrecision(5, 1)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RecordedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TimePoint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseId", "TimePoint")
+                        .IsUnique();
+
+                    b.ToTable("PromResponses", (string)null);
+                });
+
+            modelBuilder.Entity("Explant.Core.Recovery.RecoveryRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ActivityLimits")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("CaseNumber")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ClosedReason")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DischargedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("DischargedOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ExpectedStayMaxDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ExpectedStayMinDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PainPlan")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("PhysioReferral")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("SurgeryDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("WoundCare")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseId")
+                        .IsUnique();
+
+                    b.ToTable("RecoveryRecords", (string)null);
+                });
+
             modelBuilder.Entity("Explant.Core.Scheduling.OperatingRoom", b =>
                 {
                     b.Property<string>("Id")
@@ -1205,6 +1382,182 @@ namespace Explant.Core.Data.Migrations.Sqlite
                         });
 
                     b.Navigation("Medications");
+                });
+
+            modelBuilder.Entity("Explant.Core.Recovery.Complication", b =>
+                {
+                    b.HasOne("Explant.Core.Cases.SurgicalCase", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Explant.Core.Recovery.PromLink", b =>
+                {
+                    b.HasOne("Explant.Core.Cases.SurgicalCase", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Explant.Core.Recovery.PromResponse", b =>
+                {
+                    b.HasOne("Explant.Core.Cases.SurgicalCase", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Explant.Core.Recovery.RecoveryRecord", b =>
+                {
+                    b.HasOne("Explant.Core.Cases.SurgicalCase", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.OwnsMany("Explant.Core.Recovery.DischargeTick", "Discharge", b1 =>
+                        {
+                            b1.Property<Guid>("RecoveryRecordId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAddOrUpdate();
+
+                            b1.Property<DateTime>("AtUtc");
+
+                            b1.Property<string>("By")
+                                .IsRequired();
+
+                            b1.Property<string>("Criterion")
+                                .IsRequired();
+
+                            b1.HasKey("RecoveryRecordId", "__synthesizedOrdinal");
+
+                            b1.ToTable("RecoveryRecords");
+
+                            b1
+                                .ToJson("Discharge")
+                                .HasColumnType("TEXT");
+
+                            b1.WithOwner()
+                                .HasForeignKey("RecoveryRecordId");
+                        });
+
+                    b.OwnsMany("Explant.Core.Recovery.MissedContact", "Missed", b1 =>
+                        {
+                            b1.Property<Guid>("RecoveryRecordId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAddOrUpdate();
+
+                            b1.Property<string>("By")
+                                .IsRequired();
+
+                            b1.Property<DateOnly>("Date");
+
+                            b1.Property<string>("Note")
+                                .IsRequired();
+
+                            b1.HasKey("RecoveryRecordId", "__synthesizedOrdinal");
+
+                            b1.ToTable("RecoveryRecords");
+
+                            b1
+                                .ToJson("Missed")
+                                .HasColumnType("TEXT");
+
+                            b1.WithOwner()
+                                .HasForeignKey("RecoveryRecordId");
+                        });
+
+                    b.OwnsMany("Explant.Core.Recovery.PlannedFollowUp", "Plan", b1 =>
+                        {
+                            b1.Property<Guid>("RecoveryRecordId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAddOrUpdate();
+
+                            b1.Property<string>("Code")
+                                .IsRequired();
+
+                            b1.Property<DateOnly?>("DoneOn");
+
+                            b1.Property<DateOnly>("DueDate");
+
+                            b1.Property<bool>("IsVisit");
+
+                            b1.Property<string>("Label")
+                                .IsRequired();
+
+                            b1.Property<DateOnly>("LateAfter");
+
+                            b1.Property<DateOnly?>("OpensOn");
+
+                            b1.PrimitiveCollection<string>("Proms")
+                                .IsRequired();
+
+                            b1.Property<string>("Source")
+                                .IsRequired();
+
+                            b1.HasKey("RecoveryRecordId", "__synthesizedOrdinal");
+
+                            b1.ToTable("RecoveryRecords");
+
+                            b1
+                                .ToJson("Plan")
+                                .HasColumnType("TEXT");
+
+                            b1.WithOwner()
+                                .HasForeignKey("RecoveryRecordId");
+                        });
+
+                    b.OwnsMany("Explant.Core.Recovery.Visit", "Visits", b1 =>
+                        {
+                            b1.Property<Guid>("RecoveryRecordId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAddOrUpdate();
+
+                            b1.Property<string>("By")
+                                .IsRequired();
+
+                            b1.Property<string>("Code")
+                                .IsRequired();
+
+                            b1.Property<DateOnly>("Date");
+
+                            b1.Property<string>("Imaging");
+
+                            b1.Property<string>("Neurology")
+                                .IsRequired();
+
+                            b1.Property<string>("Note");
+
+                            b1.Property<string>("Wound")
+                                .IsRequired();
+
+                            b1.HasKey("RecoveryRecordId", "__synthesizedOrdinal");
+
+                            b1.ToTable("RecoveryRecords");
+
+                            b1
+                                .ToJson("Visits")
+                                .HasColumnType("TEXT");
+
+                            b1.WithOwner()
+                                .HasForeignKey("RecoveryRecordId");
+                        });
+
+                    b.Navigation("Discharge");
+
+                    b.Navigation("Missed");
+
+                    b.Navigation("Plan");
+
+                    b.Navigation("Visits");
                 });
 
             modelBuilder.Entity("Explant.Core.Scheduling.OperatingRoom", b =>

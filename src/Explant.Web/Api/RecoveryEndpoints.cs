@@ -1,0 +1,109 @@
+using Explant.Core.Auth;
+using Explant.Core.Data;
+using Explant.Core.Outcomes;
+using Explant.Core.Recovery;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Explant.Web.Api;
+
+/// <summary>Recovery and discharge, follow-up, PROMs (including the patient's one-time link) and complications.</summary>
+internal static class RecoveryEndpoints
+{
+    public sealed record CriterionInput(string? Criterion);
+    public sealed record DischargeInput(DateOnly? Date, string? WoundCare, string? ActivityLimits, string? PainPlan, bool? PhysioReferral);
+    public sealed record VisitInput(string? Code, DateOnly? Date, WoundStatus? Wound, NeurologyStatus? Neurology, string? Imaging, string? Note);
+    public sealed record MissedInput(DateOnly? Date, string? Note);
+    public sealed record PromInput(string? TimePoint, int? BackPain, int? LegPain, List<int?>? Odi);
+    public sealed record LinkInput(string? TimePoint);
+    public sealed record LinkView(string Url, string TimePoint);
+    public sealed record ComplicationInput(string? Key, DateOnly? OccurredOn, string? Grade, SsiDepth? SsiDepth, string? Description);
+    public sealed record ComplicationView(Complication Complication, string Grade, bool? InGlobalPeriod, SsiWindowResult? SsiWindow);
+    public sealed record RecoveryView(RecoveryRecord Record, int? LengthOfStayDays, bool? StayOutsideExpected, IReadOnlyList<FollowUpItemStatus> FollowUp,
+        string? CloseReason, string CaseState);
+
+    public static IEndpointRouteBuilder MapRecoveryApi(this IEndpointRouteBuilder app)
+    {
+        var g = app.MapGroup("/api/cases/{id}").RequireAuthorization(Policies.Staff);
+        g.MapGet("/recovery", async (string id, HttpContext http, RecoveryService s, CancellationToken ct) =>
+        {
+            var (c, r) = await s.Find(id, ct);
+            return View(http, s, r ?? throw new NotFoundException($"recovery record of case {c.Number}"), c.State.ToString());
+        });
+        g.MapPost("/recovery", async (string id, HttpContext http, RecoveryService s, CancellationToken ct) => await Respond(http, s, await s.Open(id, ct), id, ct));
+        g.MapPost("/recovery/criteria", async (string id, CriterionInput i, HttpContext http, RecoveryService s, CancellationToken ct) =>
+            await Respond(http, s, await s.Tick(id, http.Request.IfMatchRevision(), i.Criterion ?? throw HttpExtensions.Missing("criterion"), http.User.ToCaseActor(), ct), id, ct));
+        g.MapPost("/recovery/discharge", async (string id, DischargeInput i, HttpContext http, RecoveryService s, CancellationToken ct) =>
+            await Respond(http, s, await s.Discharge(id, http.Request.IfMatchRevision(), new(i.Date ?? s.Today, i.WoundCare, i.ActivityLimits, i.PainPlan, i.PhysioReferral ?? false),
+                http.User.ToCaseActor(), ct), id, ct));
+        g.MapPost("/recovery/visits", async (string id, VisitInput i, HttpContext http, RecoveryService s, CancellationToken ct) =>
+            await Respond(http, s, await s.Visit(id, http.Request.IfMatchRevision(), new(i.Code ?? throw HttpExtensions.Missing("code"), i.Date ?? s.Today,
+                i.Wound ?? throw HttpExtensions.Missing("wound"), i.Neurology ?? throw HttpExtensions.Missing("neurology"), i.Imaging, i.Note), http.User.ToCaseActor(), ct), id, ct));
+        g.MapPost("/recovery/missed", async (string id, MissedInput i, HttpContext http, RecoveryService s, CancellationToken ct) =>
+            await Respond(http, s, await s.Missed(id, http.Request.IfMatchRevision(), i.Date ?? s.Today, i.Note ?? "", http.User.ToCaseActor(), ct), id, ct));
+        g.MapPost("/recovery/close", async (string id, HttpContext http, RecoveryService s, CancellationToken ct) =>
+            await Respond(http, s, await s.Close(id, http.Request.IfMatchRevision(), http.User.ToCaseActor(), ct), id, ct));
+
+        g.MapGet("/proms", async (string id, RecoveryService s, CancellationToken ct) =>
+        {
+            var (c, _) = await s.Find(id, ct);
+            return TypedResults.Ok(await s.Trajectory(c, ct));
+        });
+        g.MapPost("/proms", async (string id, PromInput i, HttpContext http, RecoveryService s, CancellationToken ct) =>
+        {
+            var actor = http.User.ToCaseActor();
+            if (!actor.IsIn([Roles.Nurse, Roles.Surgeon]))
+            {
+                throw new DomainRuleException("role:prom", "PROMs are recorded by a nurse or surgeon (patients use their link)", forbidden: true);
+            }
+            var p = await s.RecordProm(id, new(i.TimePoint ?? throw HttpExtensions.Missing("timePoint"), i.BackPain, i.LegPain, i.Odi ?? [.. Enumerable.Repeat<int?>(null, Odi.SectionCount)]),
+                PromSource.Clinic, actor.Name, ct);
+            return TypedResults.Created($"/api/cases/{id}/proms", p);
+        });
+        g.MapPost("/prom-links", async (string id, LinkInput i, HttpContext http, RecoveryService s, CancellationToken ct) =>
+        {
+            var timePoint = i.TimePoint ?? throw HttpExtensions.Missing("timePoint");
+            var token = await s.IssueLink(id, timePoint, http.User.ToCaseActor(), ct);
+            return TypedResults.Created($"/prom/{token}", new LinkView($"{http.Request.Scheme}://{http.Request.Host}/prom/{token}", timePoint));
+        });
+
+        g.MapGet("/complications", async (string id, RecoveryService s, ExplantDbContext db, CancellationToken ct) =>
+        {
+            var (c, _) = await s.Find(id, ct);
+            var list = db.Complications.Where(x => x.CaseId == c.Id).AsEnumerable().OrderBy(x => x.OccurredOn).ToList();
+            var theatre = db.IntraOpRecords.FirstOrDefault(r => r.CaseId == c.Id);
+            return TypedResults.Ok(list.Select(x => ViewOf(s, c, theatre, x)).ToList());
+        });
+        g.MapPost("/complications", async (string id, ComplicationInput i, HttpContext http, RecoveryService s, ExplantDbContext db, CancellationToken ct) =>
+        {
+            if (!ClavienDindo.TryParse(i.Grade, out var grade, out var error))
+            {
+                throw new ValidationException(new Dictionary<string, string[]> { ["grade"] = [error ?? "not a Clavien–Dindo grade"] });
+            }
+            var x = await s.RecordComplication(id, new(i.Key ?? throw HttpExtensions.Missing("key"), i.OccurredOn ?? throw HttpExtensions.Missing("occurredOn"), grade,
+                i.SsiDepth, i.Description ?? ""), http.User.ToCaseActor(), ct);
+            var (c, _) = await s.Find(id, ct);
+            return TypedResults.Created($"/api/cases/{id}/complications", ViewOf(s, c, db.IntraOpRecords.FirstOrDefault(r => r.CaseId == c.Id), x));
+        });
+        return app;
+    }
+
+    private static ComplicationView ViewOf(RecoveryService s, Explant.Core.Cases.SurgicalCase c, Explant.Core.Theatre.IntraOpRecord? theatre, Complication x)
+    {
+        var surgery = theatre is null ? (DateOnly?)null : s.SurgeryDate(theatre);
+        return new ComplicationView(x, x.ClavienDindo.ToString(),
+            surgery is { } d ? x.InGlobalPeriod(d, s.GlobalPeriod(c)) : null,
+            surgery is { } sd && x.SsiDepth is { } depth ? SsiSurveillance.Evaluate(sd, x.OccurredOn, depth, s.Outcomes.Ssi) : null);
+    }
+
+    private static async Task<Ok<RecoveryView>> Respond(HttpContext http, RecoveryService s, RecoveryRecord r, string id, CancellationToken ct)
+    {
+        var (c, _) = await s.Find(id, ct);
+        return View(http, s, r, c.State.ToString());
+    }
+
+    private static Ok<RecoveryView> View(HttpContext http, RecoveryService s, RecoveryRecord r, string state)
+    {
+        http.Response.SetETag(r.Revision);
+        return TypedResults.Ok(new RecoveryView(r, r.LengthOfStayDays, r.StayOutsideExpected, r.StatusOn(s.Today), r.CloseReason(s.Options), state));
+    }
+}
