@@ -101,6 +101,7 @@ internal static class ExplantWebSetup
         app.MapSchedulingApi();
         app.MapTheatreApi();
         app.MapRecoveryApi();
+        app.MapReportApi();
         app.MapFormEndpoints();
         app.MapRazorComponents<App>();
         return app;
