@@ -67,6 +67,22 @@ public abstract class ReportApiTests(DatabaseProvider provider) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_page_shows_each_report_with_its_csv_link()
+    {
+        var response = await nurse.GetAsync("/reports?from=2025-01-01&to=2025-06-30");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains("2025-01-01 to 2025-06-30", html, StringComparison.Ordinal);
+        foreach (var name in ServiceReport.TableNames)
+        {
+            Assert.Contains($"href=\"/api/reports/{name}.csv?from=2025-01-01&amp;to=2025-06-30\"", html, StringComparison.Ordinal);
+            Assert.Contains($"data-report=\"{name}\"", html, StringComparison.Ordinal);
+        }
+        Assert.Contains("<svg", html, StringComparison.Ordinal);
+        Assert.Contains("before it starts", await nurse.GetStringAsync("/reports?from=2025-06-01&to=2025-01-01"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Bad_input_unknown_reports_and_anonymous_callers_are_refused()
     {
         Assert.Equal(HttpStatusCode.BadRequest, (await nurse.GetAsync("/api/reports/monthly.pdf?month=2025-13")).StatusCode);
