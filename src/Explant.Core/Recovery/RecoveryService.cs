@@ -58,13 +58,24 @@ public sealed class RecoveryService(ExplantDbContext db, IOptions<RecoveryOption
         Change(reference, revision, (c, r) => r.TickCriterion(criterion, options.Value, actor, Now), ct);
 
     /// <summary>Discharge moves the case to Discharged and straight on to FollowUp with the generated plan.</summary>
-    public Task<RecoveryRecord> Discharge(string reference, long? revision, RecoveryRecord.DischargeCommand command, CaseActor actor, CancellationToken ct = default) =>
-        Change(reference, revision, (c, r) =>
+    /// <remarks>
+    /// The baseline PROM is taken before surgery, when no recovery record (and so no plan) exists yet; the plan's
+    /// baseline point is marked done here from the stored response, or the plan could never be complete.
+    /// </remarks>
+    public async Task<RecoveryRecord> Discharge(string reference, long? revision, RecoveryRecord.DischargeCommand command, CaseActor actor, CancellationToken ct = default)
+    {
+        var (c, r) = await Load(reference, revision, ct);
+        r.DischargePatient(command, options.Value, outcomes.Value.FollowUp, actor);
+        c.Fire(CaseTrigger.Discharge, actor, Now, new TransitionRequest($"discharged {command.Date:yyyy-MM-dd}"));
+        c.Fire(CaseTrigger.StartFollowUp, actor, Now, new TransitionRequest("follow-up plan generated at discharge"));
+        var baseline = await db.PromResponses.AsNoTracking().Where(p => p.CaseId == c.Id && p.TimePoint == Baseline).Select(p => (DateOnly?)p.CollectedOn).FirstOrDefaultAsync(ct);
+        if (baseline is { } on)
         {
-            r.DischargePatient(command, options.Value, outcomes.Value.FollowUp, actor);
-            c.Fire(CaseTrigger.Discharge, actor, Now, new TransitionRequest($"discharged {command.Date:yyyy-MM-dd}"));
-            c.Fire(CaseTrigger.StartFollowUp, actor, Now, new TransitionRequest("follow-up plan generated at discharge"));
-        }, ct);
+            r.MarkPromPointDone(Baseline, on);
+        }
+        await db.SaveChangesAsync(ct);
+        return r;
+    }
 
     public Task<RecoveryRecord> Visit(string reference, long? revision, RecoveryRecord.VisitCommand command, CaseActor actor, CancellationToken ct = default) =>
         Change(reference, revision, (c, r) => r.RecordVisit(command, actor), ct);

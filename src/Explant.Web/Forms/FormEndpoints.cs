@@ -29,6 +29,7 @@ internal static class FormEndpoints
         forms.MapPost("/bookings", BookForm);
         forms.MapPost("/proposal/accept", AcceptProposal);
         forms.MapPost("/theatre/{id}/{action}", TheatreForms.Handle);
+        RecoveryForms.Map(app, forms);
         return app;
     }
 
