@@ -1,0 +1,429 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Explant.Core.Auth;
+using Explant.Core.Data;
+using Explant.Core.Procedures;
+using Explant.Core.Recovery;
+using Explant.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using static Explant.Web.Tests.Infrastructure.Scenario;
+
+namespace Explant.Web.Tests.Api;
+
+/// <summary>
+/// After the operation over the API: the recovery record opened when the patient leaves the theatre, discharge gated
+/// by the criteria with the follow-up plan generated, visits, missed contacts and closing, PROMs against the
+/// baseline (MCID), PROM links and the complication register.
+/// </summary>
+public abstract class RecoveryApiTests(DatabaseProvider provider) : IAsyncLifetime
+{
+    private ExplantFactory factory = null!;
+    private HttpClient surgeon = null!, nurse = null!, anesthesiologist = null!, scheduler = null!;
+
+    public async Task InitializeAsync()
+    {
+        factory = await ExplantFactory.CreateAsync(provider);
+        await factory.AddUserAsync("surgeon@test.local", Roles.Surgeon);
+        await factory.AddUserAsync("anesthesiologist@test.local", Roles.Anesthesiologist);
+        await factory.AddUserAsync("scheduler@test.local", Roles.Scheduler);
+        surgeon = await factory.ClientForAsync("surgeon@test.local");
+        nurse = await factory.ClientForAsync("nurse@test.local");
+        anesthesiologist = await factory.ClientForAsync("anesthesiologist@test.local");
+        scheduler = await factory.ClientForAsync("scheduler@test.local");
+        await using (var scope = factory.Scope())
+        {
+            Assert.IsType<ImportProcedure.Result.Created>(await ImportProcedure.Handle(new(TestFiles.Seed, "22852.txt"),
+                scope.ServiceProvider.GetRequiredService<ExplantDbContext>(), TimeProvider.System, "test"));
+        }
+        var week = Enum.GetValues<DayOfWeek>().Select(d => new { day = d.ToString(), opens = "08:00", closes = "16:00" }).ToArray();
+        Assert.Equal(HttpStatusCode.Created, (await scheduler.PostAsJsonAsync("/api/rooms", new { id = "OR1", capabilities = new[] { "fluoroscopy" }, hours = week, turnoverMinutes = 30 })).StatusCode);
+    }
+
+    public async Task DisposeAsync() => await factory.DisposeAsync();
+
+    private IReadOnlyList<string> Criteria => factory.Services.GetRequiredService<IOptions<RecoveryOptions>>().Value.DischargeCriteria;
+
+    private static readonly string[] VisitCodes = ["2wk", "6wk", "3mo", "6mo", "1y"];
+
+    /// <summary>A Ready case booked 10 days ahead (Scheduled); the day-of-surgery steps then run now.</summary>
+    private async Task<int> BookedCaseAsync(string mrn)
+    {
+        var (patient, construct, _) = await PatientWithConstructAsync(surgeon, mrn);
+        var number = (await OpenCaseAsync(surgeon, patient, construct)).GetProperty("number").GetInt32();
+        await WalkToConsentedAsync(surgeon, nurse, number);
+        await CompleteWorkUpAsync(surgeon, nurse, anesthesiologist, number, patient);
+        Assert.Equal("Ready", (await Json(await nurse.PostAsync($"/api/cases/{number}/transitions/AttestReady", null))).GetProperty("state").GetString());
+        var booked = await scheduler.PostAsJsonAsync("/api/bookings", new { @case = number.ToString(), roomId = "OR1", date = Day(10), start = "08:00", durationMinutes = 120 });
+        Assert.Equal(HttpStatusCode.Created, booked.StatusCode);
+        Assert.Equal("Scheduled", (await Json(booked)).GetProperty("state").GetString());
+        return number;
+    }
+
+    private async Task<string> CaseStateAsync(int number) =>
+        (await nurse.GetFromJsonAsync<JsonElement>($"/api/cases/{number}")).GetProperty("state").GetString()!;
+
+    private static async Task AssertRefused(HttpResponseMessage response, HttpStatusCode status, string rule)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == status, $"expected {(int)status} {rule}, got {(int)response.StatusCode}: {body}");
+        Assert.Equal(rule, JsonDocument.Parse(body).RootElement.GetProperty("rule").GetString());
+    }
+
+    private static async Task AssertInvalid(HttpResponseMessage response, string field)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"expected 400 on {field}, got {(int)response.StatusCode}: {body}");
+        Assert.True(JsonDocument.Parse(body).RootElement.GetProperty("errors").TryGetProperty(field, out _), $"400 without an error on {field}: {body}");
+    }
+
+    private static async Task<JsonElement> Created(HttpResponseMessage response)
+    {
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"expected 201, got {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return await Json(response);
+    }
+
+    /// <summary>Sends requests to one case's records with If-Match set to the last entity tag it saw.</summary>
+    private sealed class Conditional(int number)
+    {
+        public string? ETag { get; set; }
+        public JsonElement Last { get; private set; }
+
+        public async Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string path, object? body = null)
+        {
+            using var request = new HttpRequestMessage(method, $"/api/cases/{number}/{path}");
+            if (body is not null)
+            {
+                request.Content = JsonContent.Create(body);
+            }
+            if (ETag is not null)
+            {
+                request.Headers.TryAddWithoutValidation("If-Match", ETag);
+            }
+            var response = await client.SendAsync(request);
+            if (response.IsSuccessStatusCode)
+            {
+                ETag = response.Headers.ETag?.Tag;
+                Last = await Json(response);
+            }
+            return response;
+        }
+
+        public async Task<JsonElement> OkAsync(HttpClient client, HttpMethod method, string path, object? body = null)
+        {
+            var response = await SendAsync(client, method, path, body);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            Assert.True(Last.ValueKind == JsonValueKind.Object && Last.TryGetProperty("record", out _), $"{method} {path}: 200 without a record: {Last.GetRawText()}");
+            Assert.NotNull(ETag);
+            return Last;
+        }
+
+        public async Task TickPhaseAsync(HttpClient client, string phase)
+        {
+            foreach (var id in Last.GetProperty("checklist").EnumerateArray().Where(i => i.GetProperty("phase").GetString() == phase).Select(i => i.GetProperty("id").GetString()!).ToList())
+            {
+                await OkAsync(client, HttpMethod.Post, "theatre/ticks", new { itemId = id, answer = "Yes" });
+            }
+        }
+
+        public async Task AccountAllAsync(HttpClient client)
+        {
+            foreach (var line in Last.GetProperty("record").GetProperty("explants").EnumerateArray().Select(l => l.GetProperty("id").GetGuid()).ToList())
+            {
+                await OkAsync(client, HttpMethod.Put, $"theatre/explants/{line}", new { outcome = "Removed", condition = "Intact" });
+            }
+        }
+    }
+
+    /// <summary>Check-in to out of room without detours (as TheatreApiTests): the case is Recovering, operated today.</summary>
+    private async Task OperateAsync(int number, string mrn)
+    {
+        var t = new Conditional(number);
+        await t.OkAsync(nurse, HttpMethod.Post, "check-in", new { mrn, birthDate = "1970-05-01", fastingConfirmed = true, medicationHoldsConfirmed = true, note = "wristband read" });
+        await t.TickPhaseAsync(nurse, "SignIn");
+        await t.OkAsync(nurse, HttpMethod.Post, "theatre/milestones", new { milestone = "InRoom" });
+        await t.OkAsync(anesthesiologist, HttpMethod.Post, "theatre/milestones", new { milestone = "AnesthesiaStart" });
+        await t.OkAsync(nurse, HttpMethod.Post, "theatre/milestones", new { milestone = "Positioned" });
+        await t.OkAsync(anesthesiologist, HttpMethod.Put, "theatre/prophylaxis", new { agent = "cefazolin", givenAt = DateTime.UtcNow.AddMinutes(-1) });
+        await t.OkAsync(surgeon, HttpMethod.Post, "theatre/levels", new { levels = t.Last.GetProperty("record").GetProperty("plannedLevels").GetString(), image = "AP fluoroscopy" });
+        await t.TickPhaseAsync(surgeon, "TimeOut");
+        await t.OkAsync(surgeon, HttpMethod.Post, "theatre/milestones", new { milestone = "Incision" });
+        await t.AccountAllAsync(nurse);
+        await t.OkAsync(surgeon, HttpMethod.Post, "theatre/milestones", new { milestone = "ClosureStart" });
+        await t.OkAsync(surgeon, HttpMethod.Post, "theatre/milestones", new { milestone = "ClosureEnd" });
+        await t.OkAsync(nurse, HttpMethod.Put, "theatre/counts", new { correct = true });
+        await t.TickPhaseAsync(nurse, "SignOut");
+        Assert.Equal("Recovering", (await t.OkAsync(nurse, HttpMethod.Post, "theatre/milestones", new { milestone = "OutOfRoom" })).GetProperty("caseState").GetString());
+    }
+
+    private static object Discharge(string? date = null) => new
+    {
+        date, woundCare = "keep the dressing dry for 5 days", activityLimits = "no lifting over 5 kg for 6 weeks", painPlan = "paracetamol, ibuprofen", physioReferral = true,
+    };
+
+    /// <summary>Operated, recovery opened, every criterion ticked and discharged today: the case is in FollowUp.</summary>
+    private async Task<Conditional> DischargedAsync(int number, string mrn)
+    {
+        await OperateAsync(number, mrn);
+        var r = new Conditional(number);
+        await r.OkAsync(nurse, HttpMethod.Post, "recovery");
+        foreach (var criterion in Criteria)
+        {
+            await r.OkAsync(nurse, HttpMethod.Post, "recovery/criteria", new { criterion });
+        }
+        Assert.Equal("FollowUp", (await r.OkAsync(surgeon, HttpMethod.Post, "recovery/discharge", Discharge())).GetProperty("caseState").GetString());
+        return r;
+    }
+
+    private static object Prom(string timePoint, int? back, int? leg, int? odiEach) =>
+        new { timePoint, backPain = back, legPain = leg, odi = Enumerable.Repeat(odiEach, 10).ToArray() };
+
+    private static Dictionary<string, JsonElement> PlanOf(JsonElement view) =>
+        view.GetProperty("followUp").EnumerateArray().ToDictionary(x => x.GetProperty("item").GetProperty("code").GetString()!);
+
+    [Fact]
+    public async Task Recovery_opens_when_the_patient_leaves_theatre_and_discharge_waits_for_every_criterion_then_starts_follow_up_with_the_plan()
+    {
+        var number = await BookedCaseAsync("R-100");
+        var r = new Conditional(number);
+
+        await AssertRefused(await r.SendAsync(nurse, HttpMethod.Post, "recovery"), HttpStatusCode.Conflict, "recovery-after-theatre");
+        Assert.Equal(HttpStatusCode.NotFound, (await nurse.GetAsync($"/api/cases/{number}/recovery")).StatusCode);
+        Assert.Equal("Scheduled", await CaseStateAsync(number));
+
+        await OperateAsync(number, "R-100");
+        var opened = await r.OkAsync(nurse, HttpMethod.Post, "recovery");
+        Assert.Equal("Recovering", opened.GetProperty("caseState").GetString());
+        var record = opened.GetProperty("record");
+        Assert.Equal(Day(0), record.GetProperty("surgeryDate").GetString());
+        Assert.Equal((1, 3), (record.GetProperty("expectedStayMinDays").GetInt32(), record.GetProperty("expectedStayMaxDays").GetInt32()));
+        Assert.Empty(record.GetProperty("plan").EnumerateArray());
+        // Opening twice returns the same record.
+        Assert.Equal(record.GetProperty("id").GetGuid(), (await r.OkAsync(nurse, HttpMethod.Post, "recovery")).GetProperty("record").GetProperty("id").GetGuid());
+
+        await AssertRefused(await r.SendAsync(surgeon, HttpMethod.Post, "recovery/discharge", Discharge()), HttpStatusCode.Conflict, "discharge-criteria");
+        foreach (var criterion in Criteria.SkipLast(1))
+        {
+            await r.OkAsync(nurse, HttpMethod.Post, "recovery/criteria", new { criterion });
+        }
+        await AssertInvalid(await r.SendAsync(nurse, HttpMethod.Post, "recovery/criteria", new { criterion = "Feels fine" }), "criterion");
+        var refused = await r.SendAsync(surgeon, HttpMethod.Post, "recovery/discharge", Discharge());
+        await AssertRefused(refused, HttpStatusCode.Conflict, "discharge-criteria");
+        Assert.Contains(Criteria[^1], (await Json(refused)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("Recovering", await CaseStateAsync(number));
+        var stored = await nurse.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/recovery");
+        Assert.Equal(JsonValueKind.Null, stored.GetProperty("record").GetProperty("dischargedOn").ValueKind);
+        Assert.Equal(Criteria.Count - 1, stored.GetProperty("record").GetProperty("discharge").GetArrayLength());
+
+        await r.OkAsync(nurse, HttpMethod.Post, "recovery/criteria", new { criterion = Criteria[^1] });
+        var discharged = await r.OkAsync(surgeon, HttpMethod.Post, "recovery/discharge", Discharge(Day(2)));
+        Assert.Equal("FollowUp", discharged.GetProperty("caseState").GetString());
+        Assert.Equal("FollowUp", await CaseStateAsync(number));
+
+        var view = await surgeon.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/recovery");
+        Assert.Equal("FollowUp", view.GetProperty("caseState").GetString());
+        var rec = view.GetProperty("record");
+        Assert.Equal(Day(2), rec.GetProperty("dischargedOn").GetString());
+        Assert.Equal("surgeon@test.local", rec.GetProperty("dischargedBy").GetString());
+        Assert.True(rec.GetProperty("physioReferral").GetBoolean());
+        Assert.Equal("no lifting over 5 kg for 6 weeks", rec.GetProperty("activityLimits").GetString());
+        Assert.Equal(2, view.GetProperty("lengthOfStayDays").GetInt32());
+        Assert.False(view.GetProperty("stayOutsideExpected").GetBoolean());
+
+        var plan = PlanOf(view);
+        Assert.Equal(["baseline", "2wk", "6wk", "3mo", "6mo", "1y"], plan.Keys.ToArray());
+        string Due(string code) => plan[code].GetProperty("item").GetProperty("dueDate").GetString()!;
+        Assert.Equal(Day(14), Due("2wk"));
+        Assert.Equal(Day(42), Due("6wk"));
+        Assert.Equal(Day(92), Due("3mo"));   // 90 days after the discharge
+        Assert.Equal(Today.AddMonths(6).ToString("yyyy-MM-dd"), Due("6mo"));
+        Assert.Equal(Today.AddYears(1).ToString("yyyy-MM-dd"), Due("1y"));
+        Assert.Equal("NotYetDue", plan["2wk"].GetProperty("status").GetString());
+        Assert.Equal(3, plan.Values.Count(p => p.GetProperty("item").GetProperty("proms").GetArrayLength() > 0));
+
+        // The record is discharged: no more ticks, no second discharge.
+        await AssertRefused(await r.SendAsync(nurse, HttpMethod.Post, "recovery/criteria", new { criterion = Criteria[0] }), HttpStatusCode.Conflict, "discharged");
+        await AssertRefused(await r.SendAsync(surgeon, HttpMethod.Post, "recovery/discharge", Discharge()), HttpStatusCode.Conflict, "discharged");
+    }
+
+    [Fact]
+    public async Task Follow_up_visits_refuse_unknown_codes_and_the_follow_up_closes_after_three_missed_contacts_not_two()
+    {
+        var number = await BookedCaseAsync("R-200");
+        var r = await DischargedAsync(number, "R-200");
+
+        var visit = await r.OkAsync(nurse, HttpMethod.Post, "recovery/visits", new { code = "2wk", date = Day(14), wound = "Healing", neurology = "Improved", note = "walking 1 km" });
+        Assert.Equal("Done", PlanOf(visit)["2wk"].GetProperty("status").GetString());
+        Assert.Equal("Healing", Assert.Single(visit.GetProperty("record").GetProperty("visits").EnumerateArray()).GetProperty("wound").GetString());
+        await AssertInvalid(await r.SendAsync(nurse, HttpMethod.Post, "recovery/visits", new { code = "3wk", date = Day(21), wound = "Healed", neurology = "Unchanged" }), "code");
+        Assert.Equal(HttpStatusCode.BadRequest, (await r.SendAsync(nurse, HttpMethod.Post, "recovery/visits", new { code = "6wk", date = Day(42), wound = "Oozing", neurology = "Unchanged" })).StatusCode);
+
+        await AssertRefused(await r.SendAsync(surgeon, HttpMethod.Post, "recovery/close"), HttpStatusCode.Conflict, "close-follow-up");
+        var seen = r.ETag;
+        await r.OkAsync(nurse, HttpMethod.Post, "recovery/missed", new { date = Day(42), note = "no answer" });
+        var current = r.ETag;
+        r.ETag = seen;   // a second screen that has not reloaded
+        Assert.Equal(HttpStatusCode.PreconditionFailed, (await r.SendAsync(surgeon, HttpMethod.Post, "recovery/missed", new { date = Day(42), note = "no answer" })).StatusCode);
+        Assert.Single((await nurse.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/recovery")).GetProperty("record").GetProperty("missed").EnumerateArray());
+        r.ETag = current;
+        await r.OkAsync(nurse, HttpMethod.Post, "recovery/missed", new { date = Day(44), note = "no answer" });
+        var two = await r.SendAsync(surgeon, HttpMethod.Post, "recovery/close");
+        await AssertRefused(two, HttpStatusCode.Conflict, "close-follow-up");
+        Assert.Equal("FollowUp", await CaseStateAsync(number));
+
+        var third = await r.OkAsync(nurse, HttpMethod.Post, "recovery/missed", new { date = Day(50), note = "letter returned" });
+        Assert.Equal("lost to follow-up after 3 missed contacts", third.GetProperty("closeReason").GetString());
+        await AssertRefused(await r.SendAsync(nurse, HttpMethod.Post, "recovery/close"), HttpStatusCode.Forbidden, "role:close");
+        var closed = await r.OkAsync(surgeon, HttpMethod.Post, "recovery/close");
+        Assert.Equal("Closed", closed.GetProperty("caseState").GetString());
+        Assert.Equal("lost to follow-up after 3 missed contacts", closed.GetProperty("record").GetProperty("closedReason").GetString());
+        Assert.Equal("Closed", await CaseStateAsync(number));
+        await AssertRefused(await r.SendAsync(nurse, HttpMethod.Post, "recovery/visits", new { code = "6wk", date = Day(60), wound = "Healed", neurology = "Unchanged" }), HttpStatusCode.Conflict, "follow-up-closed");
+    }
+
+    [Fact]
+    public async Task Proms_show_the_change_from_the_pre_operative_baseline_against_the_mcid()
+    {
+        var number = await BookedCaseAsync("R-300");
+
+        var baseline = await Created(await nurse.PostAsJsonAsync($"/api/cases/{number}/proms", Prom("baseline", 7, 6, 3)));
+        Assert.Equal(60.0m, baseline.GetProperty("odiScore").GetDecimal());
+        Assert.Equal("Clinic", baseline.GetProperty("source").GetString());
+        await AssertRefused(await surgeon.PostAsJsonAsync($"/api/cases/{number}/proms", Prom("baseline", 5, 5, 2)), HttpStatusCode.Conflict, "prom-once");
+        await AssertInvalid(await nurse.PostAsJsonAsync($"/api/cases/{number}/proms", Prom("3mo", 3, 5, 2)), "timePoint");
+        await AssertInvalid(await nurse.PostAsJsonAsync($"/api/cases/{number}/proms", Prom("6wk", 11, 5, 2)), "timePoint");
+
+        await DischargedAsync(number, "R-300");
+        await AssertRefused(await nurse.PostAsJsonAsync($"/api/cases/{number}/proms", Prom("baseline", 5, 5, 2)), HttpStatusCode.Conflict, "baseline-before-surgery");
+        await AssertInvalid(await nurse.PostAsJsonAsync($"/api/cases/{number}/proms", Prom("6wk", 3, 5, 2)), "timePoint");   // a visit without PROMs
+        await AssertInvalid(await nurse.PostAsJsonAsync($"/api/cases/{number}/proms", Prom("3mo", 11, 5, 2)), "backPain");
+        await AssertInvalid(await nurse.PostAsJsonAsync($"/api/cases/{number}/proms", new { timePoint = "3mo", backPain = 3, odi = new int?[] { 2, 2, 2, 2, 2, 6, 2, 2, 2, 2 } }), "odi[5]");
+        await AssertInvalid(await nurse.PostAsJsonAsync($"/api/cases/{number}/proms", new { timePoint = "3mo", backPain = 3, odi = new int?[] { 2, 2, 2 } }), "odi");
+
+        // 3 months: back 7 → 3 (−4, MCID), leg 6 → 5 (−1, 16.7 %: not), ODI 60 → 40 (−20, MCID).
+        var followUp = await Created(await nurse.PostAsJsonAsync($"/api/cases/{number}/proms", Prom("3mo", 3, 5, 2)));
+        Assert.Equal(40.0m, followUp.GetProperty("odiScore").GetDecimal());
+        await AssertRefused(await nurse.PostAsJsonAsync($"/api/cases/{number}/proms", Prom("3mo", 2, 2, 1)), HttpStatusCode.Conflict, "prom-once");
+
+        var trajectory = (await surgeon.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/proms")).EnumerateArray().ToList();
+        Assert.Equal(["baseline", "3mo"], trajectory.Select(p => p.GetProperty("timePoint").GetString()!).ToArray());
+        var b = trajectory[0];
+        Assert.Equal(60.0m, b.GetProperty("odi").GetDecimal());
+        Assert.All(new[] { "backMcid", "legMcid", "odiMcid" }, k => Assert.Equal(JsonValueKind.Null, b.GetProperty(k).ValueKind));
+
+        var f = trajectory[1];
+        Assert.Equal((3, 5), (f.GetProperty("backPain").GetInt32(), f.GetProperty("legPain").GetInt32()));
+        Assert.Equal(40.0m, f.GetProperty("odi").GetDecimal());
+        var back = f.GetProperty("backMcid");
+        Assert.Equal((7m, 3m, -4m), (back.GetProperty("baseline").GetDecimal(), back.GetProperty("followUp").GetDecimal(), back.GetProperty("change").GetDecimal()));
+        Assert.True(back.GetProperty("reached").GetBoolean());
+        var leg = f.GetProperty("legMcid");
+        Assert.Equal(-1m, leg.GetProperty("change").GetDecimal());
+        Assert.False(leg.GetProperty("reached").GetBoolean());
+        var odi = f.GetProperty("odiMcid");
+        Assert.Equal((60.0m, 40.0m, -20.0m), (odi.GetProperty("baseline").GetDecimal(), odi.GetProperty("followUp").GetDecimal(), odi.GetProperty("change").GetDecimal()));
+        Assert.True(odi.GetProperty("reachedByPoints").GetBoolean());
+        Assert.True(odi.GetProperty("reached").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_prom_link_is_a_url_whose_token_is_stored_only_as_its_hash()
+    {
+        var number = await BookedCaseAsync("R-400");
+        await DischargedAsync(number, "R-400");
+
+        await AssertInvalid(await nurse.PostAsJsonAsync($"/api/cases/{number}/prom-links", new { timePoint = "6wk" }), "timePoint");
+        await AssertRefused(await scheduler.PostAsJsonAsync($"/api/cases/{number}/prom-links", new { timePoint = "1y" }), HttpStatusCode.Forbidden, "role:prom-link");
+        var link = await Created(await nurse.PostAsJsonAsync($"/api/cases/{number}/prom-links", new { timePoint = "1y" }));
+        Assert.Equal("1y", link.GetProperty("timePoint").GetString());
+        var url = link.GetProperty("url").GetString()!;
+        Assert.Contains("/prom/", url, StringComparison.Ordinal);
+        var token = url[(url.LastIndexOf('/') + 1)..];
+        Assert.True(token.Length >= 32, url);
+
+        await using var scope = factory.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<ExplantDbContext>();
+        var stored = await db.PromLinks.AsNoTracking().SingleAsync();
+        Assert.Equal("1y", stored.TimePoint);
+        Assert.NotEqual(token, stored.TokenHash, StringComparer.OrdinalIgnoreCase);
+        Assert.Equal(PromLink.Hash(token), stored.TokenHash);
+        Assert.Null(stored.UsedUtc);
+    }
+
+    [Fact]
+    public async Task Complications_are_keyed_like_the_consent_graded_and_placed_in_the_global_period_and_ssi_window()
+    {
+        var number = await BookedCaseAsync("R-500");
+        var infection = new { key = "infection", occurredOn = Day(20), grade = "IIIb", ssiDepth = "DeepIncisional", description = "deep wound infection, washout" };
+        await AssertRefused(await surgeon.PostAsJsonAsync($"/api/cases/{number}/complications", infection), HttpStatusCode.Conflict, "complication-after-surgery");
+
+        await OperateAsync(number, "R-500");
+        var created = await Created(await surgeon.PostAsJsonAsync($"/api/cases/{number}/complications", infection));
+        Assert.Equal("IIIb", created.GetProperty("grade").GetString());
+        Assert.True(created.GetProperty("inGlobalPeriod").GetBoolean());
+        var window = created.GetProperty("ssiWindow");
+        Assert.Equal("DeepIncisional", window.GetProperty("depth").GetString());
+        Assert.True(window.GetProperty("inside").GetBoolean());
+        Assert.Equal(90, window.GetProperty("windowDays").GetInt32());
+        Assert.Equal(Day(0), window.GetProperty("surgeryDate").GetString());
+        Assert.Equal(Day(89), window.GetProperty("lastDayInWindow").GetString());
+        var c = created.GetProperty("complication");
+        Assert.Equal(("infection", "DeepIncisional", "surgeon@test.local"), (c.GetProperty("key").GetString(), c.GetProperty("ssiDepth").GetString(), c.GetProperty("recordedBy").GetString()));
+
+        await AssertInvalid(await surgeon.PostAsJsonAsync($"/api/cases/{number}/complications", new { key = "pulmonary-embolism", occurredOn = Day(3), grade = "II" }), "key");
+        await AssertInvalid(await surgeon.PostAsJsonAsync($"/api/cases/{number}/complications", new { key = "hematoma", occurredOn = Day(3), grade = "IIIc" }), "grade");
+        await AssertInvalid(await surgeon.PostAsJsonAsync($"/api/cases/{number}/complications", new { key = "hematoma", occurredOn = Day(3), grade = "II", ssiDepth = "SuperficialIncisional" }), "ssiDepth");
+        await AssertInvalid(await surgeon.PostAsJsonAsync($"/api/cases/{number}/complications", new { key = "hematoma", occurredOn = Day(-1), grade = "II" }), "occurredOn");
+        await AssertRefused(await scheduler.PostAsJsonAsync($"/api/cases/{number}/complications", new { key = "hematoma", occurredOn = Day(3), grade = "II" }), HttpStatusCode.Forbidden, "role:complication");
+
+        var hematoma = await Created(await nurse.PostAsJsonAsync($"/api/cases/{number}/complications", new { key = "hematoma", occurredOn = Day(2), grade = "II-d" }));
+        Assert.Equal("II-d", hematoma.GetProperty("grade").GetString());
+        Assert.Equal(JsonValueKind.Null, hematoma.GetProperty("ssiWindow").ValueKind);
+        var late = await Created(await surgeon.PostAsJsonAsync($"/api/cases/{number}/complications", new { key = "readmission", occurredOn = Day(91), grade = "II" }));
+        Assert.False(late.GetProperty("inGlobalPeriod").GetBoolean());
+        var lastDay = await Created(await surgeon.PostAsJsonAsync($"/api/cases/{number}/complications", new { key = "dural-tear", occurredOn = Day(90), grade = "IIIb" }));
+        Assert.True(lastDay.GetProperty("inGlobalPeriod").GetBoolean());
+
+        var listed = (await nurse.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/complications")).EnumerateArray().ToList();
+        Assert.Equal(["hematoma", "infection", "dural-tear", "readmission"], listed.Select(x => x.GetProperty("complication").GetProperty("key").GetString()!).ToArray());
+        Assert.Equal([true, true, true, false], listed.Select(x => x.GetProperty("inGlobalPeriod").GetBoolean()).ToArray());
+    }
+
+    [Fact]
+    public async Task A_scheduler_cannot_record_a_prom()
+    {
+        var number = await BookedCaseAsync("R-600");
+        await AssertRefused(await scheduler.PostAsJsonAsync($"/api/cases/{number}/proms", Prom("baseline", 7, 6, 3)), HttpStatusCode.Forbidden, "role:prom");
+        Assert.Empty((await nurse.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/proms")).EnumerateArray());
+        // The refused attempt used nothing up: the nurse can still take the one baseline.
+        await Created(await nurse.PostAsJsonAsync($"/api/cases/{number}/proms", Prom("baseline", 7, 6, 3)));
+    }
+
+    [Fact]
+    public async Task A_baseline_taken_before_surgery_completes_the_plans_baseline_point_so_the_follow_up_can_close_when_every_visit_is_done()
+    {
+        var number = await BookedCaseAsync("R-700");
+        await Created(await nurse.PostAsJsonAsync($"/api/cases/{number}/proms", Prom("baseline", 7, 6, 3)));
+        var r = await DischargedAsync(number, "R-700");
+
+        var plan = PlanOf(r.Last);
+        Assert.True(plan["baseline"].GetProperty("status").GetString() == "Done",
+            "BUG: the baseline PROM was recorded before surgery, yet the plan generated at discharge shows the baseline point " +
+            $"{plan["baseline"].GetProperty("status").GetString()}: RecoveryService.Discharge must mark it done from the stored response, or the plan can never be complete");
+
+        for (var i = 0; i < VisitCodes.Length; i++)
+        {
+            await r.OkAsync(surgeon, HttpMethod.Post, "recovery/visits", new { code = VisitCodes[i], date = Day(14 * (i + 1)), wound = "Healed", neurology = "Unchanged" });
+        }
+        var close = await r.SendAsync(surgeon, HttpMethod.Post, "recovery/close");
+        Assert.True(close.StatusCode == HttpStatusCode.OK, $"BUG: every visit done and the baseline recorded, yet close: {(int)close.StatusCode} {await close.Content.ReadAsStringAsync()}");
+        Assert.Equal("follow-up plan complete", r.Last.GetProperty("record").GetProperty("closedReason").GetString());
+        Assert.Equal("Closed", await CaseStateAsync(number));
+    }
+}
+
+public sealed class RecoveryApiTests_Sqlite() : RecoveryApiTests(DatabaseProvider.Sqlite);
+
+public sealed class RecoveryApiTests_Postgres() : RecoveryApiTests(DatabaseProvider.Postgres);
