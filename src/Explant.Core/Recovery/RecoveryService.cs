@@ -52,7 +52,24 @@ public sealed class RecoveryService(ExplantDbContext db, IOptions<RecoveryOption
         return r;
     }
 
-    public Task<RecoveryRecord> Open(string reference, CancellationToken ct = default) => Change(reference, null, (c, r) => { }, ct);
+    public Task<RecoveryRecord> Open(string reference, CaseActor actor, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        if (!actor.IsIn([Auth.Roles.Nurse, Auth.Roles.Surgeon]))
+        {
+            throw new DomainRuleException("role:recovery", "the recovery record is opened by a nurse or surgeon", forbidden: true);
+        }
+        return Change(reference, null, (c, r) => { }, ct);
+    }
+
+    // Discharge and visits are documented as they happen: a date after today is a typing error, not a plan.
+    private void NotFuture(DateOnly date, string field)
+    {
+        if (date > Today)
+        {
+            throw new ValidationException(new Dictionary<string, string[]> { [field] = [$"{date:yyyy-MM-dd} is in the future"] });
+        }
+    }
 
     public Task<RecoveryRecord> Tick(string reference, long? revision, string criterion, CaseActor actor, CancellationToken ct = default) =>
         Change(reference, revision, (c, r) => r.TickCriterion(criterion, options.Value, actor, Now), ct);
@@ -78,7 +95,11 @@ public sealed class RecoveryService(ExplantDbContext db, IOptions<RecoveryOption
     }
 
     public Task<RecoveryRecord> Visit(string reference, long? revision, RecoveryRecord.VisitCommand command, CaseActor actor, CancellationToken ct = default) =>
-        Change(reference, revision, (c, r) => r.RecordVisit(command, actor), ct);
+        Change(reference, revision, (c, r) =>
+        {
+            NotFuture((command ?? throw new ArgumentNullException(nameof(command))).Date, "date");
+            r.RecordVisit(command, actor);
+        }, ct);
 
     public Task<RecoveryRecord> Missed(string reference, long? revision, DateOnly date, string note, CaseActor actor, CancellationToken ct = default) =>
         Change(reference, revision, (c, r) => r.RecordMissedContact(date, note, options.Value, actor), ct);
@@ -135,6 +156,14 @@ public sealed class RecoveryService(ExplantDbContext db, IOptions<RecoveryOption
         if (timePoint != Baseline && (record is null || record.Plan.All(p => p.Code != timePoint || p.Proms.Count == 0)))
         {
             throw new ValidationException(new Dictionary<string, string[]> { ["timePoint"] = [$"'{timePoint}' is not a PROM point of case {c.Number}"] });
+        }
+        if (await db.PromResponses.AnyAsync(p => p.CaseId == c.Id && p.TimePoint == timePoint, ct))
+        {
+            throw new DomainRuleException("prom-once", $"case {c.Number} already has a {timePoint} PROM");
+        }
+        if (timePoint == Baseline && c.State is CaseState.InTheatre or CaseState.Recovering or CaseState.Discharged or CaseState.FollowUp or CaseState.Closed)
+        {
+            throw new DomainRuleException("baseline-before-surgery", "a baseline PROM is collected before the operation");
         }
         var (link, token) = PromLink.Issue(c.Id, timePoint, Now, TimeSpan.FromDays(outcomes.Value.LinkLifetimeDays));
         db.PromLinks.Add(link);

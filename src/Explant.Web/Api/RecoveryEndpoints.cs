@@ -29,7 +29,7 @@ internal static class RecoveryEndpoints
             var (c, r) = await s.Find(id, ct);
             return View(http, s, r ?? throw new NotFoundException($"recovery record of case {c.Number}"), c.State.ToString());
         });
-        g.MapPost("/recovery", async (string id, HttpContext http, RecoveryService s, CancellationToken ct) => await Respond(http, s, await s.Open(id, ct), id, ct));
+        g.MapPost("/recovery", async (string id, HttpContext http, RecoveryService s, CancellationToken ct) => await Respond(http, s, await s.Open(id, http.User.ToCaseActor(), ct), id, ct));
         g.MapPost("/recovery/criteria", async (string id, CriterionInput i, HttpContext http, RecoveryService s, CancellationToken ct) =>
             await Respond(http, s, await s.Tick(id, http.Request.IfMatchRevision(), i.Criterion ?? throw HttpExtensions.Missing("criterion"), http.User.ToCaseActor(), ct), id, ct));
         g.MapPost("/recovery/discharge", async (string id, DischargeInput i, HttpContext http, RecoveryService s, CancellationToken ct) =>

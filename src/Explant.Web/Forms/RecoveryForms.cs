@@ -43,7 +43,7 @@ internal static class RecoveryForms
             switch (action)
             {
                 case "open":
-                    await s.Open(id, ct);
+                    await s.Open(id, actor, ct);
                     return page;
                 case "tick":
                     await s.Tick(id, rev, S(f, "criterion") ?? throw Invalid("criterion", "required"), actor, ct);

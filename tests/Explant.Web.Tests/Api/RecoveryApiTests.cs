@@ -254,11 +254,13 @@ public abstract class RecoveryApiTests(DatabaseProvider provider) : IAsyncLifeti
         var number = await BookedCaseAsync("R-200");
         var r = await DischargedAsync(number, "R-200");
 
-        var visit = await r.OkAsync(nurse, HttpMethod.Post, "recovery/visits", new { code = "2wk", date = Day(14), wound = "Healing", neurology = "Improved", note = "walking 1 km" });
+        var visit = await r.OkAsync(nurse, HttpMethod.Post, "recovery/visits", new { code = "2wk", date = Day(0), wound = "Healing", neurology = "Improved", note = "walking 1 km" });
         Assert.Equal("Done", PlanOf(visit)["2wk"].GetProperty("status").GetString());
         Assert.Equal("Healing", Assert.Single(visit.GetProperty("record").GetProperty("visits").EnumerateArray()).GetProperty("wound").GetString());
-        await AssertInvalid(await r.SendAsync(nurse, HttpMethod.Post, "recovery/visits", new { code = "3wk", date = Day(21), wound = "Healed", neurology = "Unchanged" }), "code");
-        Assert.Equal(HttpStatusCode.BadRequest, (await r.SendAsync(nurse, HttpMethod.Post, "recovery/visits", new { code = "6wk", date = Day(42), wound = "Oozing", neurology = "Unchanged" })).StatusCode);
+        await AssertInvalid(await r.SendAsync(nurse, HttpMethod.Post, "recovery/visits", new { code = "3wk", date = Day(0), wound = "Healed", neurology = "Unchanged" }), "code");
+        // A visit is documented when it happens, not ahead of time.
+        await AssertInvalid(await r.SendAsync(nurse, HttpMethod.Post, "recovery/visits", new { code = "6wk", date = Day(1), wound = "Healed", neurology = "Unchanged" }), "date");
+        Assert.Equal(HttpStatusCode.BadRequest, (await r.SendAsync(nurse, HttpMethod.Post, "recovery/visits", new { code = "6wk", date = Day(0), wound = "Oozing", neurology = "Unchanged" })).StatusCode);
 
         await AssertRefused(await r.SendAsync(surgeon, HttpMethod.Post, "recovery/close"), HttpStatusCode.Conflict, "close-follow-up");
         var seen = r.ETag;
@@ -280,7 +282,7 @@ public abstract class RecoveryApiTests(DatabaseProvider provider) : IAsyncLifeti
         Assert.Equal("Closed", closed.GetProperty("caseState").GetString());
         Assert.Equal("lost to follow-up after 3 missed contacts", closed.GetProperty("record").GetProperty("closedReason").GetString());
         Assert.Equal("Closed", await CaseStateAsync(number));
-        await AssertRefused(await r.SendAsync(nurse, HttpMethod.Post, "recovery/visits", new { code = "6wk", date = Day(60), wound = "Healed", neurology = "Unchanged" }), HttpStatusCode.Conflict, "follow-up-closed");
+        await AssertRefused(await r.SendAsync(nurse, HttpMethod.Post, "recovery/visits", new { code = "6wk", date = Day(0), wound = "Healed", neurology = "Unchanged" }), HttpStatusCode.Conflict, "follow-up-closed");
     }
 
     [Fact]
@@ -415,7 +417,7 @@ public abstract class RecoveryApiTests(DatabaseProvider provider) : IAsyncLifeti
 
         for (var i = 0; i < VisitCodes.Length; i++)
         {
-            await r.OkAsync(surgeon, HttpMethod.Post, "recovery/visits", new { code = VisitCodes[i], date = Day(14 * (i + 1)), wound = "Healed", neurology = "Unchanged" });
+            await r.OkAsync(surgeon, HttpMethod.Post, "recovery/visits", new { code = VisitCodes[i], date = Day(0), wound = "Healed", neurology = "Unchanged" });
         }
         var close = await r.SendAsync(surgeon, HttpMethod.Post, "recovery/close");
         Assert.True(close.StatusCode == HttpStatusCode.OK, $"BUG: every visit done and the baseline recorded, yet close: {(int)close.StatusCode} {await close.Content.ReadAsStringAsync()}");
