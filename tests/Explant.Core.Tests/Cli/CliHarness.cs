@@ -8,7 +8,8 @@ public abstract class CliHarness : IDisposable
     protected CliHarness(string prefix)
     {
         Dir = Directory.CreateTempSubdirectory(prefix).FullName;
-        Settings = new() { ["Database:SqlitePath"] = Path.Combine(Dir, "explant.db") };
+        // The two-year demo cohort is seeded and checked in DemoCohortTests; CLI tests need only the demo patients.
+        Settings = new() { ["Database:SqlitePath"] = Path.Combine(Dir, "explant.db"), ["Demo:Cohort"] = "false" };
     }
 
     protected string Dir { get; }
