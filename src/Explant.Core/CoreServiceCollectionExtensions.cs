@@ -25,6 +25,9 @@ public static class CoreServiceCollectionExtensions
         services.AddOptions<Recovery.RecoveryOptions>().Bind(configuration.GetSection("Recovery"));
         services.AddOptions<Recovery.OutcomeOptions>().Bind(configuration.GetSection("Outcomes"));
         services.AddScoped<Recovery.RecoveryService>();
+        // Licensed ODI wording is site configuration (never shipped, DOMAIN.md §6.5); malformed text stops the start.
+        services.AddOptions<Outcomes.OdiLicensedTextOptions>().Bind(configuration.GetSection(Outcomes.OdiLicensedTextOptions.SectionName))
+            .Validate(o => o.Validate().Count == 0, "Outcomes:Odi:LicensedText is invalid (6 statements per section, a licence reference)").ValidateOnStart();
         return services;
     }
 }
