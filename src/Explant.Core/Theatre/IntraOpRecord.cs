@@ -185,7 +185,38 @@ public sealed class IntraOpRecord : IVersioned
         }
         CheckedInUtc = nowUtc;
         CheckedInBy = actor.Name;
-        CheckInNote = string.IsNullOrWhiteSpace(note) ? null : note.Trim();
+        CheckInNote = string.Join("; ", new[] { CheckInNote, string.IsNullOrWhiteSpace(note) ? null : note.Trim() }.OfType<string>()) is { Length: > 0 } n ? n : null;
+    }
+
+    /// <summary>
+    /// A case checked in and then postponed before entering the room is checked in afresh when it comes back:
+    /// the earlier check-in and ticks no longer describe this patient's day. The audit log keeps what is cleared.
+    /// </summary>
+    public void RestartForNewCheckIn(string reason)
+    {
+        if (Milestones.Count > 0)
+        {
+            throw new DomainRuleException("check-in-once", $"case {CaseNumber} entered the room at {At(Milestone.InRoom):HH:mm} UTC: its record cannot restart");
+        }
+        CheckedInUtc = null;
+        CheckedInBy = null;
+        CheckInNote = $"earlier check-in voided: {reason}";
+        Ticks.Clear();
+        ConfirmedLevels = null;
+        LevelImage = null;
+        Prophylaxis = null;
+        CountsCorrect = null;
+        CountDiscrepancy = null;
+        Specimens.Clear();
+        foreach (var line in Explants)
+        {
+            (line.Outcome, line.Condition, line.Detail, line.RetrievalAnalysis, line.Disposition, line.By, line.AtUtc) = (null, null, null, false, null, null, null);
+        }
+        Explants.RemoveAll(l => !l.Planned);
+        foreach (var step in Steps)
+        {
+            (step.Done, step.Note) = (false, null);
+        }
     }
 
     // ---- checklist ----------------------------------------------------------------------------------

@@ -55,7 +55,7 @@ public sealed class TheatreService(ExplantDbContext db, ReadinessService readine
     {
         ArgumentNullException.ThrowIfNull(command);
         var (c, existing) = await Find(reference, ct);
-        if (existing is not null)
+        if (existing is not null && c.State != CaseState.Scheduled)
         {
             throw new DomainRuleException("check-in-once", $"case {c.Number} is already checked in");
         }
@@ -81,13 +81,23 @@ public sealed class TheatreService(ExplantDbContext db, ReadinessService readine
         {
             throw new DomainRuleException("readiness-at-check-in", $"readiness has open blocking items: {string.Join("; ", report.OpenBlocking.Select(i => i.Title))}");
         }
-        var construct = await db.Constructs.AsNoTracking().FirstAsync(x => x.Id == c.ConstructId, ct);
-        var definition = (await ProcedureQueries.Find(db, c.ProcedureCode, c.ProcedureVersion, ct))?.Parse();
-        var steps = definition?.Section(SectionHeadings.ProcedureDescription)?.AllLines.Select(l => l.Text) ?? [];
-        var record = IntraOpRecord.Start(c, construct, steps);
+        IntraOpRecord record;
+        if (existing is not null)
+        {
+            // Checked in before, postponed before entering the room, now scheduled again (RestartForNewCheckIn).
+            existing.RestartForNewCheckIn("the case was postponed after check-in and scheduled again");
+            record = existing;
+        }
+        else
+        {
+            var construct = await db.Constructs.AsNoTracking().FirstAsync(x => x.Id == c.ConstructId, ct);
+            var definition = (await ProcedureQueries.Find(db, c.ProcedureCode, c.ProcedureVersion, ct))?.Parse();
+            var steps = definition?.Section(SectionHeadings.ProcedureDescription)?.AllLines.Select(l => l.Text) ?? [];
+            record = IntraOpRecord.Start(c, construct, steps);
+            db.IntraOpRecords.Add(record);
+        }
         record.RecordCheckIn(actor, Now, command.Note);
         c.Fire(CaseTrigger.CheckIn, actor, Now, new TransitionRequest("checked in: identity, fasting and holds confirmed"));
-        db.IntraOpRecords.Add(record);
         await db.SaveChangesAsync(ct);
         return record;
     }

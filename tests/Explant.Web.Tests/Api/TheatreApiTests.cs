@@ -159,6 +159,27 @@ public abstract class TheatreApiTests(DatabaseProvider provider) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task A_case_postponed_after_check_in_and_scheduled_again_is_checked_in_afresh()
+    {
+        var number = await BookedCaseAsync("T-150");
+        var t = new Conditional(number);
+        await t.OkAsync(nurse, HttpMethod.Post, "check-in", CheckIn("T-150"));
+        await t.TickPhaseAsync(nurse, "SignIn");
+
+        Assert.Equal(HttpStatusCode.OK, (await surgeon.PostAsJsonAsync($"/api/cases/{number}/transitions/Postpone", new { reason = "theatre list overran" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await surgeon.PostAsync($"/api/cases/{number}/transitions/Resume", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await nurse.PostAsync($"/api/cases/{number}/transitions/AttestReady", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await scheduler.PostAsJsonAsync("/api/bookings", new { @case = number.ToString(), roomId = "OR1", date = Day(11), start = "08:00", durationMinutes = 120 })).StatusCode);
+
+        var again = await t.OkAsync(nurse, HttpMethod.Post, "check-in", CheckIn("T-150"));
+        Assert.Equal("CheckedIn", again.GetProperty("caseState").GetString());
+        Assert.Equal("SignIn", again.GetProperty("currentPhase").GetString());
+        Assert.Empty(again.GetProperty("record").GetProperty("ticks").EnumerateArray());
+        Assert.Contains("voided", again.GetProperty("record").GetProperty("checkInNote").GetString(), StringComparison.Ordinal);
+        await AssertRefused(await t.SendAsync(nurse, HttpMethod.Post, "check-in", CheckIn("T-150")), HttpStatusCode.Conflict, "check-in-once");
+    }
+
+    [Fact]
     public async Task A_case_goes_from_check_in_to_recovery_and_every_safety_gate_refuses_with_its_rule()
     {
         var number = await BookedCaseAsync("T-100");
