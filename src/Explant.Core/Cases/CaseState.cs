@@ -57,4 +57,13 @@ public enum CancelReason
 public sealed record CaseActor(string Name, IReadOnlyCollection<string> Roles)
 {
     public bool IsIn(IEnumerable<string> roles) => roles.Any(Roles.Contains);
+
+    /// <summary>Refuses (403, rule "role:{what}") unless the actor holds one of the roles.</summary>
+    public void Require(string what, params string[] roles)
+    {
+        if (!IsIn(roles))
+        {
+            throw new Data.DomainRuleException($"role:{what}", $"{what} needs role {string.Join(" or ", roles)}", forbidden: true);
+        }
+    }
 }

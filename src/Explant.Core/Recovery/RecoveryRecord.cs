@@ -130,7 +130,7 @@ public sealed class RecoveryRecord : IVersioned
     public void TickCriterion(string criterion, RecoveryOptions options, CaseActor actor, DateTime nowUtc)
     {
         ArgumentNullException.ThrowIfNull(options);
-        Require(actor, "discharge", Roles.Nurse, Roles.Surgeon);
+        actor.Require("discharge", Roles.Nurse, Roles.Surgeon);
         if (!options.DischargeCriteria.Contains(criterion))
         {
             throw new ValidationException(new Dictionary<string, string[]> { ["criterion"] = [$"'{criterion}' is not a discharge criterion of this site"] });
@@ -149,7 +149,7 @@ public sealed class RecoveryRecord : IVersioned
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(options);
-        Require(actor, "discharge", Roles.Surgeon, Roles.Nurse);
+        actor.Require("discharge", Roles.Surgeon, Roles.Nurse);
         RequireNotDischarged();
         var open = options.DischargeCriteria.Where(c => Discharge.All(t => t.Criterion != c)).ToList();
         if (open.Count > 0)
@@ -178,7 +178,7 @@ public sealed class RecoveryRecord : IVersioned
     public void RecordVisit(VisitCommand command, CaseActor actor)
     {
         ArgumentNullException.ThrowIfNull(command);
-        Require(actor, "visit", Roles.Surgeon, Roles.Nurse);
+        actor.Require("visit", Roles.Surgeon, Roles.Nurse);
         RequireFollowingUp();
         var item = Plan.FirstOrDefault(p => p.Code == command.Code && p.IsVisit)
             ?? throw new ValidationException(new Dictionary<string, string[]> { ["code"] = [$"'{command.Code}' is not a visit of this plan ({string.Join(", ", Plan.Where(p => p.IsVisit).Select(p => p.Code))})"] });
@@ -203,7 +203,7 @@ public sealed class RecoveryRecord : IVersioned
     public void RecordMissedContact(DateOnly date, string note, RecoveryOptions options, CaseActor actor)
     {
         ArgumentNullException.ThrowIfNull(options);
-        Require(actor, "follow-up", Roles.Surgeon, Roles.Nurse);
+        actor.Require("follow-up", Roles.Surgeon, Roles.Nurse);
         RequireFollowingUp();
         Missed.Add(new MissedContact { Date = date, Note = note?.Trim() ?? "", By = actor.Name });
     }
@@ -220,7 +220,7 @@ public sealed class RecoveryRecord : IVersioned
 
     public void Close(RecoveryOptions options, CaseActor actor)
     {
-        Require(actor, "close", Roles.Surgeon);
+        actor.Require("close", Roles.Surgeon);
         RequireFollowingUp();
         ClosedReason = CloseReason(options) ?? throw new DomainRuleException("close-follow-up",
             $"{Plan.Count(p => p.DoneOn is null)} follow-up point(s) open and {Missed.Count} of {options.MissedContactsForLoss} missed contacts: not complete, not lost to follow-up");
@@ -251,12 +251,4 @@ public sealed class RecoveryRecord : IVersioned
 
     private static string? Trim(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 
-    private static void Require(CaseActor actor, string what, params string[] roles)
-    {
-        ArgumentNullException.ThrowIfNull(actor);
-        if (!actor.IsIn(roles))
-        {
-            throw new DomainRuleException($"role:{what}", $"{what} needs role {string.Join(" or ", roles)}", forbidden: true);
-        }
-    }
 }

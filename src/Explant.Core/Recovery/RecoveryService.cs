@@ -129,20 +129,26 @@ public sealed class RecoveryService(ExplantDbContext db, IOptions<RecoveryOption
 
     private async Task AddProm(SurgicalCase c, RecoveryRecord? record, PromInput input, PromSource source, string recordedBy, CancellationToken ct)
     {
-        if (input.TimePoint != Baseline && (record is null || record.Plan.All(p => p.Code != input.TimePoint || p.Proms.Count == 0)))
+        await RequireOpenPromPoint(c, record, input.TimePoint, ct);
+        db.PromResponses.Add(PromResponse.Record(c.Id, input.TimePoint, Today, input.BackPain, input.LegPain, input.Odi, outcomes.Value.Odi, source, recordedBy));
+        record?.MarkPromPointDone(input.TimePoint, Today);
+    }
+
+    /// <summary>A PROM may be taken at baseline (before the operation) or at a PROM point of the plan, once each.</summary>
+    private async Task RequireOpenPromPoint(SurgicalCase c, RecoveryRecord? record, string timePoint, CancellationToken ct)
+    {
+        if (timePoint != Baseline && (record is null || record.Plan.All(p => p.Code != timePoint || p.Proms.Count == 0)))
         {
-            throw new ValidationException(new Dictionary<string, string[]> { ["timePoint"] = [$"'{input.TimePoint}' is not a PROM point of case {c.Number}'s plan (baseline, or one generated at discharge)"] });
+            throw new ValidationException(new Dictionary<string, string[]> { ["timePoint"] = [$"'{timePoint}' is not a PROM point of case {c.Number}'s plan (baseline, or one generated at discharge)"] });
         }
-        if (input.TimePoint == Baseline && c.State is CaseState.InTheatre or CaseState.Recovering or CaseState.Discharged or CaseState.FollowUp or CaseState.Closed)
+        if (timePoint == Baseline && c.State is CaseState.InTheatre or CaseState.Recovering or CaseState.Discharged or CaseState.FollowUp or CaseState.Closed)
         {
             throw new DomainRuleException("baseline-before-surgery", "a baseline PROM is collected before the operation");
         }
-        if (await db.PromResponses.AnyAsync(p => p.CaseId == c.Id && p.TimePoint == input.TimePoint, ct))
+        if (await db.PromResponses.AnyAsync(p => p.CaseId == c.Id && p.TimePoint == timePoint, ct))
         {
-            throw new DomainRuleException("prom-once", $"case {c.Number} already has a {input.TimePoint} PROM");
+            throw new DomainRuleException("prom-once", $"case {c.Number} already has a {timePoint} PROM");
         }
-        db.PromResponses.Add(PromResponse.Record(c.Id, input.TimePoint, Today, input.BackPain, input.LegPain, input.Odi, outcomes.Value.Odi, source, recordedBy));
-        record?.MarkPromPointDone(input.TimePoint, Today);
     }
 
     public async Task<string> IssueLink(string reference, string timePoint, CaseActor actor, CancellationToken ct = default)
@@ -153,18 +159,8 @@ public sealed class RecoveryService(ExplantDbContext db, IOptions<RecoveryOption
             throw new DomainRuleException("role:prom-link", "PROM links are issued by a nurse or surgeon", forbidden: true);
         }
         var (c, record) = await Find(reference, ct);
-        if (timePoint != Baseline && (record is null || record.Plan.All(p => p.Code != timePoint || p.Proms.Count == 0)))
-        {
-            throw new ValidationException(new Dictionary<string, string[]> { ["timePoint"] = [$"'{timePoint}' is not a PROM point of case {c.Number}"] });
-        }
-        if (await db.PromResponses.AnyAsync(p => p.CaseId == c.Id && p.TimePoint == timePoint, ct))
-        {
-            throw new DomainRuleException("prom-once", $"case {c.Number} already has a {timePoint} PROM");
-        }
-        if (timePoint == Baseline && c.State is CaseState.InTheatre or CaseState.Recovering or CaseState.Discharged or CaseState.FollowUp or CaseState.Closed)
-        {
-            throw new DomainRuleException("baseline-before-surgery", "a baseline PROM is collected before the operation");
-        }
+        // Refused now rather than when the patient submits: the same checks as recording the answers.
+        await RequireOpenPromPoint(c, record, timePoint, ct);
         var (link, token) = PromLink.Issue(c.Id, timePoint, Now, TimeSpan.FromDays(outcomes.Value.LinkLifetimeDays));
         db.PromLinks.Add(link);
         await db.SaveChangesAsync(ct);

@@ -178,7 +178,7 @@ public sealed class IntraOpRecord : IVersioned
 
     public void RecordCheckIn(CaseActor actor, DateTime nowUtc, string? note)
     {
-        RequireRole(actor, "check-in", Roles.Nurse);
+        actor.Require("check-in", Roles.Nurse);
         if (CheckedInUtc is not null)
         {
             throw new DomainRuleException("check-in-once", $"case {CaseNumber} was checked in at {CheckedInUtc:HH:mm} UTC by {CheckedInBy}");
@@ -232,7 +232,7 @@ public sealed class IntraOpRecord : IVersioned
 
     public void TickItem(string itemId, TickAnswer answer, string? note, CaseActor actor, DateTime nowUtc)
     {
-        RequireRole(actor, "checklist", Roles.Nurse, Roles.Surgeon, Roles.Anesthesiologist);
+        actor.Require("checklist", Roles.Nurse, Roles.Surgeon, Roles.Anesthesiologist);
         var item = Checklist.FirstOrDefault(i => i.Id == itemId)
             ?? throw new ValidationException(new Dictionary<string, string[]> { ["itemId"] = [$"'{itemId}' is not an item of this case's checklist"] });
         if (CheckedInUtc is null)
@@ -274,7 +274,7 @@ public sealed class IntraOpRecord : IVersioned
     /// </summary>
     public void ConfirmLevels(string levels, string? image, CaseActor actor)
     {
-        RequireRole(actor, "levels", Roles.Surgeon);
+        actor.Require("levels", Roles.Surgeon);
         RequireOpen();
         if (!LevelRange.TryParse(levels, out var range))
         {
@@ -300,7 +300,7 @@ public sealed class IntraOpRecord : IVersioned
     public void RecordMilestone(Milestone milestone, DateTime atUtc, CaseActor actor, DateTime nowUtc, TheatreOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        RequireRole(actor, "milestones", Roles.Nurse, Roles.Anesthesiologist, Roles.Surgeon);
+        actor.Require("milestones", Roles.Nurse, Roles.Anesthesiologist, Roles.Surgeon);
         if (At(milestone) is { } already)
         {
             throw new DomainRuleException("milestone-once", $"{milestone} is already recorded at {already:HH:mm} UTC");
@@ -341,7 +341,7 @@ public sealed class IntraOpRecord : IVersioned
 
     public void RecordStep(int index, bool done, string? note, CaseActor actor)
     {
-        RequireRole(actor, "steps", Roles.Surgeon, Roles.Nurse);
+        actor.Require("steps", Roles.Surgeon, Roles.Nurse);
         var step = Steps.FirstOrDefault(s => s.Index == index)
             ?? throw new ValidationException(new Dictionary<string, string[]> { ["index"] = [$"no step {index} (1–{Steps.Count})"] });
         step.Done = done;
@@ -353,7 +353,7 @@ public sealed class IntraOpRecord : IVersioned
     public void RecordFindings(Findings findings, CaseActor actor)
     {
         ArgumentNullException.ThrowIfNull(findings);
-        RequireRole(actor, "findings", Roles.Surgeon);
+        actor.Require("findings", Roles.Surgeon);
         RequireOpen();
         var errors = new Dictionary<string, string[]>();
         for (var i = 0; i < findings.Fusion.Count; i++)
@@ -380,7 +380,7 @@ public sealed class IntraOpRecord : IVersioned
     public void RecordProphylaxis(string agent, DateTime? givenUtc, string? delayedForCulturesReason, DateTime? redoseUtc, CaseActor actor, TheatreOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        RequireRole(actor, "prophylaxis", Roles.Anesthesiologist, Roles.Surgeon);
+        actor.Require("prophylaxis", Roles.Anesthesiologist, Roles.Surgeon);
         RequireOpen();
         var name = agent?.Trim().ToLowerInvariant() ?? "";
         if (options.Prophylaxis.All(p => p.Name != name))
@@ -442,7 +442,7 @@ public sealed class IntraOpRecord : IVersioned
 
     public Specimen AddSpecimen(SpecimenKind kind, string description, string patientLabel, CaseActor actor, DateTime nowUtc)
     {
-        RequireRole(actor, "specimens", Roles.Nurse, Roles.Surgeon);
+        actor.Require("specimens", Roles.Nurse, Roles.Surgeon);
         RequireOpen();
         if (string.IsNullOrWhiteSpace(description))
         {
@@ -460,7 +460,7 @@ public sealed class IntraOpRecord : IVersioned
 
     public void RecordCounts(bool correct, string? discrepancy, CaseActor actor)
     {
-        RequireRole(actor, "counts", Roles.Nurse);
+        actor.Require("counts", Roles.Nurse);
         RequireOpen();
         if (!correct && string.IsNullOrWhiteSpace(discrepancy))
         {
@@ -479,7 +479,7 @@ public sealed class IntraOpRecord : IVersioned
     public void Account(Guid lineId, Accounting accounting, CaseActor actor, DateTime nowUtc)
     {
         ArgumentNullException.ThrowIfNull(accounting);
-        RequireRole(actor, "reconciliation", Roles.Nurse, Roles.Surgeon);
+        actor.Require("reconciliation", Roles.Nurse, Roles.Surgeon);
         RequireOpen();
         var line = Explants.FirstOrDefault(l => l.Id == lineId) ?? throw new NotFoundException($"reconciliation line {lineId}");
         Apply(line, accounting, actor, nowUtc);
@@ -488,7 +488,7 @@ public sealed class IntraOpRecord : IVersioned
     public ExplantLine AddUnplanned(string description, string? level, string? side, Accounting accounting, CaseActor actor, DateTime nowUtc)
     {
         ArgumentNullException.ThrowIfNull(accounting);
-        RequireRole(actor, "reconciliation", Roles.Nurse, Roles.Surgeon);
+        actor.Require("reconciliation", Roles.Nurse, Roles.Surgeon);
         RequireOpen();
         if (string.IsNullOrWhiteSpace(description))
         {
@@ -552,12 +552,4 @@ public sealed class IntraOpRecord : IVersioned
     private static string ClinicalRole(CaseActor actor) =>
         new[] { Roles.Surgeon, Roles.Anesthesiologist, Roles.Nurse }.FirstOrDefault(actor.Roles.Contains) ?? "";
 
-    private static void RequireRole(CaseActor actor, string what, params string[] roles)
-    {
-        ArgumentNullException.ThrowIfNull(actor);
-        if (!actor.IsIn(roles))
-        {
-            throw new DomainRuleException($"role:{what}", $"{what} needs role {string.Join(" or ", roles)}", forbidden: true);
-        }
-    }
 }

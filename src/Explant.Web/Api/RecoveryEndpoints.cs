@@ -3,6 +3,7 @@ using Explant.Core.Data;
 using Explant.Core.Outcomes;
 using Explant.Core.Recovery;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
 
 namespace Explant.Web.Api;
 
@@ -69,8 +70,8 @@ internal static class RecoveryEndpoints
         g.MapGet("/complications", async (string id, RecoveryService s, ExplantDbContext db, CancellationToken ct) =>
         {
             var (c, _) = await s.Find(id, ct);
-            var list = db.Complications.Where(x => x.CaseId == c.Id).AsEnumerable().OrderBy(x => x.OccurredOn).ToList();
-            var theatre = db.IntraOpRecords.FirstOrDefault(r => r.CaseId == c.Id);
+            var list = (await db.Complications.AsNoTracking().Where(x => x.CaseId == c.Id).ToListAsync(ct)).OrderBy(x => x.OccurredOn).ToList();
+            var theatre = await db.IntraOpRecords.AsNoTracking().FirstOrDefaultAsync(r => r.CaseId == c.Id, ct);
             return TypedResults.Ok(list.Select(x => ViewOf(s, c, theatre, x)).ToList());
         });
         g.MapPost("/complications", async (string id, ComplicationInput i, HttpContext http, RecoveryService s, ExplantDbContext db, CancellationToken ct) =>
@@ -82,7 +83,7 @@ internal static class RecoveryEndpoints
             var x = await s.RecordComplication(id, new(i.Key ?? throw HttpExtensions.Missing("key"), i.OccurredOn ?? throw HttpExtensions.Missing("occurredOn"), grade,
                 i.SsiDepth, i.Description ?? ""), http.User.ToCaseActor(), ct);
             var (c, _) = await s.Find(id, ct);
-            return TypedResults.Created($"/api/cases/{id}/complications", ViewOf(s, c, db.IntraOpRecords.FirstOrDefault(r => r.CaseId == c.Id), x));
+            return TypedResults.Created($"/api/cases/{id}/complications", ViewOf(s, c, await db.IntraOpRecords.AsNoTracking().FirstOrDefaultAsync(r => r.CaseId == c.Id, ct), x));
         });
         return app;
     }
