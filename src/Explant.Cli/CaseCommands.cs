@@ -33,7 +33,7 @@ internal static class CaseCommands
                 return ExitCodes.DomainFailure;
             }
             var readiness = await scope.ServiceProvider.GetRequiredService<Explant.Core.Readiness.ReadinessService>().Evaluate(c, ct);
-            var view = await CaseView.Load(db, c, DateOnly.FromDateTime(DateTime.UtcNow), ct, readiness);
+            var view = await CaseView.Load(db, c, scope.ServiceProvider.GetRequiredService<HospitalTime>().Today, ct, readiness);
             if (parse.GetValue(json))
             {
                 await console.Out.WriteLineAsync(JsonSerializer.Serialize(view, Json));

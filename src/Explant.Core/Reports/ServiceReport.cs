@@ -47,8 +47,6 @@ public sealed class ServiceReport
     /// <summary>The default period: the last 12 months up to and including today (hospital date).</summary>
     public static (DateOnly From, DateOnly To) DefaultPeriod(DateOnly today) => (today.AddMonths(-12).AddDays(1), today);
 
-    public static DateOnly Today(HospitalTime time, TimeProvider clock) =>
-        DateOnly.FromDateTime((time ?? throw new ArgumentNullException(nameof(time))).ToLocal((clock ?? throw new ArgumentNullException(nameof(clock))).GetUtcNow().UtcDateTime));
 
     public static ServiceReport Build(ReportData data, McidOptions mcid) =>
         new(data ?? throw new ArgumentNullException(nameof(data)), mcid ?? throw new ArgumentNullException(nameof(mcid)));

@@ -26,7 +26,7 @@ public static class OperativeNoteDraft
         var construct = await db.Constructs.AsNoTracking().FirstAsync(x => x.Id == c.ConstructId, ct);
         var definition = await ProcedureQueries.Find(db, c.ProcedureCode, c.ProcedureVersion, ct);
         // The booking sits on the planned surgery's local date (the case may have been operated on another day).
-        var bookedOn = c.PlannedSurgeryUtc is { } planned ? DateOnly.FromDateTime(time.ToLocal(planned)) : DateOnly.FromDateTime(time.ToLocal(r.At(Milestone.InRoom) ?? DateTime.UtcNow));
+        var bookedOn = c.PlannedSurgeryUtc is { } planned ? DateOnly.FromDateTime(time.ToLocal(planned)) : DateOnly.FromDateTime(time.ToLocal(r.At(Milestone.InRoom) ?? time.UtcNow));
         var days = await db.RoomDays.AsNoTracking().Where(d => d.Date == bookedOn).ToListAsync(ct);
         var booking = days.SelectMany(d => d.Bookings).FirstOrDefault(b => b.CaseId == c.Id);
         string Local(DateTime? utc) => utc is { } u ? time.ToLocal(u).ToString("HH:mm", CultureInfo.InvariantCulture) : "not recorded";

@@ -38,34 +38,34 @@ internal static class CaseEndpoints
         cases.MapGet("/", List);
         cases.MapPost("/", Open);
         cases.MapGet("/{id}", Get);
-        cases.MapPut("/{id}/plan", (string id, PlanInput input, HttpContext http, ExplantDbContext db, TimeProvider clock, CancellationToken ct) =>
+        cases.MapPut("/{id}/plan", (string id, PlanInput input, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct) =>
             Respond(http, db, clock, CaseHandlers.SetPlan(db, id, http.Request.IfMatchRevision(), input.RemoveAll, input.ComponentIds ?? [], http.User.ToCaseActor(), Now(clock), ct), ct));
-        cases.MapPost("/{id}/indications", (string id, IndicationInput input, HttpContext http, ExplantDbContext db, TimeProvider clock, CancellationToken ct) =>
+        cases.MapPost("/{id}/indications", (string id, IndicationInput input, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct) =>
             Mutate(id, http, db, clock, c => c.AddIndication(Required(input.Key, "key"), input.IcdCode, input.Note, http.User.ToCaseActor()), ct));
-        cases.MapDelete("/{id}/indications/{key}", (string id, string key, HttpContext http, ExplantDbContext db, TimeProvider clock, CancellationToken ct) =>
+        cases.MapDelete("/{id}/indications/{key}", (string id, string key, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct) =>
             Mutate(id, http, db, clock, c => c.RemoveIndication(key, http.User.ToCaseActor()), ct));
-        cases.MapPut("/{id}/evidence/infection", (string id, InfectionInput input, HttpContext http, ExplantDbContext db, TimeProvider clock, CancellationToken ct) =>
+        cases.MapPut("/{id}/evidence/infection", (string id, InfectionInput input, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct) =>
             Mutate(id, http, db, clock, c => c.RecordInfectionEvidence(input.CrpMgL, input.EsrMmH, input.MarkersDate, input.CulturePlan, http.User.ToCaseActor()), ct));
-        cases.MapPost("/{id}/evidence/fusion", (string id, FusionInput input, HttpContext http, ExplantDbContext db, TimeProvider clock, IOptions<PathwayOptions> options, CancellationToken ct) =>
+        cases.MapPost("/{id}/evidence/fusion", (string id, FusionInput input, HttpContext http, ExplantDbContext db, HospitalTime clock, IOptions<PathwayOptions> options, CancellationToken ct) =>
             Respond(http, db, clock, CaseHandlers.LinkFusionEvidence(db, id, http.Request.IfMatchRevision(), input.ImagingStudyId ?? throw HttpExtensions.Missing("imagingStudyId"), options.Value, http.User.ToCaseActor(), ct), ct));
-        cases.MapPost("/{id}/evidence/fusion-override", (string id, ReasonInput input, HttpContext http, ExplantDbContext db, TimeProvider clock, CancellationToken ct) =>
+        cases.MapPost("/{id}/evidence/fusion-override", (string id, ReasonInput input, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct) =>
             Mutate(id, http, db, clock, c => c.OverrideFusionEvidence(input.Reason ?? "", http.User.ToCaseActor(), Now(clock)), ct));
-        cases.MapPost("/{id}/decision", (string id, DecisionInput input, HttpContext http, ExplantDbContext db, TimeProvider clock, CancellationToken ct) =>
+        cases.MapPost("/{id}/decision", (string id, DecisionInput input, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct) =>
             Mutate(id, http, db, clock, c => c.RecordDecision(input.AlternativesDiscussed ?? [], Required(input.Choice, "choice"), input.Note, http.User.ToCaseActor(), Now(clock)), ct));
         cases.MapPost("/{id}/consents", GenerateConsent);
         cases.MapGet("/{id}/consents/{version:int}", GetConsent);
-        cases.MapPost("/{id}/consents/{version:int}/patient-signature", (string id, int version, SignatureInput input, HttpContext http, ExplantDbContext db, TimeProvider clock, CancellationToken ct) =>
+        cases.MapPost("/{id}/consents/{version:int}/patient-signature", (string id, int version, SignatureInput input, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct) =>
             Mutate(id, http, db, clock, c => c.SignConsentAsPatient(version, input.Signature ?? "", http.User.ToCaseActor(), Now(clock)), ct));
-        cases.MapPost("/{id}/consents/{version:int}/surgeon-signature", (string id, int version, HttpContext http, ExplantDbContext db, TimeProvider clock, CancellationToken ct) =>
+        cases.MapPost("/{id}/consents/{version:int}/surgeon-signature", (string id, int version, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct) =>
             Mutate(id, http, db, clock, c => c.SignConsentAsSurgeon(version, http.User.ToCaseActor(), Now(clock)), ct));
-        cases.MapPost("/{id}/consents/{version:int}/withdraw", (string id, int version, ReasonInput input, HttpContext http, ExplantDbContext db, TimeProvider clock, CancellationToken ct) =>
+        cases.MapPost("/{id}/consents/{version:int}/withdraw", (string id, int version, ReasonInput input, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct) =>
             Mutate(id, http, db, clock, c => c.WithdrawConsent(version, input.Reason ?? "", http.User.ToCaseActor(), Now(clock)), ct));
-        cases.MapPost("/{id}/transitions/{trigger}", (string id, string trigger, TransitionInput? input, HttpContext http, ExplantDbContext db, TimeProvider clock, ReadinessService readiness, CancellationToken ct) =>
+        cases.MapPost("/{id}/transitions/{trigger}", (string id, string trigger, TransitionInput? input, HttpContext http, ExplantDbContext db, HospitalTime clock, ReadinessService readiness, CancellationToken ct) =>
             Respond(http, db, clock, readiness.Fire(id, http.Request.IfMatchRevision(), ParseTrigger(trigger), new TransitionRequest(input?.Reason, input?.CancelReason), http.User.ToCaseActor(), ct), ct));
         return app;
     }
 
-    private static DateTime Now(TimeProvider clock) => clock.GetUtcNow().UtcDateTime;
+    private static DateTime Now(HospitalTime clock) => clock.UtcNow;
 
     private static string Required(string? value, string field) => string.IsNullOrWhiteSpace(value) ? throw HttpExtensions.Missing(field) : value;
 
@@ -74,10 +74,10 @@ internal static class CaseEndpoints
             ? t
             : throw new ValidationException(new Dictionary<string, string[]> { ["trigger"] = [$"'{trigger}' is not a pathway trigger (see /api/pathway/transitions)"] });
 
-    private static Task<Ok<CaseView>> Mutate(string id, HttpContext http, ExplantDbContext db, TimeProvider clock, Action<SurgicalCase> change, CancellationToken ct) =>
+    private static Task<Ok<CaseView>> Mutate(string id, HttpContext http, ExplantDbContext db, HospitalTime clock, Action<SurgicalCase> change, CancellationToken ct) =>
         Respond(http, db, clock, CaseHandlers.Mutate(db, id, http.Request.IfMatchRevision(), change, ct), ct);
 
-    private static async Task<Ok<CaseView>> Respond(HttpContext http, ExplantDbContext db, TimeProvider clock, Task<SurgicalCase> work, CancellationToken ct)
+    private static async Task<Ok<CaseView>> Respond(HttpContext http, ExplantDbContext db, HospitalTime clock, Task<SurgicalCase> work, CancellationToken ct)
     {
         var c = await work;
         http.Response.SetETag(c.Revision);
@@ -102,7 +102,7 @@ internal static class CaseEndpoints
             patients[c.PatientId].DisplayName, patients[c.PatientId].Mrn, c.ProcedureCode, c.Surgeon, c.ConsentValid))]);
     }
 
-    private static async Task<Created<CaseView>> Open(OpenCaseInput input, HttpContext http, ExplantDbContext db, TimeProvider clock, CancellationToken ct)
+    private static async Task<Created<CaseView>> Open(OpenCaseInput input, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct)
     {
         var actor = http.User.ToCaseActor();
         if (!actor.IsIn([Roles.Surgeon, Roles.Nurse, Roles.Scheduler]))
@@ -121,10 +121,10 @@ internal static class CaseEndpoints
         }
         var c = await CaseHandlers.Open(db, new(input.PatientId!.Value, input.ConstructId!.Value, input.ProcedureCode!, input.ProcedureVersion, surgeon!), Now(clock), ct);
         http.Response.SetETag(c.Revision);
-        return TypedResults.Created($"/api/cases/{c.Number}", await CaseView.Load(db, c, clock.Today(), ct));
+        return TypedResults.Created($"/api/cases/{c.Number}", await CaseView.Load(db, c, clock.Today, ct));
     }
 
-    private static async Task<Results<Ok<CaseView>, ProblemHttpResult>> Get(string id, HttpContext http, ExplantDbContext db, TimeProvider clock, CancellationToken ct)
+    private static async Task<Results<Ok<CaseView>, ProblemHttpResult>> Get(string id, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct)
     {
         var c = await CaseHandlers.Find(db, id, ct);
         if (c is null)
@@ -135,12 +135,12 @@ internal static class CaseEndpoints
         return TypedResults.Ok(await LoadView(http, db, clock, c, ct));
     }
 
-    private static async Task<CaseView> LoadView(HttpContext http, ExplantDbContext db, TimeProvider clock, SurgicalCase c, CancellationToken ct) =>
-        await CaseView.Load(db, c, clock.Today(), ct, await http.RequestServices.GetRequiredService<ReadinessService>().Evaluate(c, ct));
+    private static async Task<CaseView> LoadView(HttpContext http, ExplantDbContext db, HospitalTime clock, SurgicalCase c, CancellationToken ct) =>
+        await CaseView.Load(db, c, clock.Today, ct, await http.RequestServices.GetRequiredService<ReadinessService>().Evaluate(c, ct));
 
-    private static async Task<Created<ConsentDocumentResponse>> GenerateConsent(string id, HttpContext http, ExplantDbContext db, TimeProvider clock, CancellationToken ct)
+    private static async Task<Created<ConsentDocumentResponse>> GenerateConsent(string id, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct)
     {
-        var (c, consent) = await CaseHandlers.GenerateConsent(db, id, http.Request.IfMatchRevision(), http.User.ToCaseActor(), Now(clock), clock.Today(), ct);
+        var (c, consent) = await CaseHandlers.GenerateConsent(db, id, http.Request.IfMatchRevision(), http.User.ToCaseActor(), Now(clock), clock.Today, ct);
         http.Response.SetETag(c.Revision);
         return TypedResults.Created($"/api/cases/{c.Number}/consents/{consent.Version}", ToResponse(c, consent));
     }

@@ -17,5 +17,5 @@ internal static class HttpExtensions
 
     public static ValidationException Missing(string field) => new(new Dictionary<string, string[]> { [field] = ["required"] });
 
-    public static DateOnly Today(this TimeProvider clock) => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+    public static DateOnly Today(this HospitalTime clock) => DateOnly.FromDateTime(clock.UtcNow);
 }

@@ -63,21 +63,21 @@ internal static class PatientEndpoints
             i.WeightKg, i.HeightCm, i.Allergies, i.Medications);
     }
 
-    private static async Task<Ok<IReadOnlyList<PatientSummary>>> Search(string? q, ExplantDbContext db, TimeProvider clock, CancellationToken ct)
+    private static async Task<Ok<IReadOnlyList<PatientSummary>>> Search(string? q, ExplantDbContext db, HospitalTime clock, CancellationToken ct)
     {
-        var today = clock.Today();
+        var today = clock.Today;
         var found = await PatientHandlers.Search(db, q, ct);
         return TypedResults.Ok<IReadOnlyList<PatientSummary>>([.. found.Select(p => new PatientSummary(p.Id, p.Facility, p.Mrn, p.DisplayName, p.BirthDate, p.AgeOn(today), p.Sex.ToString()))]);
     }
 
-    private static async Task<Created<PatientDetail>> Register(PatientInput input, ExplantDbContext db, TimeProvider clock, HttpResponse response, CancellationToken ct)
+    private static async Task<Created<PatientDetail>> Register(PatientInput input, ExplantDbContext db, HospitalTime clock, HttpResponse response, CancellationToken ct)
     {
-        var patient = await PatientHandlers.Register(db, ToDetails(input), clock.Today(), ct);
+        var patient = await PatientHandlers.Register(db, ToDetails(input), clock.Today, ct);
         response.SetETag(patient.Revision);
-        return TypedResults.Created($"/api/patients/{patient.Id}", await Detail(db, patient, clock.Today(), ct));
+        return TypedResults.Created($"/api/patients/{patient.Id}", await Detail(db, patient, clock.Today, ct));
     }
 
-    private static async Task<Results<Ok<PatientDetail>, ProblemHttpResult>> Get(Guid id, ExplantDbContext db, TimeProvider clock, HttpResponse response, CancellationToken ct)
+    private static async Task<Results<Ok<PatientDetail>, ProblemHttpResult>> Get(Guid id, ExplantDbContext db, HospitalTime clock, HttpResponse response, CancellationToken ct)
     {
         var patient = await db.Patients.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct);
         if (patient is null)
@@ -85,14 +85,14 @@ internal static class PatientEndpoints
             return TypedResults.Problem($"patient {id} not found", statusCode: 404);
         }
         response.SetETag(patient.Revision);
-        return TypedResults.Ok(await Detail(db, patient, clock.Today(), ct));
+        return TypedResults.Ok(await Detail(db, patient, clock.Today, ct));
     }
 
-    private static async Task<Ok<PatientDetail>> Update(Guid id, PatientInput input, ExplantDbContext db, TimeProvider clock, HttpRequest request, HttpResponse response, CancellationToken ct)
+    private static async Task<Ok<PatientDetail>> Update(Guid id, PatientInput input, ExplantDbContext db, HospitalTime clock, HttpRequest request, HttpResponse response, CancellationToken ct)
     {
-        var patient = await PatientHandlers.Update(db, id, ToDetails(input), request.IfMatchRevision(), clock.Today(), ct);
+        var patient = await PatientHandlers.Update(db, id, ToDetails(input), request.IfMatchRevision(), clock.Today, ct);
         response.SetETag(patient.Revision);
-        return TypedResults.Ok(await Detail(db, patient, clock.Today(), ct));
+        return TypedResults.Ok(await Detail(db, patient, clock.Today, ct));
     }
 
     internal static async Task<PatientDetail> Detail(ExplantDbContext db, Patient p, DateOnly today, CancellationToken ct)
@@ -107,7 +107,7 @@ internal static class PatientEndpoints
             [.. cases.OrderBy(c => c.Number).Select(c => new CaseSummary(c.Id, c.Number, c.State.ToString(), c.ProcedureCode, c.Surgeon))]);
     }
 
-    private static async Task<Created<ConstructDetail>> RecordConstruct(Guid id, ConstructInput input, ExplantDbContext db, TimeProvider clock, HttpResponse response, CancellationToken ct)
+    private static async Task<Created<ConstructDetail>> RecordConstruct(Guid id, ConstructInput input, ExplantDbContext db, HospitalTime clock, HttpResponse response, CancellationToken ct)
     {
         if (input.Approach is null)
         {
@@ -115,7 +115,7 @@ internal static class PatientEndpoints
         }
         var construct = await ConstructHandlers.Record(db, id,
             new(input.ImplantedOn, input.ImplantedAt, input.Approach.Value, input.SourceProcedure, input.Manufacturer, input.SystemName, input.Comment),
-            input.Components ?? [], clock.Today(), ct);
+            input.Components ?? [], clock.Today, ct);
         response.SetETag(construct.Revision);
         return TypedResults.Created($"/api/constructs/{construct.Id}", ToDetail(construct));
     }
@@ -153,7 +153,7 @@ internal static class PatientEndpoints
         new(c.Id, c.PatientId, c.ImplantedOn, c.ImplantedAt, c.Approach.ToString(), c.SourceProcedure, c.Manufacturer, c.SystemName, c.Comment,
             c.Span?.ToString(), c.Classify(), c.Components, c.Revision);
 
-    private static async Task<Created<ImagingStudy>> RecordImaging(Guid id, ImagingInput input, ExplantDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct)
+    private static async Task<Created<ImagingStudy>> RecordImaging(Guid id, ImagingInput input, ExplantDbContext db, HospitalTime clock, HttpContext http, CancellationToken ct)
     {
         var missing = new Dictionary<string, string[]>();
         if (input.StudyDate is null) { missing["studyDate"] = ["required"]; }
@@ -163,7 +163,7 @@ internal static class PatientEndpoints
             throw new ValidationException(missing);
         }
         var study = await ConstructHandlers.RecordImaging(db, id, input.StudyDate!.Value, input.Modality!.Value, input.Fusion ?? [], input.Hardware ?? [],
-            input.Note, http.User.Identity?.Name ?? "", clock.Today(), ct);
+            input.Note, http.User.Identity?.Name ?? "", clock.Today, ct);
         return TypedResults.Created($"/api/patients/{id}", study);
     }
 }

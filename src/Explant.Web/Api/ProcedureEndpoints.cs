@@ -65,7 +65,7 @@ internal static class ProcedureEndpoints
     }
 
     private static async Task<Results<Created<ImportResponse>, Ok<ImportResponse>, ValidationProblem, ProblemHttpResult>> Import(
-        HttpRequest request, ExplantDbContext db, TimeProvider clock, IActor actor, CancellationToken ct)
+        HttpRequest request, ExplantDbContext db, HospitalTime clock, IActor actor, CancellationToken ct)
     {
         var (body, bodyErrors) = await ReadImportBody(request, ct);
         if (bodyErrors is not null)
@@ -75,7 +75,7 @@ internal static class ProcedureEndpoints
         var fileName = string.IsNullOrWhiteSpace(body!.FileName) ? "upload.txt" : Path.GetFileName(body.FileName);
         string? ifMatch = request.Headers.IfMatch.Count > 0 ? request.Headers.IfMatch.ToString() : null;
 
-        var result = await ImportProcedure.Handle(new(body.Text!, fileName, ifMatch), db, clock, actor.Name, ct);
+        var result = await ImportProcedure.Handle(new(body.Text!, fileName, ifMatch), db, clock.Clock, actor.Name, ct);
         switch (result)
         {
             case ImportProcedure.Result.Invalid invalid:

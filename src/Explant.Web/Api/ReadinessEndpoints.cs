@@ -24,21 +24,21 @@ internal static class ReadinessEndpoints
     {
         var cases = app.MapGroup("/api/cases").RequireAuthorization(Policies.Staff);
         cases.MapGet("/{id}/readiness", Get);
-        cases.MapPut("/{id}/planned-surgery", (string id, SurgeryInput input, HttpContext http, ExplantDbContext db, TimeProvider clock, HospitalTime time, CancellationToken ct) =>
-            Mutate(id, http, db, clock, c => c.SetPlannedSurgery(ParseLocal(input.Local, time), http.User.ToCaseActor(), clock.GetUtcNow().UtcDateTime), ct));
-        cases.MapPost("/{id}/results", (string id, ResultInput input, HttpContext http, ExplantDbContext db, TimeProvider clock, ReadinessService readiness, CancellationToken ct) =>
+        cases.MapPut("/{id}/planned-surgery", (string id, SurgeryInput input, HttpContext http, ExplantDbContext db, HospitalTime clock, HospitalTime time, CancellationToken ct) =>
+            Mutate(id, http, db, clock, c => c.SetPlannedSurgery(ParseLocal(input.Local, time), http.User.ToCaseActor(), clock.UtcNow), ct));
+        cases.MapPost("/{id}/results", (string id, ResultInput input, HttpContext http, ExplantDbContext db, HospitalTime clock, ReadinessService readiness, CancellationToken ct) =>
             Mutate(id, http, db, clock, c => c.RecordResult(input.Kind ?? throw HttpExtensions.Missing("kind"), input.Value, input.Unit, input.TakenOn ?? throw HttpExtensions.Missing("takenOn"),
                 http.User.ToCaseActor(), readiness.Today), ct));
-        cases.MapPut("/{id}/history-physical", (string id, HistoryPhysicalInput input, HttpContext http, ExplantDbContext db, TimeProvider clock, ReadinessService readiness, CancellationToken ct) =>
+        cases.MapPut("/{id}/history-physical", (string id, HistoryPhysicalInput input, HttpContext http, ExplantDbContext db, HospitalTime clock, ReadinessService readiness, CancellationToken ct) =>
             Mutate(id, http, db, clock, c => c.RecordHistoryPhysical(input.On ?? throw HttpExtensions.Missing("on"), http.User.ToCaseActor(), readiness.Today), ct));
-        cases.MapPost("/{id}/history-physical/update", (string id, HttpContext http, ExplantDbContext db, TimeProvider clock, CancellationToken ct) =>
-            Mutate(id, http, db, clock, c => c.RecordHistoryPhysicalUpdate(http.User.ToCaseActor(), clock.GetUtcNow().UtcDateTime), ct));
-        cases.MapPut("/{id}/asa", (string id, AsaInput input, HttpContext http, ExplantDbContext db, TimeProvider clock, CancellationToken ct) =>
+        cases.MapPost("/{id}/history-physical/update", (string id, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct) =>
+            Mutate(id, http, db, clock, c => c.RecordHistoryPhysicalUpdate(http.User.ToCaseActor(), clock.UtcNow), ct));
+        cases.MapPut("/{id}/asa", (string id, AsaInput input, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct) =>
             Mutate(id, http, db, clock, c => c.RecordAsa(input.AsaClass ?? "", http.User.ToCaseActor()), ct));
-        cases.MapPost("/{id}/mri-order", (string id, HttpContext http, ExplantDbContext db, TimeProvider clock, CancellationToken ct) =>
-            Mutate(id, http, db, clock, c => c.OrderMri(http.User.ToCaseActor(), clock.GetUtcNow().UtcDateTime), ct));
-        cases.MapPost("/{id}/readiness/overrides", (string id, OverrideInput input, HttpContext http, ExplantDbContext db, TimeProvider clock, CancellationToken ct) =>
-            Mutate(id, http, db, clock, c => c.OverrideReadiness(input.RuleId ?? "", input.Reason ?? "", http.User.ToCaseActor(), clock.GetUtcNow().UtcDateTime), ct));
+        cases.MapPost("/{id}/mri-order", (string id, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct) =>
+            Mutate(id, http, db, clock, c => c.OrderMri(http.User.ToCaseActor(), clock.UtcNow), ct));
+        cases.MapPost("/{id}/readiness/overrides", (string id, OverrideInput input, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct) =>
+            Mutate(id, http, db, clock, c => c.OverrideReadiness(input.RuleId ?? "", input.Reason ?? "", http.User.ToCaseActor(), clock.UtcNow), ct));
         cases.MapGet("/{id}/instructions.pdf", InstructionsPdf);
         cases.MapGet("/{id}/instructions.ics", InstructionsIcs);
         app.MapGet("/api/preop/worklist", Worklist).RequireAuthorization(Policies.Staff);
@@ -62,7 +62,7 @@ internal static class ReadinessEndpoints
         }
     }
 
-    private static async Task<Ok<ReadinessReport>> Mutate(string id, HttpContext http, ExplantDbContext db, TimeProvider clock, Action<SurgicalCase> change, CancellationToken ct)
+    private static async Task<Ok<ReadinessReport>> Mutate(string id, HttpContext http, ExplantDbContext db, HospitalTime clock, Action<SurgicalCase> change, CancellationToken ct)
     {
         var c = await CaseHandlers.Mutate(db, id, http.Request.IfMatchRevision(), change, ct);
         http.Response.SetETag(c.Revision);

@@ -14,43 +14,43 @@ internal static class ReportEndpoints
     public static IEndpointRouteBuilder MapReportApi(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api/reports").RequireAuthorization(Policies.Staff);
-        g.MapGet("", async (DateOnly? from, DateOnly? to, ExplantDbContext db, HospitalTime time, TimeProvider clock, IOptions<OutcomeOptions> outcomes, CancellationToken ct) =>
+        g.MapGet("", async (DateOnly? from, DateOnly? to, ExplantDbContext db, HospitalTime time, IOptions<OutcomeOptions> outcomes, CancellationToken ct) =>
         {
-            var r = await Load(from, to, db, time, clock, outcomes, ct);
+            var r = await Load(from, to, db, time, outcomes, ct);
             return TypedResults.Ok(new ReportView(r.Data.From, r.Data.To, r.Headlines(), r.Tables));
         });
-        g.MapGet("/{name}.csv", async (string name, DateOnly? from, DateOnly? to, ExplantDbContext db, HospitalTime time, TimeProvider clock, IOptions<OutcomeOptions> outcomes, CancellationToken ct) =>
+        g.MapGet("/{name}.csv", async (string name, DateOnly? from, DateOnly? to, ExplantDbContext db, HospitalTime time, IOptions<OutcomeOptions> outcomes, CancellationToken ct) =>
         {
             if (!ServiceReport.TableNames.Contains(name))
             {
                 throw new NotFoundException($"report '{name}'");
             }
-            var r = await Load(from, to, db, time, clock, outcomes, ct);
+            var r = await Load(from, to, db, time, outcomes, ct);
             return TypedResults.File(System.Text.Encoding.UTF8.GetBytes(r.Table(name).ToCsv()), "text/csv; charset=utf-8",
                 $"{name}-{r.Data.From:yyyy-MM-dd}-{r.Data.To:yyyy-MM-dd}.csv");
         });
-        g.MapGet("/{name}.svg", async (string name, DateOnly? from, DateOnly? to, ExplantDbContext db, HospitalTime time, TimeProvider clock, IOptions<OutcomeOptions> outcomes, CancellationToken ct) =>
+        g.MapGet("/{name}.svg", async (string name, DateOnly? from, DateOnly? to, ExplantDbContext db, HospitalTime time, IOptions<OutcomeOptions> outcomes, CancellationToken ct) =>
         {
             if (!ServiceReport.TableNames.Contains(name))
             {
                 throw new NotFoundException($"chart '{name}'");
             }
-            var r = await Load(from, to, db, time, clock, outcomes, ct);
+            var r = await Load(from, to, db, time, outcomes, ct);
             return TypedResults.Text(ReportCharts.Svg(r, name), "image/svg+xml");
         });
-        g.MapGet("/monthly.pdf", async (string? month, ExplantDbContext db, HospitalTime time, TimeProvider clock, IOptions<OutcomeOptions> outcomes,
+        g.MapGet("/monthly.pdf", async (string? month, ExplantDbContext db, HospitalTime time, IOptions<OutcomeOptions> outcomes,
             IOptions<HospitalOptions> hospital, CancellationToken ct) =>
         {
             var (from, to) = MonthlyReportPdf.Month(month ?? throw HttpExtensions.Missing("month"));
             var r = await ServiceReport.Load(db, time, outcomes.Value.Mcid, from, to, ct);
-            return TypedResults.File(MonthlyReportPdf.Render(r, hospital.Value.Name, clock.GetUtcNow().UtcDateTime), "application/pdf", $"service-report-{month}.pdf");
+            return TypedResults.File(MonthlyReportPdf.Render(r, hospital.Value.Name, time.UtcNow), "application/pdf", $"service-report-{month}.pdf");
         });
         return app;
     }
 
-    private static Task<ServiceReport> Load(DateOnly? from, DateOnly? to, ExplantDbContext db, HospitalTime time, TimeProvider clock, IOptions<OutcomeOptions> outcomes, CancellationToken ct)
+    private static Task<ServiceReport> Load(DateOnly? from, DateOnly? to, ExplantDbContext db, HospitalTime time, IOptions<OutcomeOptions> outcomes, CancellationToken ct)
     {
-        var (defaultFrom, defaultTo) = ServiceReport.DefaultPeriod(ServiceReport.Today(time, clock));
+        var (defaultFrom, defaultTo) = ServiceReport.DefaultPeriod(time.Today);
         return ServiceReport.Load(db, time, outcomes.Value.Mcid, from ?? defaultFrom, to ?? defaultTo, ct);
     }
 }

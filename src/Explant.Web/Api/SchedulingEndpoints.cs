@@ -36,10 +36,10 @@ internal static class SchedulingEndpoints
         staff.MapPost("/{id}/absences", AddAbsence);
         app.MapPost("/api/bookings", Book).RequireAuthorization(Policies.Staff);
         app.MapGet("/api/schedule/{date}", Day).RequireAuthorization(Policies.Staff);
-        app.MapGet("/api/calendar/rooms/{roomId}.ics", async (string roomId, ExplantDbContext db, HospitalTime time, TimeProvider clock, CancellationToken ct) =>
-            Ics(await CalendarFeed.ForRoom(db, time, roomId, clock.Today().AddDays(-30), ct), $"room-{roomId}.ics")).RequireAuthorization(Policies.Staff);
-        app.MapGet("/api/calendar/surgeons/{surgeon}.ics", async (string surgeon, ExplantDbContext db, HospitalTime time, TimeProvider clock, CancellationToken ct) =>
-            Ics(await CalendarFeed.ForSurgeon(db, time, surgeon, clock.Today().AddDays(-30), ct), "surgeon.ics")).RequireAuthorization(Policies.Staff);
+        app.MapGet("/api/calendar/rooms/{roomId}.ics", async (string roomId, ExplantDbContext db, HospitalTime time, HospitalTime clock, CancellationToken ct) =>
+            Ics(await CalendarFeed.ForRoom(db, time, roomId, clock.Today.AddDays(-30), ct), $"room-{roomId}.ics")).RequireAuthorization(Policies.Staff);
+        app.MapGet("/api/calendar/surgeons/{surgeon}.ics", async (string surgeon, ExplantDbContext db, HospitalTime time, HospitalTime clock, CancellationToken ct) =>
+            Ics(await CalendarFeed.ForSurgeon(db, time, surgeon, clock.Today.AddDays(-30), ct), "surgeon.ics")).RequireAuthorization(Policies.Staff);
         app.MapGet("/api/schedule/{date}/list.pdf", async (string date, ExplantDbContext db, ReadinessService readiness, IOptions<HospitalOptions> hospital, CancellationToken ct) =>
             TypedResults.File((await DailyList.Load(db, readiness, ParseDate(date), ct)).ToPdf(hospital.Value.Name), "application/pdf", $"operating-list-{date}.pdf"))
             .RequireAuthorization(Policies.Staff);
@@ -128,15 +128,15 @@ internal static class SchedulingEndpoints
     }
 
     private static async Task<Created<CaseView>> Book(BookingInput input, HttpContext http, ExplantDbContext db, ReadinessService readiness, HospitalTime time,
-        IOptions<SchedulingOptions> options, TimeProvider clock, CancellationToken ct)
+        IOptions<SchedulingOptions> options, HospitalTime clock, CancellationToken ct)
     {
         var c = await BookCase.Handle(db, readiness, time, options.Value,
             new BookCase.Command(input.Case ?? throw HttpExtensions.Missing("case"), input.RoomId ?? throw HttpExtensions.Missing("roomId"),
                 input.Date ?? throw HttpExtensions.Missing("date"), Time(input.Start, "start"), input.DurationMinutes ?? throw HttpExtensions.Missing("durationMinutes"),
                 input.OverrideReason, [.. (input.Team ?? []).Select(t => new BookCase.TeamMember(t.Role ?? "", t.StaffId ?? ""))]),
-            http.User.ToCaseActor(), clock.GetUtcNow().UtcDateTime, ct);
+            http.User.ToCaseActor(), clock.UtcNow, ct);
         http.Response.SetETag(c.Revision);
-        return TypedResults.Created($"/api/cases/{c.Number}", await CaseView.Load(db, c, clock.Today(), ct, await readiness.Evaluate(c, ct)));
+        return TypedResults.Created($"/api/cases/{c.Number}", await CaseView.Load(db, c, clock.Today, ct, await readiness.Evaluate(c, ct)));
     }
 
     private static DateOnly ParseDate(string date) =>

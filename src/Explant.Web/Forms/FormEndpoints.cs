@@ -67,22 +67,22 @@ internal static class FormEndpoints
         }
     }
 
-    private static Task<IResult> RegisterPatient(IFormCollection f, ExplantDbContext db, TimeProvider clock, CancellationToken ct) =>
+    private static Task<IResult> RegisterPatient(IFormCollection f, ExplantDbContext db, HospitalTime clock, CancellationToken ct) =>
         Run(async () =>
         {
             var meds = S(f, "medications")?.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Select(line => line.Split(' ', 2) is [var name, var dose] ? new Medication { Name = name, Dose = dose } : new Medication { Name = line }).ToList();
             var p = await PatientHandlers.Register(db, new Patient.Details(S(f, "facility") ?? "", S(f, "mrn") ?? "", S(f, "familyName") ?? "", S(f, "givenName") ?? "",
                 Date(f, "birthDate") ?? throw Invalid("birthDate", "required"), E<Sex>(f, "sex"), D(f, "weightKg"), D(f, "heightCm"),
-                S(f, "allergies")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), meds), clock.Today(), ct);
+                S(f, "allergies")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), meds), clock.Today, ct);
             return $"/patients/{p.Id}";
         }, "/patients");
 
-    private static Task<IResult> RecordConstruct(Guid id, IFormCollection f, ExplantDbContext db, TimeProvider clock, CancellationToken ct) =>
+    private static Task<IResult> RecordConstruct(Guid id, IFormCollection f, ExplantDbContext db, HospitalTime clock, CancellationToken ct) =>
         Run(async () =>
         {
             var c = await ConstructHandlers.Record(db, id, new Construct.Details(Date(f, "implantedOn"), S(f, "implantedAt"), E<Approach>(f, "approach"),
-                S(f, "sourceProcedure"), S(f, "manufacturer"), S(f, "systemName"), S(f, "comment")), [], clock.Today(), ct);
+                S(f, "sourceProcedure"), S(f, "manufacturer"), S(f, "systemName"), S(f, "comment")), [], clock.Today, ct);
             return $"/patients/{id}#construct-{c.Id}";
         }, $"/patients/{id}#constructs");
 
@@ -95,17 +95,17 @@ internal static class FormEndpoints
             return $"/patients/{c.PatientId}#construct-{c.Id}";
         }, $"/patients/{S(f, "patientId")}#construct-{id}");
 
-    private static Task<IResult> RecordImaging(Guid id, IFormCollection f, ExplantDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct) =>
+    private static Task<IResult> RecordImaging(Guid id, IFormCollection f, ExplantDbContext db, HospitalTime clock, HttpContext http, CancellationToken ct) =>
         Run(async () =>
         {
             List<ImagingStudy.FusionInput> fusion = S(f, "fusionLevels") is { } levels ? [new(levels, E<FusionStatus>(f, "fusionStatus"))] : [];
             List<ImagingStudy.HardwareInput> hardware = OptE<HardwareFindingKind>(f, "hardwareKind") is { } kind ? [new(kind, S(f, "hardwareLevel"), S(f, "hardwareNote"))] : [];
             await ConstructHandlers.RecordImaging(db, id, Date(f, "studyDate") ?? throw Invalid("studyDate", "required"), E<Modality>(f, "modality"),
-                fusion, hardware, S(f, "note"), http.User.Identity?.Name ?? "", clock.Today(), ct);
+                fusion, hardware, S(f, "note"), http.User.Identity?.Name ?? "", clock.Today, ct);
             return $"/patients/{id}#imaging";
         }, $"/patients/{id}#imaging");
 
-    private static Task<IResult> OpenCase(Guid id, IFormCollection f, ExplantDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct) =>
+    private static Task<IResult> OpenCase(Guid id, IFormCollection f, ExplantDbContext db, HospitalTime clock, HttpContext http, CancellationToken ct) =>
         Run(async () =>
         {
             var actor = http.User.ToCaseActor();
@@ -115,12 +115,12 @@ internal static class FormEndpoints
             }
             var surgeon = S(f, "surgeon") ?? (actor.IsIn([Roles.Surgeon]) ? actor.Name : throw Invalid("surgeon", "required"));
             var c = await CaseHandlers.Open(db, new(id, Guid.TryParse(S(f, "constructId"), out var cid) ? cid : throw Invalid("constructId", "choose a construct"),
-                S(f, "procedureCode") ?? throw Invalid("procedureCode", "required"), null, surgeon), clock.GetUtcNow().UtcDateTime, ct);
+                S(f, "procedureCode") ?? throw Invalid("procedureCode", "required"), null, surgeon), clock.UtcNow, ct);
             return $"/cases/{c.Number}";
         }, $"/patients/{id}#cases");
 
     private static Task<IResult> BookForm(IFormCollection f, ExplantDbContext db, ReadinessService readiness, HospitalTime time,
-        IOptions<Explant.Core.Scheduling.SchedulingOptions> options, IOptions<Explant.Planner.DurationOptions> durations, TimeProvider clock, HttpContext http, CancellationToken ct)
+        IOptions<Explant.Core.Scheduling.SchedulingOptions> options, IOptions<Explant.Planner.DurationOptions> durations, HospitalTime clock, HttpContext http, CancellationToken ct)
     {
         var date = S(f, "date") ?? "";
         return Run(async () =>
@@ -136,14 +136,14 @@ internal static class FormEndpoints
                 new(caseRef, S(f, "roomId") ?? throw Invalid("roomId", "required"),
                     Date(f, "date") ?? throw Invalid("date", "required"), start, minutes, S(f, "overrideReason"),
                     [.. Explant.Core.Scheduling.TeamRoles.All.Where(r => S(f, $"team-{r}") is not null).Select(r => new Explant.Core.Scheduling.BookCase.TeamMember(r, S(f, $"team-{r}")!))]),
-                http.User.ToCaseActor(), clock.GetUtcNow().UtcDateTime, ct);
+                http.User.ToCaseActor(), clock.UtcNow, ct);
             return $"/board?date={date}";
         }, $"/board?date={date}");
     }
 
     /// <summary>Books each accepted proposal through the full conflict check; refusals are reported, the rest is booked.</summary>
     private static async Task<IResult> AcceptProposal(IFormCollection f, ExplantDbContext db, ReadinessService readiness, HospitalTime time,
-        IOptions<Explant.Core.Scheduling.SchedulingOptions> options, TimeProvider clock, HttpContext http, CancellationToken ct)
+        IOptions<Explant.Core.Scheduling.SchedulingOptions> options, HospitalTime clock, HttpContext http, CancellationToken ct)
     {
         var from = S(f, "from") ?? "";
         var refused = new List<string>();
@@ -159,7 +159,7 @@ internal static class FormEndpoints
             try
             {
                 await Explant.Core.Scheduling.BookCase.Handle(db, readiness, time, options.Value, new(item[0], item[1], date, start, minutes, null),
-                    http.User.ToCaseActor(), clock.GetUtcNow().UtcDateTime, ct);
+                    http.User.ToCaseActor(), clock.UtcNow, ct);
             }
             catch (Exception e) when (e is Explant.Core.Scheduling.BookingConflictException or DomainRuleException or NotFoundException or ValidationException)
             {
@@ -172,11 +172,11 @@ internal static class FormEndpoints
             : Results.LocalRedirect($"/board?date={from}&error={Uri.EscapeDataString(string.Join(" | ", refused))}");
     }
 
-    private static Task<IResult> CaseAction(string id, string action, IFormCollection f, ExplantDbContext db, TimeProvider clock, HttpContext http,
+    private static Task<IResult> CaseAction(string id, string action, IFormCollection f, ExplantDbContext db, HospitalTime clock, HttpContext http,
         IOptions<PathwayOptions> options, ReadinessService readiness, CancellationToken ct)
     {
         var actor = http.User.ToCaseActor();
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = clock.UtcNow;
         var revision = Revision(f);
         var page = $"/cases/{id}";
         Task<SurgicalCase> Mutate(Action<SurgicalCase> change) => CaseHandlers.Mutate(db, id, revision, change, ct);
@@ -211,7 +211,7 @@ internal static class FormEndpoints
                     await Mutate(c => c.RecordDecision([.. f["alternatives"].Select(v => v!)], S(f, "choice") ?? throw Invalid("choice", "required"), S(f, "note"), actor, now));
                     return page + "#decision";
                 case "consent":
-                    var (c2, consent) = await CaseHandlers.GenerateConsent(db, id, revision, actor, now, clock.Today(), ct);
+                    var (c2, consent) = await CaseHandlers.GenerateConsent(db, id, revision, actor, now, clock.Today, ct);
                     return $"/cases/{c2.Number}/consents/{consent.Version}";
                 case "patient-signature":
                     await Mutate(c => c.SignConsentAsPatient(Version(), S(f, "signature") ?? "", actor, now));

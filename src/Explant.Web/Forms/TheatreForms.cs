@@ -10,7 +10,7 @@ namespace Explant.Web.Forms;
 /// <summary>Form posts of the theatre screen and the operative note page; each returns to the page it came from.</summary>
 internal static class TheatreForms
 {
-    public static Task<IResult> Handle(string id, string action, IFormCollection f, TheatreService theatre, HospitalTime time, TimeProvider clock, HttpContext http, CancellationToken ct)
+    public static Task<IResult> Handle(string id, string action, IFormCollection f, TheatreService theatre, HospitalTime time, HospitalTime clock, HttpContext http, CancellationToken ct)
     {
         var actor = http.User.ToCaseActor();
         var rev = Revision(f);
@@ -25,7 +25,7 @@ internal static class TheatreForms
                 return null;
             }
             var t = TimeOnly.TryParseExact(v, ["HH:mm", "HH:mm:ss"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed) ? parsed : throw Invalid(key, $"'{v}' is not a time (HH:mm)");
-            var today = DateOnly.FromDateTime(time.ToLocal(clock.GetUtcNow().UtcDateTime));
+            var today = DateOnly.FromDateTime(time.ToLocal(clock.UtcNow));
             return Explant.Core.Readiness.Fasting.ToUtc(today.ToDateTime(t), time.Zone);
         }
         IntraOpRecord.Accounting Accounting() =>

@@ -55,8 +55,15 @@ internal static class ExplantWebSetup
             .AddPolicy(Policies.Staff, p => p.RequireRole(Roles.All))
             .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin));
 
-        // Enums travel as names ("Posterior", "CT"), never as numbers a client could mistype silently.
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        // Enums travel as names ("Posterior", "CT"), never as numbers a client could mistype silently: "sex": 99 is refused.
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(namingPolicy: null, allowIntegerValues: false)));
+        // Body size limits (issue #12 §8): Kestrel refuses larger bodies as they stream in; forms get the same cap.
+        builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = Explant.Core.Validation.InputLimits.RequestBodyBytes);
+        services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(o =>
+        {
+            o.MultipartBodyLengthLimit = Explant.Core.Validation.InputLimits.RequestBodyBytes;
+            o.ValueLengthLimit = (int)Explant.Core.Validation.InputLimits.RequestBodyBytes;
+        });
         // Binding failures reach ProblemExceptionHandler in every environment, so they name the JSON path.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails();
@@ -83,11 +90,27 @@ internal static class ExplantWebSetup
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.Use(RefuseLargeBodies);
         app.UseStaticFiles();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
         return app;
+    }
+
+    /// <summary>
+    /// A declared body over the limit is refused before anything reads it (413). Kestrel enforces the same limit on
+    /// streamed bodies; this also covers hosts without Kestrel's limits (the in-memory test server, IIS in-process).
+    /// </summary>
+    private static Task RefuseLargeBodies(HttpContext context, Func<Task> next)
+    {
+        if (context.Request.ContentLength > Explant.Core.Validation.InputLimits.RequestBodyBytes)
+        {
+            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            return context.Response.WriteAsJsonAsync(new { title = "Request body too large", status = 413,
+                detail = $"the body is {context.Request.ContentLength} bytes; the limit is {Explant.Core.Validation.InputLimits.RequestBodyBytes}" });
+        }
+        return next();
     }
 
     public static WebApplication MapExplantEndpoints(this WebApplication app)

@@ -36,7 +36,7 @@ public sealed class DemoCohortTests : IDisposable
             var sp = scope.ServiceProvider;
             var db = sp.GetRequiredService<ExplantDbContext>();
             var time = sp.GetRequiredService<HospitalTime>();
-            var today = ServiceReport.Today(time, sp.GetRequiredService<TimeProvider>());
+            var today = time.Today;
             report = await ServiceReport.Load(db, time, sp.GetRequiredService<IOptions<OutcomeOptions>>().Value.Mcid, today.AddMonths(-24).AddDays(1), today);
             cases = await db.Cases.CountAsync();
         }

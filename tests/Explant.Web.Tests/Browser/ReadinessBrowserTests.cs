@@ -33,7 +33,7 @@ public sealed class ReadinessBrowserTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await factory.DisposeAsync();
 
-    private static DateOnly Today => DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeBySystemTimeZoneId(DateTime.UtcNow, "America/Chicago"));
+    private static DateOnly Today => TestClock.StartDate;
 
     private async Task SignInAs(IPage page, string email)
     {

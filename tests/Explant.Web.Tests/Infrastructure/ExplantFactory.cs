@@ -9,6 +9,8 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Explant.Web.Tests.Infrastructure;
 
@@ -29,6 +31,9 @@ public sealed class ExplantFactory : WebApplicationFactory<Program>
     }
 
     public DatabaseProvider Provider { get; }
+
+    /// <summary>The application's clock: fixed at <see cref="TestClock.Start"/> until a test moves it.</summary>
+    public FakeTimeProvider Clock { get; } = TestClock.Create();
     public string ConnectionString { get; }
 
     public static async Task<ExplantFactory> CreateAsync(DatabaseProvider provider, bool kestrel = false)
@@ -61,7 +66,8 @@ public sealed class ExplantFactory : WebApplicationFactory<Program>
         builder.UseSetting("ConnectionStrings:Explant", ConnectionString);
         builder.UseSetting("Database:MigrateOnStartup", "true");
         // A zone with daylight saving, so the tests meet the clock changes.
-        builder.UseSetting("Hospital:TimeZone", "America/Chicago");
+        builder.UseSetting("Hospital:TimeZone", TestClock.Zone);
+        builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
     }
 
     /// <summary>The loopback address Kestrel bound (only with kestrel: true).</summary>
@@ -77,14 +83,41 @@ public sealed class ExplantFactory : WebApplicationFactory<Program>
         Assert.IsType<AddUser.Result.Created>(result);
     }
 
+    /// <summary>
+    /// A client signed in as <paramref name="email"/> with a bearer token. Tokens expire by the app's clock, so the
+    /// client signs in again whenever a test has moved <see cref="Clock"/> since the token was issued.
+    /// </summary>
     public async Task<HttpClient> ClientForAsync(string email)
     {
-        var client = CreateClient();
+        var client = CreateDefaultClient(new BearerHandler(this, email));
+        // One request up front so a wrong password fails here, not in the middle of a test.
+        (await client.GetAsync("/api/pathway/transitions")).EnsureSuccessStatusCode();
+        return client;
+    }
+
+    private async Task<string> TokenAsync(string email)
+    {
+        using var client = CreateClient();
         var response = await client.PostAsJsonAsync("/api/auth/token", new { email, password = Password });
         response.EnsureSuccessStatusCode();
-        var token = await response.Content.ReadFromJsonAsync<TokenResponse>();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token!.AccessToken);
-        return client;
+        return (await response.Content.ReadFromJsonAsync<TokenResponse>())!.AccessToken;
+    }
+
+    private sealed class BearerHandler(ExplantFactory factory, string email) : DelegatingHandler
+    {
+        private string? token;
+        private DateTimeOffset issuedAt;
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (token is null || factory.Clock.GetUtcNow() != issuedAt)
+            {
+                issuedAt = factory.Clock.GetUtcNow();
+                token = await factory.TokenAsync(email);
+            }
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            return await base.SendAsync(request, cancellationToken);
+        }
     }
 
     public AsyncServiceScope Scope() => Services.CreateAsyncScope();

@@ -45,8 +45,8 @@ internal static class Scenario
         return await Json(response);
     }
 
-    /// <summary>A date relative to today in the hospital's zone (the factory's America/Chicago), not UTC.</summary>
-    public static DateOnly Today => DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeBySystemTimeZoneId(DateTime.UtcNow, "America/Chicago"));
+    /// <summary>The app's today at the start of every test (the factory's fake clock, in the hospital's zone).</summary>
+    public static DateOnly Today => TestClock.StartDate;
 
     public static string Day(int offset) => Today.AddDays(offset).ToString("yyyy-MM-dd");
 
