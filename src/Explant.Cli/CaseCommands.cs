@@ -59,15 +59,15 @@ internal static class CaseCommands
         var transition = new Command("transition", "Fire a pathway trigger as a staff account; a refusal names the rule (exit 1).") { tid, trigger, user, reason, cancel };
         transition.SetAction(async (parse, ct) =>
         {
-            if (!Enum.TryParse<CaseTrigger>(parse.GetValue(trigger), ignoreCase: true, out var t) || t is CaseTrigger.PlanChanged or CaseTrigger.ConsentWithdrawn)
+            if (Explant.Core.Validation.EnumNames.TryParse<CaseTrigger>(parse.GetValue(trigger)) is not { } t)
             {
-                await console.Err.WriteLineAsync($"trigger: '{parse.GetValue(trigger)}' is not a pathway trigger ({string.Join(", ", CaseTransitions.Table.Select(x => x.Trigger).Where(x => x is not CaseTrigger.PlanChanged and not CaseTrigger.ConsentWithdrawn))})");
+                await console.Err.WriteLineAsync($"trigger: '{parse.GetValue(trigger)}' is not a pathway trigger (a person fires: {string.Join(", ", CaseTransitions.Table.Where(x => x.FiredByPerson).Select(x => x.Trigger).Distinct())})");
                 return ExitCodes.BadInput;
             }
             CancelReason? cancelReason = null;
             if (parse.GetValue(cancel) is { } cr)
             {
-                if (!Enum.TryParse<CancelReason>(cr, ignoreCase: true, out var parsed))
+                if (Explant.Core.Validation.EnumNames.TryParse<CancelReason>(cr) is not { } parsed)
                 {
                     await console.Err.WriteLineAsync($"--cancel-reason: '{cr}' is not one of {string.Join(", ", Enum.GetNames<CancelReason>())}");
                     return ExitCodes.BadInput;

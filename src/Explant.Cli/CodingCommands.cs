@@ -17,7 +17,7 @@ internal static class CodingCommands
     {
         var input = new Option<string>("--input") { Description = "The session to code (JSON: approach, segmental, levels, removedAll, reinsertedSameLevels, newInstrumentation, indications).", Required = true };
         var json = new Option<bool>("--json") { Description = "Print machine-readable JSON." };
-        var suggest = new Command("suggest", "Suggest CPT and ICD-10-CM codes for coder review (DOMAIN.md §1, rules 1–4, 7, 9, 11–13).") { input, json };
+        var suggest = new Command("suggest", "Suggest CPT and ICD-10-CM codes for coder review (rules 1–4, 7, 9, 11–13; see docs/clinical-rules.md).") { input, json };
         suggest.SetAction(async (p, ct) => await Suggest(console, p.GetValue(input)!, p.GetValue(json), ct));
         return new Command("coding", "Procedure and diagnosis coding.") { suggest };
     }
@@ -93,7 +93,7 @@ internal static class CodingCommands
                 await console.Out.WriteLineAsync($"  ! {w}");
             }
         }
-        await console.Out.WriteLineAsync($"Sources: {string.Join(", ", result.Sources)} (shared/docs/DOMAIN.md)");
+        await console.Out.WriteLineAsync($"Sources: {string.Join(", ", result.Sources)} (cited in docs/clinical-rules.md)");
         return ExitCodes.Ok;
     }
 }

@@ -18,10 +18,10 @@ internal static class OutcomeCommands
             Description = "Ten comma-separated section scores in questionnaire order, each 0–5 or '-' when unanswered (e.g. 3,2,-,4,1,0,2,-,3,1).",
             Required = true,
         };
-        var odi = new Command("odi", "Score an Oswestry Disability Index v2.1a (rule 38, DOMAIN.md §6.5 [S58]).") { answers, json };
+        var odi = new Command("odi", "Score an Oswestry Disability Index v2.1a (rule 38, source S58; see docs/clinical-rules.md).") { answers, json };
         odi.SetAction(async (p, ct) => await Odi(console, p.GetValue(answers)!, p.GetValue(json)));
 
-        return new Command("outcomes", "Post-operative outcome scores (DOMAIN.md §6).") { odi };
+        return new Command("outcomes", "Post-operative outcome scores (rules and sources: docs/clinical-rules.md).") { odi };
     }
 
     private static async Task<int> Odi(CliConsole console, string text, bool json)

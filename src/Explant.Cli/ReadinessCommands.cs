@@ -20,7 +20,7 @@ internal static class ReadinessCommands
         var surgeryDate = new Option<string>("--surgery-date") { Description = "YYYY-MM-DD", Required = true };
         var crcl = new Option<decimal?>("--crcl") { Description = "Creatinine clearance in mL/min (needed for dabigatran)." };
         var bleed = new Option<string>("--bleed-risk") { Description = "high (default; spine surgery, S36) or low.", DefaultValueFactory = _ => "high" };
-        var hold = new Command("hold", "When to stop a medication before surgery (DOMAIN.md §3.2–3.3).") { drug, surgeryDate, crcl, bleed, json };
+        var hold = new Command("hold", "When to stop a medication before surgery (rules 18–23; see docs/clinical-rules.md).") { drug, surgeryDate, crcl, bleed, json };
         hold.SetAction(async (p, ct) => await Hold(console, p.GetValue(drug)!, p.GetValue(surgeryDate)!, p.GetValue(crcl), p.GetValue(bleed)!, p.GetValue(json)));
 
         var surgeryTime = new Option<string>("--surgery-time") { Description = "Local time YYYY-MM-DDTHH:MM in the hospital's zone.", Required = true };

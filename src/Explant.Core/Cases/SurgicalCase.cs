@@ -179,8 +179,29 @@ public sealed class SurgicalCase : IVersioned
 
     // ---- transitions -------------------------------------------------------------------------------
 
-    /// <summary>Fires a trigger: refused unless listed for the current state, the actor has a role, and the guard holds.</summary>
+    /// <summary>
+    /// Fires a trigger a person fires (the generic transition route, the case page, the CLI): refused unless listed for
+    /// the current state, fired by a person, the actor has a role, and the guard holds. Triggers that belong to a step of
+    /// the system (booking, check-in, milestones, discharge record, …) are refused here with the step that fires them.
+    /// </summary>
     public void Fire(CaseTrigger trigger, CaseActor actor, DateTime nowUtc, TransitionRequest? request = null)
+    {
+        if (CaseTransitions.Find(State, trigger) is { FiredByPerson: false } step)
+        {
+            throw new DomainRuleException($"transition:{trigger}:system-step",
+                $"{Label} cannot {trigger} directly: it happens only through {step.Step}");
+        }
+        Apply(trigger, actor, nowUtc, request);
+    }
+
+    /// <summary>
+    /// Fires a trigger from inside the command of its system step, which has checked the step's own evidence (identity,
+    /// checklist, booking, discharge record) before calling. Roles and guards of the table still apply.
+    /// </summary>
+    internal void FireStep(CaseTrigger trigger, CaseActor actor, DateTime nowUtc, TransitionRequest? request = null) =>
+        Apply(trigger, actor, nowUtc, request);
+
+    private void Apply(CaseTrigger trigger, CaseActor actor, DateTime nowUtc, TransitionRequest? request)
     {
         ArgumentNullException.ThrowIfNull(actor);
         request ??= new TransitionRequest();
@@ -310,7 +331,7 @@ public sealed class SurgicalCase : IVersioned
         PlanRevision++;
         if (consentedBefore && State is CaseState.Consented or CaseState.Ready or CaseState.Scheduled or CaseState.Postponed)
         {
-            Fire(CaseTrigger.PlanChanged, actor, nowUtc, new TransitionRequest("plan changed after consent (revision " + PlanRevision + ")"));
+            FireStep(CaseTrigger.PlanChanged, actor, nowUtc, new TransitionRequest("plan changed after consent (revision " + PlanRevision + ")"));
         }
     }
 
@@ -414,7 +435,7 @@ public sealed class SurgicalCase : IVersioned
         Decision = new DecisionRecord { AlternativesDiscussed = [.. alternativesDiscussed.Distinct()], Choice = choice, Note = note, By = actor.Name, AtUtc = nowUtc };
         try
         {
-            Fire(choice == RemovalChoice ? CaseTrigger.Decide : CaseTrigger.Decline, actor, nowUtc,
+            FireStep(choice == RemovalChoice ? CaseTrigger.Decide : CaseTrigger.Decline, actor, nowUtc,
                 new TransitionRequest(choice == RemovalChoice ? null : $"patient chose {choice}"));
         }
         catch (DomainRuleException)
@@ -472,7 +493,7 @@ public sealed class SurgicalCase : IVersioned
     {
         if (consent.FullySigned && State == CaseState.Decided && actor.IsIn([Roles.Surgeon]))
         {
-            Fire(CaseTrigger.Consent, actor, nowUtc);
+            FireStep(CaseTrigger.Consent, actor, nowUtc);
         }
     }
 
@@ -519,7 +540,7 @@ public sealed class SurgicalCase : IVersioned
         consent.WithdrawnReason = reason.Trim();
         if (wasValid && State is CaseState.Consented or CaseState.Ready or CaseState.Scheduled or CaseState.CheckedIn or CaseState.Postponed)
         {
-            Fire(CaseTrigger.ConsentWithdrawn, actor, nowUtc, new TransitionRequest(reason));
+            FireStep(CaseTrigger.ConsentWithdrawn, actor, nowUtc, new TransitionRequest(reason));
         }
     }
 
@@ -533,10 +554,36 @@ public sealed class SurgicalCase : IVersioned
         }
     }
 
+    /// <summary>How far ahead a surgery may be planned (issue #12 §8): a date beyond it is a typo, not a plan.</summary>
+    public const int MaxPlanningYears = 2;
+
+    /// <summary>
+    /// Sets the planned surgery time. Once the case is booked its date follows the booking: a Scheduled or checked-in
+    /// case is refused (rule move-the-booking) so the anticoagulant holds, fasting times and the theatre list never
+    /// disagree with the slot; the booking's own move (<see cref="MoveBookedSurgery"/>) changes both together.
+    /// </summary>
     public void SetPlannedSurgery(DateTime utc, CaseActor actor, DateTime nowUtc)
     {
         RequireRole(actor, "surgery date", Roles.Surgeon, Roles.Scheduler);
         RequirePreOp();
+        if (State is CaseState.Scheduled or CaseState.CheckedIn)
+        {
+            throw new DomainRuleException("move-the-booking",
+                $"{Label} is {State}: its surgery date follows its booking; move the booking (the board, or POST /api/bookings with the new slot) so the room, the holds and the fasting times move together");
+        }
+        SetPlannedSurgeryTime(utc, nowUtc);
+    }
+
+    /// <summary>The booking's move: the planned time follows the new slot (conflict checks done by the booking).</summary>
+    internal void MoveBookedSurgery(DateTime utc, CaseActor actor, DateTime nowUtc)
+    {
+        RequireRole(actor, "surgery date", Roles.Scheduler);
+        RequireState("move the booked surgery", CaseState.Ready, CaseState.Scheduled);
+        SetPlannedSurgeryTime(utc, nowUtc);
+    }
+
+    private void SetPlannedSurgeryTime(DateTime utc, DateTime nowUtc)
+    {
         if (utc.Kind != DateTimeKind.Utc)
         {
             throw new ArgumentException("planned surgery time must be UTC", nameof(utc));
@@ -544,6 +591,10 @@ public sealed class SurgicalCase : IVersioned
         if (utc < nowUtc)
         {
             throw new ValidationException(new Dictionary<string, string[]> { ["plannedSurgery"] = ["cannot be in the past"] });
+        }
+        if (utc > nowUtc.AddYears(MaxPlanningYears))
+        {
+            throw new ValidationException(new Dictionary<string, string[]> { ["plannedSurgery"] = [$"is more than {MaxPlanningYears} years ahead ({utc:yyyy-MM-dd}): not a plausible surgery date"] });
         }
         PlannedSurgeryUtc = utc;
     }
@@ -651,6 +702,6 @@ public sealed class SurgicalCase : IVersioned
 
     /// <summary>What must happen next, for the case page ("blockers and next actions").</summary>
     public IReadOnlyList<(CaseTrigger Trigger, string? Blocker)> NextActions(Readiness.ReadinessReport? readiness = null) =>
-        [.. CaseTransitions.From(State).Where(t => t.Trigger is not CaseTrigger.PlanChanged and not CaseTrigger.ConsentWithdrawn)
+        [.. CaseTransitions.From(State).Where(t => t.FiredByPerson)
             .Select(t => (t.Trigger, t.Guard(this, new TransitionRequest("-", Cases.CancelReason.Other, readiness))))];
 }

@@ -245,7 +245,7 @@ internal static class DemoCohort
             }
             c.Fire(CaseTrigger.AttestReady, actor, Utc(workUp, 12), new TransitionRequest("pre-op clinic complete", Readiness: Evaluate(workUp)));
             var bookedOn = d.AddDays(-10);
-            c.Fire(CaseTrigger.Schedule, actor, Utc(bookedOn, 9), new TransitionRequest($"booked {roomDay.RoomId} {d:yyyy-MM-dd}", Readiness: Evaluate(bookedOn)));
+            c.FireStep(CaseTrigger.Schedule, actor, Utc(bookedOn, 9), new TransitionRequest($"booked {roomDay.RoomId} {d:yyyy-MM-dd}", Readiness: Evaluate(bookedOn)));
             roomDay.Add(new Booking { CaseId = c.Id, CaseNumber = c.Number, Surgeon = surgeon, Start = start, DurationMinutes = booked, BookedBy = actor.Name,
                 RequiredRoles = [.. requiredRoles], Team = [.. team.Select(t => new TeamAssignment { Role = t.Role, StaffId = t.Id, Name = t.Name })] });
             c.RecordHistoryPhysicalUpdate(actor, inRoomPlanned.AddHours(-14));
@@ -261,7 +261,7 @@ internal static class DemoCohort
             var r = IntraOpRecord.Start(c, construct, steps);
             var checkIn = inRoom.AddMinutes(-40);
             r.RecordCheckIn(actor, checkIn, "wristband read: name and MRN match");
-            c.Fire(CaseTrigger.CheckIn, actor, checkIn, new TransitionRequest("checked in: identity, fasting and holds confirmed"));
+            c.FireStep(CaseTrigger.CheckIn, actor, checkIn, new TransitionRequest("checked in: identity, fasting and holds confirmed"));
             var retainedKind = rng.NextDouble() is var rk && rk < 0.03 ? ExplantOutcome.Retained : rk < 0.07 ? ExplantOutcome.FragmentRetained : ExplantOutcome.Removed;
             var duralTear = rng.NextDouble() < 0.02;
             void Mark(Milestone m, DateTime at) => r.RecordMilestone(m, at, actor, at, theatre);
@@ -285,7 +285,7 @@ internal static class DemoCohort
                 }
             }
             Mark(Milestone.InRoom, inRoom);
-            c.Fire(CaseTrigger.EnterTheatre, actor, inRoom);
+            c.FireStep(CaseTrigger.EnterTheatre, actor, inRoom);
             Phase(ChecklistPhase.SignIn, inRoom.AddMinutes(2));
             Mark(Milestone.AnesthesiaStart, inRoom.AddMinutes(10));
             Mark(Milestone.Positioned, inRoom.AddMinutes(25));
@@ -313,7 +313,7 @@ internal static class DemoCohort
             Mark(Milestone.ClosureEnd, outOfRoom.AddMinutes(-12));
             Phase(ChecklistPhase.SignOut, outOfRoom.AddMinutes(-10));
             Mark(Milestone.OutOfRoom, outOfRoom);
-            c.Fire(CaseTrigger.LeaveTheatre, actor, outOfRoom);
+            c.FireStep(CaseTrigger.LeaveTheatre, actor, outOfRoom);
             db.IntraOpRecords.Add(r);
 
             // ---- ward stay and discharge ----
@@ -328,8 +328,8 @@ internal static class DemoCohort
             }
             rec.DischargePatient(new(discharged, "keep the dressing dry for 5 days", "no lifting over 5 kg for 6 weeks", "paracetamol and ibuprofen", rng.NextDouble() < 0.5),
                 recoveryOptions, outcomes.FollowUp, actor);
-            c.Fire(CaseTrigger.Discharge, actor, Utc(discharged, 11), new TransitionRequest($"discharged {discharged:yyyy-MM-dd}"));
-            c.Fire(CaseTrigger.StartFollowUp, actor, Utc(discharged, 11), new TransitionRequest("follow-up plan generated at discharge"));
+            c.FireStep(CaseTrigger.Discharge, actor, Utc(discharged, 11), new TransitionRequest($"discharged {discharged:yyyy-MM-dd}"));
+            c.FireStep(CaseTrigger.StartFollowUp, actor, Utc(discharged, 11), new TransitionRequest("follow-up plan generated at discharge"));
             rec.MarkPromPointDone(RecoveryService.Baseline, workUp);
             db.RecoveryRecords.Add(rec);
 
@@ -381,7 +381,7 @@ internal static class DemoCohort
             if (rec.PlanComplete && lastDone is { } closedOn)
             {
                 rec.Close(recoveryOptions, actor);
-                c.Fire(CaseTrigger.Close, actor, Utc(closedOn, 16), new TransitionRequest(rec.ClosedReason));
+                c.FireStep(CaseTrigger.Close, actor, Utc(closedOn, 16), new TransitionRequest(rec.ClosedReason));
             }
             return outOfRoom;
         }

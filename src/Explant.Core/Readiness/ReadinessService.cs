@@ -8,11 +8,11 @@ namespace Explant.Core.Readiness;
 
 /// <summary>Gathers a case's inputs from the database and evaluates its readiness. Always computed fresh, so a
 /// change to the date, plan, medications or results is reflected the next time anyone looks.</summary>
-public sealed class ReadinessService(ExplantDbContext db, IOptions<ReadinessOptions> options, HospitalTime time, TimeProvider clock)
+public sealed class ReadinessService(ExplantDbContext db, IOptions<ReadinessOptions> options, HospitalTime time)
 {
     public ReadinessOptions Options => options.Value;
 
-    public DateOnly Today => DateOnly.FromDateTime(time.ToLocal(clock.GetUtcNow().UtcDateTime));
+    public DateOnly Today => time.Today;
 
     public async Task<ReadinessReport> Evaluate(SurgicalCase c, CancellationToken ct = default)
     {
@@ -25,17 +25,34 @@ public sealed class ReadinessService(ExplantDbContext db, IOptions<ReadinessOpti
         return ReadinessEngine.Evaluate(new ReadinessInput(c, patient, construct, imaging, definition, options.Value, time.Zone, Today));
     }
 
-    /// <summary>Fires a trigger; the readiness-gated ones (AttestReady, Schedule) get a fresh evaluation to be judged by.</summary>
-    public async Task<SurgicalCase> Fire(string reference, long? expectedRevision, CaseTrigger trigger, TransitionRequest request, CaseActor actor, CancellationToken ct = default)
+    /// <summary>
+    /// The generic transition command (API, form and CLI): fires a trigger a person fires; a trigger that belongs to a
+    /// system step is refused with the step's name. The readiness-gated ones get a fresh evaluation to be judged by.
+    /// </summary>
+    public Task<SurgicalCase> Fire(string reference, long? expectedRevision, CaseTrigger trigger, TransitionRequest request, CaseActor actor, CancellationToken ct = default) =>
+        Fire(reference, expectedRevision, trigger, request, actor, step: false, ct);
+
+    /// <summary>Fires the trigger of a system step (the booking's Schedule) from inside that step's command.</summary>
+    internal Task<SurgicalCase> FireStep(string reference, CaseTrigger trigger, TransitionRequest request, CaseActor actor, CancellationToken ct = default) =>
+        Fire(reference, null, trigger, request, actor, step: true, ct);
+
+    private async Task<SurgicalCase> Fire(string reference, long? expectedRevision, CaseTrigger trigger, TransitionRequest request, CaseActor actor, bool step, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = time.UtcNow;
         return await CaseHandlers.Mutate(db, reference, expectedRevision, async c =>
         {
             var withReadiness = trigger is CaseTrigger.AttestReady or CaseTrigger.Schedule
                 ? request with { Readiness = await Evaluate(c, ct) }
                 : request;
-            c.Fire(trigger, actor, now, withReadiness);
+            if (step)
+            {
+                c.FireStep(trigger, actor, now, withReadiness);
+            }
+            else
+            {
+                c.Fire(trigger, actor, now, withReadiness);
+            }
         }, ct);
     }
 }

@@ -83,8 +83,8 @@ public sealed class RecoveryService(ExplantDbContext db, IOptions<RecoveryOption
     {
         var (c, r) = await Load(reference, revision, ct);
         r.DischargePatient(command, options.Value, outcomes.Value.FollowUp, actor);
-        c.Fire(CaseTrigger.Discharge, actor, Now, new TransitionRequest($"discharged {command.Date:yyyy-MM-dd}"));
-        c.Fire(CaseTrigger.StartFollowUp, actor, Now, new TransitionRequest("follow-up plan generated at discharge"));
+        c.FireStep(CaseTrigger.Discharge, actor, Now, new TransitionRequest($"discharged {command.Date:yyyy-MM-dd}"));
+        c.FireStep(CaseTrigger.StartFollowUp, actor, Now, new TransitionRequest("follow-up plan generated at discharge"));
         var baseline = await db.PromResponses.AsNoTracking().Where(p => p.CaseId == c.Id && p.TimePoint == Baseline).Select(p => (DateOnly?)p.CollectedOn).FirstOrDefaultAsync(ct);
         if (baseline is { } on)
         {
@@ -108,7 +108,7 @@ public sealed class RecoveryService(ExplantDbContext db, IOptions<RecoveryOption
         Change(reference, revision, (c, r) =>
         {
             r.Close(options.Value, actor);
-            c.Fire(CaseTrigger.Close, actor, Now, new TransitionRequest(r.ClosedReason));
+            c.FireStep(CaseTrigger.Close, actor, Now, new TransitionRequest(r.ClosedReason));
         }, ct);
 
     // ---- PROMs ---------------------------------------------------------------------------------------

@@ -161,7 +161,7 @@ public static class BookCase
         var surgeryUtc = Fasting.ToUtc(command.Date.ToDateTime(command.Start), time.Zone);
         if (moving)
         {
-            c.SetPlannedSurgery(surgeryUtc, actor, nowUtc);
+            c.MoveBookedSurgery(surgeryUtc, actor, nowUtc);
             // Holds and test windows are judged against the surgery date, so a moved case must still be ready on the new one.
             var report = await readiness.Evaluate(c, ct);
             if (report.OpenBlocking.Count > 0)
@@ -173,7 +173,7 @@ public static class BookCase
         }
         c.SetPlannedSurgery(surgeryUtc, actor, nowUtc);
         // Readiness is judged against the booked date; the room-day, the date and the transition save together.
-        return await readiness.Fire(c.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), null, CaseTrigger.Schedule,
+        return await readiness.FireStep(c.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), CaseTrigger.Schedule,
             new TransitionRequest(conflicts.Count > 0 ? $"booked with override: {command.OverrideReason}" : $"booked {room.Id} {command.Date:yyyy-MM-dd} {command.Start:HH:mm}"),
             actor, ct);
     }

@@ -97,7 +97,7 @@ public sealed class TheatreService(ExplantDbContext db, ReadinessService readine
             db.IntraOpRecords.Add(record);
         }
         record.RecordCheckIn(actor, Now, command.Note);
-        c.Fire(CaseTrigger.CheckIn, actor, Now, new TransitionRequest("checked in: identity, fasting and holds confirmed"));
+        c.FireStep(CaseTrigger.CheckIn, actor, Now, new TransitionRequest("checked in: identity, fasting and holds confirmed"));
         await db.SaveChangesAsync(ct);
         return record;
     }
@@ -115,11 +115,11 @@ public sealed class TheatreService(ExplantDbContext db, ReadinessService readine
             r.RecordMilestone(milestone, atUtc ?? Now, actor, Now, options.Value);
             if (milestone == Theatre.Milestone.InRoom)
             {
-                c.Fire(CaseTrigger.EnterTheatre, actor, Now, new TransitionRequest("in room"));
+                c.FireStep(CaseTrigger.EnterTheatre, actor, Now, new TransitionRequest("in room"));
             }
             else if (milestone == Theatre.Milestone.OutOfRoom)
             {
-                c.Fire(CaseTrigger.LeaveTheatre, actor, Now, new TransitionRequest("out of room"));
+                c.FireStep(CaseTrigger.LeaveTheatre, actor, Now, new TransitionRequest("out of room"));
             }
         }, ct);
 

@@ -31,7 +31,11 @@ internal static class CaseEndpoints
         app.MapGet("/api/pathway/transitions", () => TypedResults.Ok(new
         {
             markdown = CaseTransitions.ToMarkdown(),
-            transitions = CaseTransitions.Table.Select(t => new { trigger = t.Trigger.ToString(), from = t.From.Select(f => f.ToString()), to = t.To.ToString(), roles = t.Roles, guard = t.GuardText }),
+            transitions = CaseTransitions.Table.Select(t => new
+            {
+                trigger = t.Trigger.ToString(), from = t.From.Select(f => f.ToString()), to = t.To.ToString(),
+                firedBy = t.FiredByPerson ? "person" : "system", step = t.Step, roles = t.Roles, guard = t.GuardText,
+            }),
         })).RequireAuthorization(Policies.Staff);
 
         var cases = app.MapGroup("/api/cases").RequireAuthorization(Policies.Staff);
@@ -69,10 +73,7 @@ internal static class CaseEndpoints
 
     private static string Required(string? value, string field) => string.IsNullOrWhiteSpace(value) ? throw HttpExtensions.Missing(field) : value;
 
-    private static CaseTrigger ParseTrigger(string trigger) =>
-        Enum.TryParse<CaseTrigger>(trigger, ignoreCase: true, out var t) && t is not CaseTrigger.PlanChanged and not CaseTrigger.ConsentWithdrawn
-            ? t
-            : throw new ValidationException(new Dictionary<string, string[]> { ["trigger"] = [$"'{trigger}' is not a pathway trigger (see /api/pathway/transitions)"] });
+    private static CaseTrigger ParseTrigger(string trigger) => Explant.Core.Validation.EnumNames.Parse<CaseTrigger>("trigger", trigger);
 
     private static Task<Ok<CaseView>> Mutate(string id, HttpContext http, ExplantDbContext db, HospitalTime clock, Action<SurgicalCase> change, CancellationToken ct) =>
         Respond(http, db, clock, CaseHandlers.Mutate(db, id, http.Request.IfMatchRevision(), change, ct), ct);

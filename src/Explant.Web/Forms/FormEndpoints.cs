@@ -41,14 +41,18 @@ internal static class FormEndpoints
     internal static DateOnly? Date(IFormCollection f, string key) =>
         S(f, key) is { } v ? DateOnly.TryParseExact(v, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : throw Invalid(key, $"'{v}' is not a date (YYYY-MM-DD)") : null;
 
-    internal static T E<T>(IFormCollection f, string key) where T : struct, Enum =>
-        Enum.TryParse<T>(S(f, key), ignoreCase: true, out var v) ? v : throw Invalid(key, $"choose one of {string.Join(", ", Enum.GetNames<T>())}");
+    internal static T E<T>(IFormCollection f, string key) where T : struct, Enum => Explant.Core.Validation.EnumNames.Parse<T>(key, S(f, key));
 
     internal static T? OptE<T>(IFormCollection f, string key) where T : struct, Enum => S(f, key) is null ? null : E<T>(f, key);
 
     internal static ValidationException Invalid(string key, string message) => new(new Dictionary<string, string[]> { [key] = [message] });
 
-    internal static long? Revision(IFormCollection f) => S(f, "revision") is { } r ? long.Parse(r, CultureInfo.InvariantCulture) : null;
+    /// <summary>The revision the page was rendered from; a malformed one is bad input (400-style), never a 500.</summary>
+    internal static long? Revision(IFormCollection f) =>
+        S(f, "revision") is { } r ? long.TryParse(r, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : throw Invalid("revision", $"'{r}' is not a revision") : null;
+
+    internal static int Int(IFormCollection f, string key) =>
+        S(f, key) is { } v && int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var i) ? i : throw Invalid(key, $"'{S(f, key)}' is not a whole number");
 
     /// <summary>Runs the action; success redirects to <paramref name="success"/>, a refusal back to <paramref name="back"/> with the reason.</summary>
     internal static async Task<IResult> Run(Func<Task<string>> action, string back)
@@ -180,7 +184,7 @@ internal static class FormEndpoints
         var revision = Revision(f);
         var page = $"/cases/{id}";
         Task<SurgicalCase> Mutate(Action<SurgicalCase> change) => CaseHandlers.Mutate(db, id, revision, change, ct);
-        int Version() => int.Parse(S(f, "version") ?? "0", CultureInfo.InvariantCulture);
+        int Version() => Int(f, "version");
 
         return Run(async () =>
         {
@@ -188,7 +192,7 @@ internal static class FormEndpoints
             {
                 case "plan":
                     var removeAll = S(f, "removeAll") == "true";
-                    var ids = f["componentIds"].Select(v => Guid.Parse(v!)).ToList();
+                    var ids = f["componentIds"].Select(v => Guid.TryParse(v, out var g) ? g : throw Invalid("componentIds", $"'{v}' is not a component id")).ToList();
                     await CaseHandlers.SetPlan(db, id, revision, removeAll, ids, actor, now, ct);
                     return page + "#plan";
                 case "indication":

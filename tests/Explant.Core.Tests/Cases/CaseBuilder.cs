@@ -221,31 +221,31 @@ internal sealed class CaseBuilder
                 break;
             case CaseState.Scheduled:
                 Reach(c, CaseState.Ready);
-                c.Fire(CaseTrigger.Schedule, Actors.Scheduler, Now(), new TransitionRequest(Readiness: CleanReadiness(c)));
+                c.FireStep(CaseTrigger.Schedule, Actors.Scheduler, Now(), new TransitionRequest(Readiness: CleanReadiness(c)));
                 break;
             case CaseState.CheckedIn:
                 Reach(c, CaseState.Scheduled);
-                c.Fire(CaseTrigger.CheckIn, Actors.Nurse, Now());
+                c.FireStep(CaseTrigger.CheckIn, Actors.Nurse, Now());
                 break;
             case CaseState.InTheatre:
                 Reach(c, CaseState.CheckedIn);
-                c.Fire(CaseTrigger.EnterTheatre, Actors.Nurse, Now());
+                c.FireStep(CaseTrigger.EnterTheatre, Actors.Nurse, Now());
                 break;
             case CaseState.Recovering:
                 Reach(c, CaseState.InTheatre);
-                c.Fire(CaseTrigger.LeaveTheatre, Actors.Nurse, Now());
+                c.FireStep(CaseTrigger.LeaveTheatre, Actors.Nurse, Now());
                 break;
             case CaseState.Discharged:
                 Reach(c, CaseState.Recovering);
-                c.Fire(CaseTrigger.Discharge, Actors.Surgeon, Now());
+                c.FireStep(CaseTrigger.Discharge, Actors.Surgeon, Now());
                 break;
             case CaseState.FollowUp:
                 Reach(c, CaseState.Discharged);
-                c.Fire(CaseTrigger.StartFollowUp, Actors.Nurse, Now());
+                c.FireStep(CaseTrigger.StartFollowUp, Actors.Nurse, Now());
                 break;
             case CaseState.Closed:
                 Reach(c, CaseState.FollowUp);
-                c.Fire(CaseTrigger.Close, Actors.Surgeon, Now());
+                c.FireStep(CaseTrigger.Close, Actors.Surgeon, Now());
                 break;
             case CaseState.Postponed:
                 Reach(c, postponedFrom);

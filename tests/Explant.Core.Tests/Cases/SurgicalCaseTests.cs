@@ -135,7 +135,7 @@ public sealed class SurgicalCaseTests
         var superseded = Assert.Throws<DomainRuleException>(() => c.SignConsentAsSurgeon(v1.Version, Actors.Surgeon, b.Now()));
         Assert.Equal("consent-superseded", superseded.Rule);
         Assert.Equal("consent-superseded", Assert.Throws<DomainRuleException>(() => c.SignConsentAsPatient(v1.Version, "Pat", Actors.Nurse, b.Now())).Rule);
-        Assert.Equal("guard:Consent", Assert.Throws<DomainRuleException>(() => c.Fire(CaseTrigger.Consent, Actors.Surgeon, b.Now())).Rule);
+        Assert.Equal("guard:Consent", Assert.Throws<DomainRuleException>(() => c.FireStep(CaseTrigger.Consent, Actors.Surgeon, b.Now())).Rule);
 
         // A new consent for revision 2, signed by both, consents the case again.
         var v2 = b.SignNewConsent(c);
@@ -259,7 +259,7 @@ public sealed class SurgicalCaseTests
         Assert.Equal((state, CaseState.Decided, CaseTrigger.ConsentWithdrawn, Actors.Nurse.Name), (last.From, last.To, last.Trigger, last.By));
         Assert.Equal("  frightened of the risks ", last.Reason);
 
-        Assert.Equal("guard:Consent", Assert.Throws<DomainRuleException>(() => c.Fire(CaseTrigger.Consent, Actors.Surgeon, b.Now())).Rule);
+        Assert.Equal("guard:Consent", Assert.Throws<DomainRuleException>(() => c.FireStep(CaseTrigger.Consent, Actors.Surgeon, b.Now())).Rule);
         Assert.Equal("consent-withdrawn", Assert.Throws<DomainRuleException>(() => c.SignConsentAsSurgeon(consent.Version, Actors.Surgeon, b.Now())).Rule);
         Assert.Equal("consent-withdrawn", Assert.Throws<DomainRuleException>(() => c.WithdrawConsent(consent.Version, "again", Actors.Nurse, b.Now())).Rule);
 

@@ -96,7 +96,7 @@ public sealed class TransitionTableTests
         {
             Assert.False(expectedToSucceed, $"{trigger} from {state} is expected but not in the table");
             Assert.DoesNotContain((state, trigger), GuardFails);
-            var ex = Assert.Throws<DomainRuleException>(() => c.Fire(trigger, Actors.Everyone, builder.Now(), Full(c)));
+            var ex = Assert.Throws<DomainRuleException>(() => c.FireStep(trigger, Actors.Everyone, builder.Now(), Full(c)));
             Assert.Equal($"transition:{trigger}", ex.Rule);
             Assert.StartsWith("transition:", ex.Rule, StringComparison.Ordinal);
             Assert.False(ex.Forbidden);
@@ -112,7 +112,7 @@ public sealed class TransitionTableTests
 
         // The listed transition refuses an actor without one of its roles, whatever the guard says, and changes nothing.
         var lacking = Actors.AllBut(transition.Roles);
-        var forbidden = Assert.Throws<DomainRuleException>(() => c.Fire(trigger, lacking, builder.Now(), Full(c)));
+        var forbidden = Assert.Throws<DomainRuleException>(() => c.FireStep(trigger, lacking, builder.Now(), Full(c)));
         Assert.Equal($"role:{trigger}", forbidden.Rule);
         Assert.True(forbidden.Forbidden);
         Assert.Equal(state, c.State);
@@ -121,7 +121,7 @@ public sealed class TransitionTableTests
         if (guard is null)
         {
             var at = builder.Now();
-            c.Fire(trigger, Actors.Everyone, at, Full(c));
+            c.FireStep(trigger, Actors.Everyone, at, Full(c));
             Assert.Equal(transition.To, c.State);
             Assert.Equal(history + 1, c.History.Count);
             var record = c.History[^1];
@@ -129,7 +129,7 @@ public sealed class TransitionTableTests
         }
         else
         {
-            var ex = Assert.Throws<DomainRuleException>(() => c.Fire(trigger, Actors.Everyone, builder.Now(), Full(c)));
+            var ex = Assert.Throws<DomainRuleException>(() => c.FireStep(trigger, Actors.Everyone, builder.Now(), Full(c)));
             Assert.Equal($"guard:{trigger}", ex.Rule);
             Assert.False(ex.Forbidden);
             Assert.Contains(guard, ex.Message, StringComparison.Ordinal);
@@ -150,7 +150,7 @@ public sealed class TransitionTableTests
             var allowed = transition.Roles.Contains(role);
             try
             {
-                c.Fire(trigger, Actors.Only(role), builder.Now(), Full(c));
+                c.FireStep(trigger, Actors.Only(role), builder.Now(), Full(c));
                 Assert.True(allowed, $"{role} fired {trigger} from {from}");
                 Assert.Equal(transition.To, c.State);
             }
@@ -177,7 +177,7 @@ public sealed class TransitionTableTests
         {
             var builder = ACase().InState(t.From[0]);
             var c = builder.Build();
-            var ex = Assert.Throws<DomainRuleException>(() => c.Fire(t.Trigger, Actors.Nobody, builder.Now(), Full(c)));
+            var ex = Assert.Throws<DomainRuleException>(() => c.FireStep(t.Trigger, Actors.Nobody, builder.Now(), Full(c)));
             Assert.True(ex.Forbidden, t.Trigger.ToString());
         }
     }
@@ -214,7 +214,7 @@ public sealed class TransitionTableTests
     private static DomainRuleException Refused(SurgicalCase c, CaseTrigger trigger, CaseActor actor, DateTime at, TransitionRequest? request = null)
     {
         var before = (c.State, c.History.Count);
-        var ex = Assert.Throws<DomainRuleException>(() => c.Fire(trigger, actor, at, request));
+        var ex = Assert.Throws<DomainRuleException>(() => c.FireStep(trigger, actor, at, request));
         Assert.Equal($"guard:{trigger}", ex.Rule);
         Assert.Equal(before, (c.State, c.History.Count));
         return ex;
@@ -227,7 +227,7 @@ public sealed class TransitionTableTests
         var c = b.Build();
         Assert.Contains("no indication recorded", Refused(c, CaseTrigger.Assess, Actors.Surgeon, b.Now()).Message, StringComparison.Ordinal);
         c.AddIndication("malfunction", "T84.216A", "broken rod", Actors.Surgeon);
-        c.Fire(CaseTrigger.Assess, Actors.Surgeon, b.Now());
+        c.FireStep(CaseTrigger.Assess, Actors.Surgeon, b.Now());
         Assert.Equal(CaseState.Assessed, c.State);
     }
 
@@ -281,11 +281,11 @@ public sealed class TransitionTableTests
         // Postponed before consent and reassessed: back in Assessed with the earlier decision for removal on record.
         var b = ACase().PostponedFrom(CaseState.Decided);
         var c = b.Build();
-        c.Fire(CaseTrigger.Reassess, Actors.Surgeon, b.Now());
+        c.FireStep(CaseTrigger.Reassess, Actors.Surgeon, b.Now());
         Assert.Equal(CaseState.Assessed, c.State);
         Assert.Equal(SurgicalCase.RemovalChoice, c.Decision!.Choice);
         Assert.Contains("the patient chose removal", Refused(c, CaseTrigger.Decline, Actors.Surgeon, b.Now()).Message, StringComparison.Ordinal);
-        c.Fire(CaseTrigger.Decide, Actors.Surgeon, b.Now());
+        c.FireStep(CaseTrigger.Decide, Actors.Surgeon, b.Now());
         Assert.Equal(CaseState.Decided, c.State);
 
         // Only a surgeon records the decision; a refused actor records nothing.
@@ -454,7 +454,7 @@ public sealed class TransitionTableTests
         var c = b.Build();
         Assert.Equal(CaseState.Postponed, c.State);
         Assert.Contains("no consent", Refused(c, CaseTrigger.Resume, Actors.Surgeon, b.Now()).Message, StringComparison.Ordinal);
-        c.Fire(CaseTrigger.Reassess, Actors.Surgeon, b.Now());
+        c.FireStep(CaseTrigger.Reassess, Actors.Surgeon, b.Now());
         Assert.Equal(CaseState.Assessed, c.State);
     }
 
@@ -478,7 +478,7 @@ public sealed class TransitionTableTests
     {
         var b = ACase().InState(CaseState.Scheduled);
         var c = b.Build();
-        c.Fire(CaseTrigger.Postpone, Actors.Scheduler, b.Now(), new TransitionRequest("theatre list overran"));
+        c.FireStep(CaseTrigger.Postpone, Actors.Scheduler, b.Now(), new TransitionRequest("theatre list overran"));
         Assert.Equal(CaseState.Postponed, c.State);
         Assert.Equal("theatre list overran", c.StateReason);
         Assert.Equal("theatre list overran", c.History[^1].Reason);
@@ -501,14 +501,14 @@ public sealed class TransitionTableTests
     {
         var b = ACase().InState(CaseState.Ready);
         var c = b.Build();
-        c.Fire(CaseTrigger.Cancel, Actors.Scheduler, b.Now(), new TransitionRequest("moved to another trust", CancelReason.TransferredElsewhere));
+        c.FireStep(CaseTrigger.Cancel, Actors.Scheduler, b.Now(), new TransitionRequest("moved to another trust", CancelReason.TransferredElsewhere));
         Assert.Equal(CaseState.Cancelled, c.State);
         Assert.Equal(CancelReason.TransferredElsewhere, c.CancelReason);
         Assert.Equal("TransferredElsewhere: moved to another trust", c.History[^1].Reason);
 
         var d = ACase().InState(CaseState.Referred);
         var e = d.Build();
-        e.Fire(CaseTrigger.Cancel, Actors.Surgeon, d.Now(), new TransitionRequest(null, CancelReason.NoLongerIndicated));
+        e.FireStep(CaseTrigger.Cancel, Actors.Surgeon, d.Now(), new TransitionRequest(null, CancelReason.NoLongerIndicated));
         Assert.Equal("NoLongerIndicated", e.History[^1].Reason);
     }
 
@@ -531,7 +531,7 @@ public sealed class TransitionTableTests
         var empty = CaseTransitions.Find(CaseState.Consented, trigger)!.Guard(c, new TransitionRequest());
         if (empty is null)
         {
-            c.Fire(trigger, Actors.Everyone, b.Now());
+            c.FireStep(trigger, Actors.Everyone, b.Now());
             Assert.NotEqual(CaseState.Consented, c.State);
         }
         else
@@ -547,10 +547,10 @@ public sealed class TransitionTableTests
         {
             var b = ACase().InState(CaseState.Ready);
             var c = b.Build();
-            c.Fire(trigger, Actors.Surgeon, b.Now(), new TransitionRequest("patient withdrew by phone"));
+            c.FireStep(trigger, Actors.Surgeon, b.Now(), new TransitionRequest("patient withdrew by phone"));
             Assert.Equal(CaseState.Decided, c.State);
             Assert.False(c.ConsentValid);
-            Assert.Throws<DomainRuleException>(() => c.Fire(CaseTrigger.Consent, Actors.Surgeon, b.Now()));
+            Assert.Throws<DomainRuleException>(() => c.FireStep(CaseTrigger.Consent, Actors.Surgeon, b.Now()));
         }
     }
 
@@ -561,22 +561,23 @@ public sealed class TransitionTableTests
     {
         var md = CaseTransitions.ToMarkdown();
         var lines = md.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("| Trigger | From | To | Roles | Guard |", lines[0]);
-        Assert.Equal("| --- | --- | --- | --- | --- |", lines[1]);
+        Assert.Equal("| Trigger | From | To | Fired by | Roles | Guard |", lines[0]);
+        Assert.Equal("| --- | --- | --- | --- | --- | --- |", lines[1]);
         Assert.Equal(CaseTransitions.Table.Count + 2, lines.Length);
         foreach (var trigger in Enum.GetValues<CaseTrigger>())
         {
             var row = Assert.Single(lines, l => l.StartsWith($"| {trigger} |", StringComparison.Ordinal));
             var t = CaseTransitions.Table.Single(x => x.Trigger == trigger);
             var cells = row.Split('|').Select(s => s.Trim()).ToArray();
-            Assert.Equal(7, cells.Length);
+            Assert.Equal(8, cells.Length);
             Assert.Equal(string.Join(", ", t.From), cells[2]);
             Assert.Equal(t.To.ToString(), cells[3]);
-            Assert.Equal(string.Join(", ", t.Roles), cells[4]);
-            Assert.Equal(t.GuardText, cells[5]);
-            Assert.False(string.IsNullOrWhiteSpace(cells[5]));
+            Assert.Equal(t.FiredByPerson ? "a person" : "system: " + t.Step, cells[4]);
+            Assert.Equal(string.Join(", ", t.Roles), cells[5]);
+            Assert.Equal(t.GuardText, cells[6]);
+            Assert.False(string.IsNullOrWhiteSpace(cells[6]));
         }
-        Assert.Contains("| Postpone | Decided, Consented, Ready, Scheduled, CheckedIn | Postponed | surgeon, anesthesiologist, scheduler | a reason is given |", md, StringComparison.Ordinal);
+        Assert.Contains("| Postpone | Decided, Consented, Ready, Scheduled, CheckedIn | Postponed | a person | surgeon, anesthesiologist, scheduler | a reason is given |", md, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -585,11 +586,13 @@ public sealed class TransitionTableTests
         var b = ACase().InState(CaseState.Decided);
         var c = b.Build();
         var next = c.NextActions();
-        Assert.Equal([CaseTrigger.Consent, CaseTrigger.Postpone, CaseTrigger.Cancel], next.Select(n => n.Trigger));
-        Assert.Equal("no consent for the current plan", next.Single(n => n.Trigger == CaseTrigger.Consent).Blocker);
+        // Consent happens through the signatures, not a button (issue #12 §1): only what a person fires is offered.
+        Assert.Equal([CaseTrigger.Postpone, CaseTrigger.Cancel], next.Select(n => n.Trigger));
         Assert.Null(next.Single(n => n.Trigger == CaseTrigger.Postpone).Blocker);
 
         var ready = ACase().InState(CaseState.Ready).Build();
-        Assert.DoesNotContain(ready.NextActions(), n => n.Trigger is CaseTrigger.PlanChanged or CaseTrigger.ConsentWithdrawn);
+        Assert.DoesNotContain(ready.NextActions(), n => n.Trigger is CaseTrigger.PlanChanged or CaseTrigger.ConsentWithdrawn or CaseTrigger.Schedule);
+        var consented = ACase().InState(CaseState.Consented).Build();
+        Assert.Equal("readiness has not been evaluated for this case", consented.NextActions().Single(n => n.Trigger == CaseTrigger.AttestReady).Blocker);
     }
 }

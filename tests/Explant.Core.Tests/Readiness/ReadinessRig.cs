@@ -22,8 +22,6 @@ internal sealed class ReadinessRig
     /// <summary>The "today" given to recording methods (their own future-date validation is not under test here).</summary>
     public static readonly DateOnly Later = new(2100, 1, 1);
 
-    private static readonly DateTime LongAgoUtc = new(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc);
-
     private static readonly Lazy<ProcedureDocument> SeedDocument = new(() =>
         ProcedureParser.Parse(TestFiles.Seed).Document ?? throw new InvalidOperationException("the seed no longer parses"));
 
@@ -60,7 +58,9 @@ internal sealed class ReadinessRig
     /// <summary>Plans surgery at a local wall-clock time in <see cref="Zone"/>.</summary>
     public ReadinessRig PlanSurgery(DateOnly date, int hour = 7, int minute = 30)
     {
-        Case.SetPlannedSurgery(Fasting.ToUtc(date.ToDateTime(new TimeOnly(hour, minute)), Zone), Actors.Surgeon, LongAgoUtc);
+        // Planned a month ahead of the surgery: the rig judges readiness on any date, and planning is never in the past or years ahead.
+        var surgery = Fasting.ToUtc(date.ToDateTime(new TimeOnly(hour, minute)), Zone);
+        Case.SetPlannedSurgery(surgery, Actors.Surgeon, surgery.AddDays(-30));
         return this;
     }
 

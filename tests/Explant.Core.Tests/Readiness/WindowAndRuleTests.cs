@@ -754,7 +754,7 @@ public sealed class WindowAndRuleTests
         Assert.Empty(report.OpenBlocking);
         rig.Case.Fire(CaseTrigger.AttestReady, Actors.Nurse, rig.Builder.Now(), new TransitionRequest(Readiness: report));
         Assert.Equal(CaseState.Ready, rig.Case.State);
-        rig.Case.Fire(CaseTrigger.Schedule, Actors.Scheduler, rig.Builder.Now(), new TransitionRequest(Readiness: rig.Evaluate()));
+        rig.Case.FireStep(CaseTrigger.Schedule, Actors.Scheduler, rig.Builder.Now(), new TransitionRequest(Readiness: rig.Evaluate()));
         Assert.Equal(CaseState.Scheduled, rig.Case.State);
     }
 
@@ -809,7 +809,7 @@ public sealed class WindowAndRuleTests
         var report = rig.Evaluate();
         Assert.Contains(report.OpenBlocking, i => i.RuleId == "history-physical" && i.Status == ItemStatus.Expired);
         var e = Assert.Throws<DomainRuleException>(() =>
-            rig.Case.Fire(CaseTrigger.Schedule, Actors.Scheduler, rig.Builder.Now(), new TransitionRequest(Readiness: report)));
+            rig.Case.FireStep(CaseTrigger.Schedule, Actors.Scheduler, rig.Builder.Now(), new TransitionRequest(Readiness: report)));
         Assert.Contains($"readiness has {report.OpenBlocking.Count} blocking items", e.Message, StringComparison.Ordinal);
         Assert.Equal(CaseState.Ready, rig.Case.State);
     }

@@ -1,0 +1,119 @@
+using Explant.Core.Auth;
+using Explant.Core.Cases;
+using Explant.Core.Data;
+using static Explant.Core.Tests.Cases.CaseBuilder;
+
+namespace Explant.Core.Tests.Cases;
+
+/// <summary>
+/// Issue #12 §1: the table says who fires each trigger. The public <see cref="SurgicalCase.Fire"/> (the generic
+/// transition route of the API, the case page's form and the CLI) fires only person-fired triggers; the others happen
+/// only inside their step's command with its evidence.
+/// </summary>
+public sealed class SystemStepTests
+{
+    /// <summary>Written by hand from the issue, not derived from the table, so a table edit that opens a side door fails here.</summary>
+    private static readonly CaseTrigger[] SystemTriggers =
+    [
+        CaseTrigger.Decide, CaseTrigger.Decline, CaseTrigger.Consent, CaseTrigger.Schedule, CaseTrigger.CheckIn, CaseTrigger.EnterTheatre,
+        CaseTrigger.LeaveTheatre, CaseTrigger.Discharge, CaseTrigger.StartFollowUp, CaseTrigger.Close, CaseTrigger.ConsentWithdrawn,
+        CaseTrigger.PlanChanged,
+    ];
+
+    private static readonly CaseTrigger[] PersonTriggers =
+        [CaseTrigger.Assess, CaseTrigger.AttestReady, CaseTrigger.Postpone, CaseTrigger.Resume, CaseTrigger.Reassess, CaseTrigger.Cancel];
+
+    [Fact]
+    public void The_table_names_a_step_for_every_system_trigger_and_none_for_person_triggers()
+    {
+        Assert.Equal(SystemTriggers.Order(), CaseTransitions.Table.Where(t => !t.FiredByPerson).Select(t => t.Trigger).Order());
+        Assert.Equal(PersonTriggers.Order(), CaseTransitions.Table.Where(t => t.FiredByPerson).Select(t => t.Trigger).Order());
+        Assert.All(CaseTransitions.Table.Where(t => !t.FiredByPerson), t => Assert.False(string.IsNullOrWhiteSpace(t.Step)));
+        Assert.Contains("Fired by", CaseTransitions.ToMarkdown(), StringComparison.Ordinal);
+        Assert.Contains("system: the booking", CaseTransitions.ToMarkdown(), StringComparison.Ordinal);
+    }
+
+    public static TheoryData<CaseTrigger, CaseState> SystemTransitions()
+    {
+        var data = new TheoryData<CaseTrigger, CaseState>();
+        foreach (var t in CaseTransitions.Table.Where(t => !t.FiredByPerson))
+        {
+            foreach (var from in t.From)
+            {
+                data.Add(t.Trigger, from);
+            }
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(SystemTransitions))]
+    public void A_person_cannot_fire_a_system_trigger_whatever_their_roles_and_nothing_changes(CaseTrigger trigger, CaseState from)
+    {
+        var b = ACase().InState(from);
+        var c = b.Build();
+        var before = (c.State, c.History.Count, c.PlanRevision);
+        var request = new TransitionRequest("a reason", CancelReason.Other, CleanReadiness(c));
+        var ex = Assert.Throws<DomainRuleException>(() => c.Fire(trigger, Actors.Everyone, b.Now(), request));
+        Assert.Equal($"transition:{trigger}:system-step", ex.Rule);
+        Assert.Contains("happens only through", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(before, (c.State, c.History.Count, c.PlanRevision));
+    }
+
+    [Fact]
+    public void Person_triggers_still_fire_through_the_public_route()
+    {
+        var b = ACase().InState(CaseState.Consented);
+        var c = b.Build();
+        c.Fire(CaseTrigger.AttestReady, Actors.Nurse, b.Now(), new TransitionRequest(Readiness: CleanReadiness(c)));
+        Assert.Equal(CaseState.Ready, c.State);
+        c.Fire(CaseTrigger.Postpone, Actors.Surgeon, b.Now(), new TransitionRequest("theatre closed"));
+        Assert.Equal(CaseState.Postponed, c.State);
+    }
+
+    [Fact]
+    public void Next_actions_offer_only_what_a_person_fires()
+    {
+        foreach (var state in Enum.GetValues<CaseState>())
+        {
+            var b = ACase().InState(state);
+            var c = b.Build();
+            Assert.All(c.NextActions(CleanReadiness(c)), a => Assert.Contains(a.Trigger, PersonTriggers));
+        }
+    }
+
+    // ---- the planned date follows the booking (issue #12 §3) ----------------------------------------------
+
+    [Theory]
+    [InlineData(CaseState.Scheduled)]
+    [InlineData(CaseState.CheckedIn)]
+    public void The_planned_date_of_a_booked_case_is_moved_only_with_its_booking(CaseState state)
+    {
+        var b = ACase().InState(state);
+        var c = b.Build();
+        var planned = c.PlannedSurgeryUtc;
+        foreach (var actor in new[] { Actors.Surgeon, Actors.Scheduler })
+        {
+            var ex = Assert.Throws<DomainRuleException>(() => c.SetPlannedSurgery(b.Clock.GetUtcNow().UtcDateTime.AddDays(20), actor, b.Now()));
+            Assert.Equal("move-the-booking", ex.Rule);
+            Assert.Contains("move the booking", ex.Message, StringComparison.Ordinal);
+        }
+        Assert.Equal(planned, c.PlannedSurgeryUtc);
+    }
+
+    [Fact]
+    public void A_planned_date_in_the_past_or_beyond_two_years_is_refused_and_not_stored()
+    {
+        var b = ACase().InState(CaseState.Consented);
+        var c = b.Build();
+        var now = b.Now();
+        var past = Assert.Throws<ValidationException>(() => c.SetPlannedSurgery(now.AddMinutes(-1), Actors.Surgeon, now));
+        Assert.Contains("plannedSurgery", past.Errors.Keys);
+        var far = Assert.Throws<ValidationException>(() => c.SetPlannedSurgery(now.AddYears(2).AddDays(1), Actors.Surgeon, now));
+        Assert.Contains("years ahead", far.Errors["plannedSurgery"][0], StringComparison.Ordinal);
+        Assert.Throws<ValidationException>(() => c.SetPlannedSurgery(new DateTime(9999, 12, 31, 0, 0, 0, DateTimeKind.Utc), Actors.Surgeon, now));
+        Assert.Null(c.PlannedSurgeryUtc);
+        c.SetPlannedSurgery(now.AddYears(2).AddDays(-1), Actors.Surgeon, now);
+        Assert.Equal(now.AddYears(2).AddDays(-1), c.PlannedSurgeryUtc);
+    }
+}
