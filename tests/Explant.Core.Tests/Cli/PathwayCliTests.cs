@@ -109,6 +109,12 @@ public sealed class CaseTransitionCliTests() : CliHarness("explant-cli-transitio
         Assert.Equal(1, notInTable.Exit);
         Assert.Contains("refused (transition:Schedule)", notInTable.Err, StringComparison.Ordinal);
 
+        // Demo case 5 is Scheduled: check-in is the theatre's step with the wristband, never a bare transition (issue #12 §1).
+        var systemStep = await Run("case", "transition", "5", "CheckIn", "--user", "nurse@demo.explant.local");
+        Assert.Equal(1, systemStep.Exit);
+        Assert.Contains("refused (transition:CheckIn:system-step)", systemStep.Err, StringComparison.Ordinal);
+        Assert.Contains("case 5: Scheduled", (await Run("case", "show", "5")).Out.Replace("  ", " ", StringComparison.Ordinal).Replace("case 5 Scheduled", "case 5: Scheduled", StringComparison.Ordinal), StringComparison.Ordinal);
+
         var guarded = await Run("case", "transition", "4", "AttestReady", "--user", "nurse@demo.explant.local");
         Assert.Equal(1, guarded.Exit);
         Assert.Contains("readiness has", guarded.Err, StringComparison.Ordinal);
