@@ -1,3 +1,4 @@
+using Explant.Core.Auth;
 using Explant.Core.Data;
 using Explant.Core.Implants;
 using Explant.Core.Procedures;
@@ -15,20 +16,35 @@ public sealed class PathwayOptions
 /// <summary>The case's write operations: load, check the caller's revision, apply the aggregate's rule, save.</summary>
 public static class CaseHandlers
 {
-    public sealed record OpenCommand(Guid PatientId, Guid ConstructId, string ProcedureCode, int? ProcedureVersion, string Surgeon);
+    /// <summary>Opening a case (a referral), as the API body and the patient page's form both send it.</summary>
+    public sealed record OpenInput(Guid? PatientId, Guid? ConstructId, string? ProcedureCode, int? ProcedureVersion, string? Surgeon);
 
-    public static async Task<SurgicalCase> Open(ExplantDbContext db, OpenCommand command, DateTime nowUtc, CancellationToken ct = default)
+    /// <summary>
+    /// Opens a case: surgeon, nurse or scheduler; the surgeon is an existing account with the surgeon role (a surgeon
+    /// opening the case is its surgeon unless they name another), never free text (issue #12 §6).
+    /// </summary>
+    public static async Task<SurgicalCase> Open(ExplantDbContext db, OpenInput input, CaseActor actor, DateTime nowUtc, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(db);
-        ArgumentNullException.ThrowIfNull(command);
-        var construct = await db.Constructs.FirstOrDefaultAsync(c => c.Id == command.ConstructId, ct)
-            ?? throw new NotFoundException($"construct {command.ConstructId}");
-        if (!await db.Patients.AnyAsync(p => p.Id == command.PatientId, ct))
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(actor);
+        actor.Require("opening a case (a referral)", Roles.Surgeon, Roles.Nurse, Roles.Scheduler);
+        var check = new Validation.Check();
+        if (input.PatientId is null) { check.Add("patientId", "required"); }
+        if (input.ConstructId is null) { check.Add("constructId", "required: choose a construct"); }
+        var code = check.Text("procedureCode", input.ProcedureCode, 10, required: true);
+        var named = check.Text("surgeon", input.Surgeon) ?? (actor.IsIn([Roles.Surgeon]) ? actor.Name : null);
+        if (named is null) { check.Add("surgeon", "required when a non-surgeon opens the case: choose the case's surgeon"); }
+        check.ThrowIfAny();
+        var surgeon = await Accounts.RequireSurgeon(db, named, "surgeon", ct);
+        var construct = await db.Constructs.FirstOrDefaultAsync(c => c.Id == input.ConstructId, ct)
+            ?? throw new NotFoundException($"construct {input.ConstructId}");
+        if (!await db.Patients.AnyAsync(p => p.Id == input.PatientId, ct))
         {
-            throw new NotFoundException($"patient {command.PatientId}");
+            throw new NotFoundException($"patient {input.PatientId}");
         }
-        var definition = await ProcedureQueries.Find(db, command.ProcedureCode, command.ProcedureVersion, ct)
-            ?? throw new NotFoundException($"procedure {command.ProcedureCode}{(command.ProcedureVersion is { } v ? $" v{v}" : "")}");
+        var definition = await ProcedureQueries.Find(db, code!, input.ProcedureVersion, ct)
+            ?? throw new NotFoundException($"procedure {code}{(input.ProcedureVersion is { } v ? $" v{v}" : "")}");
         var classification = construct.Classify();
         if (classification.SuggestedCode is { } suggested && suggested != definition.Code && definition.Code != "22849")
         {
@@ -37,7 +53,7 @@ public static class CaseHandlers
                 $"the construct suggests {suggested} ({classification.Reason}); a case for {definition.Code} needs a matching construct", unprocessable: true);
         }
         var number = (await db.Cases.MaxAsync(c => (int?)c.Number, ct) ?? 0) + 1;
-        var c = SurgicalCase.Open(number, command.PatientId, construct, definition, command.Surgeon, nowUtc);
+        var c = SurgicalCase.Open(number, input.PatientId!.Value, construct, definition, surgeon, nowUtc);
         db.Cases.Add(c);
         await db.SaveChangesAsync(ct);
         return c;
@@ -93,6 +109,26 @@ public static class CaseHandlers
             var span = construct.FusionSpan ?? throw new DomainRuleException("construct-span", "the construct has no components, so it has no span to prove fusion across");
             c.LinkFusionEvidence(study, span, options.FusionEvidenceModalities, actor);
         }, ct);
+
+    public sealed record HandOverInput(string? Surgeon, string? Reason);
+
+    /// <summary>
+    /// A surgeon takes over a case (issue #12 §6): explicit, with a reason, recorded on the case and in the audit. The new
+    /// surgeon is an account with the surgeon role (the actor, unless they hand over to a named colleague).
+    /// </summary>
+    public static async Task<SurgicalCase> HandOver(ExplantDbContext db, string reference, long? expectedRevision, HandOverInput input, CaseActor actor,
+        DateTime nowUtc, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(actor);
+        actor.Require("handing over a case", Roles.Surgeon);
+        var check = new Validation.Check();
+        var reason = check.Text("reason", input.Reason, Validation.InputLimits.Note, required: true);
+        var named = check.Text("surgeon", input.Surgeon) ?? actor.Name;
+        check.ThrowIfAny();
+        var surgeon = await Accounts.RequireSurgeon(db, named, "surgeon", ct);
+        return await Mutate(db, reference, expectedRevision, c => c.HandOver(surgeon, reason!, actor, nowUtc), ct);
+    }
 
     public static async Task<(SurgicalCase Case, ConsentRecord Consent)> GenerateConsent(ExplantDbContext db, string reference, long? expectedRevision,
         CaseActor actor, DateTime nowUtc, DateOnly today, CancellationToken ct = default)

@@ -88,6 +88,16 @@ public sealed class ReadinessOverride
     public DateTime AtUtc { get; set; }
 }
 
+/// <summary>A surgeon took over the case from another (issue #12 §6).</summary>
+public sealed class SurgeonHandOver
+{
+    public string From { get; set; } = "";
+    public string To { get; set; } = "";
+    public string Reason { get; set; } = "";
+    public string By { get; set; } = "";
+    public DateTime AtUtc { get; set; }
+}
+
 public sealed class TransitionRecord
 {
     public CaseState From { get; set; }
@@ -128,6 +138,7 @@ public sealed class SurgicalCase : IVersioned
     public DecisionRecord? Decision { get; private set; }
     public List<ConsentRecord> Consents { get; private set; } = [];
     public List<TransitionRecord> History { get; private set; } = [];
+    public List<SurgeonHandOver> HandOvers { get; private set; } = [];
     public CancelReason? CancelReason { get; private set; }
     public DateTime? PlannedSurgeryUtc { get; private set; }
     public List<LabResult> Results { get; private set; } = [];
@@ -479,6 +490,7 @@ public sealed class SurgicalCase : IVersioned
     public void SignConsentAsSurgeon(int version, CaseActor surgeon, DateTime nowUtc)
     {
         RequireRole(surgeon, "consent", Roles.Surgeon);
+        RequireCaseSurgeon(surgeon, "sign the consent");
         var consent = SignableConsent(version);
         if (consent.SurgeonSignedAtUtc is { } signedAt)
         {
@@ -679,6 +691,45 @@ public sealed class SurgicalCase : IVersioned
         }
         var open = report.OpenBlocking;
         return open.Count == 0 ? null : $"readiness has {open.Count} blocking item{(open.Count == 1 ? "" : "s")}: {string.Join("; ", open.Select(i => i.Title))}";
+    }
+
+    // ---- the case's surgeon -------------------------------------------------------------------------
+
+    /// <summary>True when <paramref name="actor"/> is this case's surgeon (accounts are compared by e-mail, case-insensitively).</summary>
+    public bool IsCaseSurgeon(CaseActor actor) => actor is not null && string.Equals(actor.Name, Surgeon, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Only the case's own surgeon signs for it (consent, operative note); a colleague takes the case over first.</summary>
+    public void RequireCaseSurgeon(CaseActor actor, string action)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        if (!IsCaseSurgeon(actor))
+        {
+            throw new DomainRuleException("case-surgeon",
+                $"{Label}: only its surgeon ({Surgeon}) may {action}; another surgeon takes the case over first (hand-over)", forbidden: true);
+        }
+    }
+
+    /// <summary>Hands the case to <paramref name="surgeon"/> (an account checked by the caller), recording who, when and why.</summary>
+    public void HandOver(string surgeon, string reason, CaseActor actor, DateTime nowUtc)
+    {
+        RequireRole(actor, "hand-over", Roles.Surgeon);
+        if (IsTerminal)
+        {
+            throw new DomainRuleException("hand-over-open-case", $"{Label} is {State}: a closed case is not handed over");
+        }
+        if (State is CaseState.Scheduled or CaseState.CheckedIn or CaseState.InTheatre)
+        {
+            // The booking holds the surgeon's time (double-booking and daily-limit checks): changing the surgeon of a
+            // booked case would bypass them. Postpone or re-book with the new surgeon instead.
+            throw new DomainRuleException("hand-over-booked",
+                $"{Label} is {State}: its booking holds {Surgeon}'s time; postpone the case (or cancel its booking) before handing it over, then book it again");
+        }
+        if (string.Equals(surgeon, Surgeon, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new DomainRuleException("hand-over-same-surgeon", $"{Label} is already {Surgeon}'s case");
+        }
+        HandOvers.Add(new SurgeonHandOver { From = Surgeon, To = surgeon, Reason = reason, By = actor.Name, AtUtc = nowUtc });
+        Surgeon = surgeon;
     }
 
     // ---- helpers -----------------------------------------------------------------------------------

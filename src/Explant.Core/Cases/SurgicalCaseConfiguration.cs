@@ -29,6 +29,7 @@ internal sealed class SurgicalCaseConfiguration : IEntityTypeConfiguration<Surgi
         b.Property(c => c.AsaClass).HasMaxLength(4);
         b.OwnsMany(c => c.Results, m => { m.ToJson(); m.Property(x => x.Kind).HasConversion<string>(); });
         b.OwnsMany(c => c.ReadinessOverrides, m => m.ToJson());
+        b.OwnsMany(c => c.HandOvers, m => m.ToJson());
         b.OwnsMany(c => c.History, m =>
         {
             m.ToJson();

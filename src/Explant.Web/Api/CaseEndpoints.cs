@@ -14,7 +14,6 @@ namespace Explant.Web.Api;
 /// </summary>
 internal static class CaseEndpoints
 {
-    public sealed record OpenCaseInput(Guid? PatientId, Guid? ConstructId, string? ProcedureCode, int? ProcedureVersion, string? Surgeon);
     public sealed record PlanInput(bool RemoveAll, List<Guid>? ComponentIds);
     public sealed record IndicationInput(string? Key, string? IcdCode, string? Note);
     public sealed record InfectionInput(decimal? CrpMgL, decimal? EsrMmH, DateOnly? MarkersDate, string? CulturePlan);
@@ -38,6 +37,10 @@ internal static class CaseEndpoints
             }),
         })).RequireAuthorization(Policies.Staff);
 
+        // The people a case can name as its surgeon: accounts holding the surgeon role (issue #12 §6).
+        app.MapGet("/api/surgeons", async (ExplantDbContext db, CancellationToken ct) => TypedResults.Ok(await Accounts.InRole(db, Roles.Surgeon, ct)))
+            .RequireAuthorization(Policies.Staff);
+
         var cases = app.MapGroup("/api/cases").RequireAuthorization(Policies.Staff);
         cases.MapGet("/", List);
         cases.MapPost("/", Open);
@@ -56,6 +59,8 @@ internal static class CaseEndpoints
             Mutate(id, http, db, clock, c => c.OverrideFusionEvidence(input.Reason ?? "", http.User.ToCaseActor(), Now(clock)), ct));
         cases.MapPost("/{id}/decision", (string id, DecisionInput input, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct) =>
             Mutate(id, http, db, clock, c => c.RecordDecision(input.AlternativesDiscussed ?? [], Required(input.Choice, "choice"), input.Note, http.User.ToCaseActor(), Now(clock)), ct));
+        cases.MapPost("/{id}/hand-over", (string id, CaseHandlers.HandOverInput input, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct) =>
+            Respond(http, db, clock, CaseHandlers.HandOver(db, id, http.Request.IfMatchRevision(), input, http.User.ToCaseActor(), clock.UtcNow, ct), ct));
         cases.MapPost("/{id}/consents", GenerateConsent);
         cases.MapGet("/{id}/consents/{version:int}", GetConsent);
         cases.MapPost("/{id}/consents/{version:int}/patient-signature", (string id, int version, SignatureInput input, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct) =>
@@ -103,24 +108,9 @@ internal static class CaseEndpoints
             patients[c.PatientId].DisplayName, patients[c.PatientId].Mrn, c.ProcedureCode, c.Surgeon, c.ConsentValid))]);
     }
 
-    private static async Task<Created<CaseView>> Open(OpenCaseInput input, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct)
+    private static async Task<Created<CaseView>> Open(CaseHandlers.OpenInput input, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct)
     {
-        var actor = http.User.ToCaseActor();
-        if (!actor.IsIn([Roles.Surgeon, Roles.Nurse, Roles.Scheduler]))
-        {
-            throw new DomainRuleException("role:open-case", "opening a case (a referral) needs role surgeon, nurse or scheduler", forbidden: true);
-        }
-        var errors = new Dictionary<string, string[]>();
-        if (input.PatientId is null) { errors["patientId"] = ["required"]; }
-        if (input.ConstructId is null) { errors["constructId"] = ["required"]; }
-        if (string.IsNullOrWhiteSpace(input.ProcedureCode)) { errors["procedureCode"] = ["required"]; }
-        var surgeon = input.Surgeon ?? (actor.IsIn([Roles.Surgeon]) ? actor.Name : null);
-        if (string.IsNullOrWhiteSpace(surgeon)) { errors["surgeon"] = ["required when a non-surgeon opens the case"]; }
-        if (errors.Count > 0)
-        {
-            throw new ValidationException(errors);
-        }
-        var c = await CaseHandlers.Open(db, new(input.PatientId!.Value, input.ConstructId!.Value, input.ProcedureCode!, input.ProcedureVersion, surgeon!), Now(clock), ct);
+        var c = await CaseHandlers.Open(db, input, http.User.ToCaseActor(), clock.UtcNow, ct);
         http.Response.SetETag(c.Revision);
         return TypedResults.Created($"/api/cases/{c.Number}", await CaseView.Load(db, c, clock.Today, ct));
     }

@@ -112,14 +112,8 @@ internal static class FormEndpoints
     private static Task<IResult> OpenCase(Guid id, IFormCollection f, ExplantDbContext db, HospitalTime clock, HttpContext http, CancellationToken ct) =>
         Run(async () =>
         {
-            var actor = http.User.ToCaseActor();
-            if (!actor.IsIn([Roles.Surgeon, Roles.Nurse, Roles.Scheduler]))
-            {
-                throw new DomainRuleException("role:open-case", "opening a case needs role surgeon, nurse or scheduler", forbidden: true);
-            }
-            var surgeon = S(f, "surgeon") ?? (actor.IsIn([Roles.Surgeon]) ? actor.Name : throw Invalid("surgeon", "required"));
             var c = await CaseHandlers.Open(db, new(id, Guid.TryParse(S(f, "constructId"), out var cid) ? cid : throw Invalid("constructId", "choose a construct"),
-                S(f, "procedureCode") ?? throw Invalid("procedureCode", "required"), null, surgeon), clock.UtcNow, ct);
+                S(f, "procedureCode"), null, S(f, "surgeon")), http.User.ToCaseActor(), clock.UtcNow, ct);
             return $"/cases/{c.Number}";
         }, $"/patients/{id}#cases");
 
@@ -214,6 +208,9 @@ internal static class FormEndpoints
                 case "decision":
                     await Mutate(c => c.RecordDecision([.. f["alternatives"].Select(v => v!)], S(f, "choice") ?? throw Invalid("choice", "required"), S(f, "note"), actor, now));
                     return page + "#decision";
+                case "hand-over":
+                    await CaseHandlers.HandOver(db, id, revision, new(S(f, "surgeon"), S(f, "reason")), actor, now, ct);
+                    return page;
                 case "consent":
                     var (c2, consent) = await CaseHandlers.GenerateConsent(db, id, revision, actor, now, clock.Today, ct);
                     return $"/cases/{c2.Number}/consents/{consent.Version}";

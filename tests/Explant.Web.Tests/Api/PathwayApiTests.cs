@@ -245,7 +245,7 @@ public abstract class PathwayApiTests(DatabaseProvider provider) : IAsyncLifetim
             && a.Before!.Contains("\"State\":\"Referred\"", StringComparison.Ordinal));
 
         var table = await surgeon.GetFromJsonAsync<JsonElement>("/api/pathway/transitions");
-        Assert.Contains("| Assess | Referred | Assessed | surgeon |", table.GetProperty("markdown").GetString(), StringComparison.Ordinal);
+        Assert.Contains("| Assess | Referred | Assessed | a person | surgeon |", table.GetProperty("markdown").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

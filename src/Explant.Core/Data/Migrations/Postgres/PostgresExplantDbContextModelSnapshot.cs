@@ -1185,6 +1185,39 @@ namespace Explant.Core.Data.Migrations.Postgres
                                 .HasForeignKey("SurgicalCaseId");
                         });
 
+                    b.OwnsMany("Explant.Core.Cases.SurgeonHandOver", "HandOvers", b1 =>
+                        {
+                            b1.Property<Guid>("SurgicalCaseId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAdd();
+
+                            b1.Property<DateTime>("AtUtc");
+
+                            b1.Property<string>("By")
+                                .IsRequired();
+
+                            b1.Property<string>("From")
+                                .IsRequired();
+
+                            b1.Property<string>("Reason")
+                                .IsRequired();
+
+                            b1.Property<string>("To")
+                                .IsRequired();
+
+                            b1.HasKey("SurgicalCaseId", "__synthesizedOrdinal");
+
+                            b1.ToTable("SurgicalCases");
+
+                            b1
+                                .ToJson("HandOvers")
+                                .HasColumnType("jsonb");
+
+                            b1.WithOwner()
+                                .HasForeignKey("SurgicalCaseId");
+                        });
+
                     b.OwnsMany("Explant.Core.Cases.TransitionRecord", "History", b1 =>
                         {
                             b1.Property<Guid>("SurgicalCaseId");
@@ -1225,6 +1258,8 @@ namespace Explant.Core.Data.Migrations.Postgres
                     b.Navigation("Decision");
 
                     b.Navigation("FusionOverride");
+
+                    b.Navigation("HandOvers");
 
                     b.Navigation("History");
 

@@ -1171,6 +1171,39 @@ namespace Explant.Core.Data.Migrations.Sqlite
                                 .HasForeignKey("SurgicalCaseId");
                         });
 
+                    b.OwnsMany("Explant.Core.Cases.SurgeonHandOver", "HandOvers", b1 =>
+                        {
+                            b1.Property<Guid>("SurgicalCaseId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAddOrUpdate();
+
+                            b1.Property<DateTime>("AtUtc");
+
+                            b1.Property<string>("By")
+                                .IsRequired();
+
+                            b1.Property<string>("From")
+                                .IsRequired();
+
+                            b1.Property<string>("Reason")
+                                .IsRequired();
+
+                            b1.Property<string>("To")
+                                .IsRequired();
+
+                            b1.HasKey("SurgicalCaseId", "__synthesizedOrdinal");
+
+                            b1.ToTable("SurgicalCases");
+
+                            b1
+                                .ToJson("HandOvers")
+                                .HasColumnType("TEXT");
+
+                            b1.WithOwner()
+                                .HasForeignKey("SurgicalCaseId");
+                        });
+
                     b.OwnsMany("Explant.Core.Cases.TransitionRecord", "History", b1 =>
                         {
                             b1.Property<Guid>("SurgicalCaseId");
@@ -1211,6 +1244,8 @@ namespace Explant.Core.Data.Migrations.Sqlite
                     b.Navigation("Decision");
 
                     b.Navigation("FusionOverride");
+
+                    b.Navigation("HandOvers");
 
                     b.Navigation("History");
 

@@ -1,0 +1,48 @@
+using Explant.Core.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Explant.Core.Auth;
+
+/// <summary>Staff accounts as people the pathway names (issue #12 §6): a case's surgeon is an account holding the surgeon role.</summary>
+public static class Accounts
+{
+    public sealed record Person(string Email, string DisplayName)
+    {
+        public string Label => string.IsNullOrWhiteSpace(DisplayName) ? Email : $"{DisplayName} ({Email})";
+    }
+
+    /// <summary>Every account holding <paramref name="role"/>, by e-mail (for the surgeon picker and checks).</summary>
+    public static async Task<IReadOnlyList<Person>> InRole(ExplantDbContext db, string role, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var people = await (from u in db.Users
+                            join ur in db.UserRoles on u.Id equals ur.UserId
+                            join r in db.Roles on ur.RoleId equals r.Id
+                            where r.Name == role && u.Email != null
+                            select new { u.Email, u.DisplayName }).AsNoTracking().ToListAsync(ct);
+        return [.. people.Select(p => new Person(p.Email!, p.DisplayName)).OrderBy(p => p.Email, StringComparer.OrdinalIgnoreCase)];
+    }
+
+    /// <summary>The account's canonical e-mail when it holds <paramref name="role"/>; otherwise null.</summary>
+    public static async Task<string?> FindInRole(ExplantDbContext db, string email, string role, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var normalized = email.Trim().ToUpperInvariant();
+        return await (from u in db.Users
+                      join ur in db.UserRoles on u.Id equals ur.UserId
+                      join r in db.Roles on ur.RoleId equals r.Id
+                      where r.Name == role && u.NormalizedEmail == normalized
+                      select u.Email).AsNoTracking().FirstOrDefaultAsync(ct);
+    }
+
+    /// <summary>The surgeon's account e-mail, or a validation error on <paramref name="field"/> naming why.</summary>
+    public static async Task<string> RequireSurgeon(ExplantDbContext db, string? email, string field, CancellationToken ct = default)
+    {
+        if (string.IsNullOrWhiteSpace(email))
+        {
+            throw new ValidationException(new Dictionary<string, string[]> { [field] = ["required: choose the case's surgeon"] });
+        }
+        return await FindInRole(db, email, Roles.Surgeon, ct)
+            ?? throw new ValidationException(new Dictionary<string, string[]> { [field] = [$"'{email.Trim()}' is not a surgeon's account"] });
+    }
+}

@@ -1,0 +1,30 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Explant.Core.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class SurgeonHandOver : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "HandOvers",
+                table: "SurgicalCases",
+                type: "TEXT",
+                nullable: true,
+                // Cases opened before hand-overs existed have none (an empty list, not null).
+                defaultValue: "[]");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "HandOvers",
+                table: "SurgicalCases");
+        }
+    }
+}
