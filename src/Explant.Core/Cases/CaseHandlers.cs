@@ -106,9 +106,26 @@ public static class CaseHandlers
             var study = await db.ImagingStudies.AsNoTracking().FirstOrDefaultAsync(s => s.Id == studyId, ct)
                 ?? throw new NotFoundException($"imaging study {studyId}");
             var construct = await db.Constructs.AsNoTracking().FirstAsync(x => x.Id == c.ConstructId, ct);
-            var span = construct.FusionSpan ?? throw new DomainRuleException("construct-span", "the construct has no components, so it has no span to prove fusion across");
-            c.LinkFusionEvidence(study, span, options.FusionEvidenceModalities, actor);
+            c.LinkFusionEvidence(study, construct, options.FusionEvidenceModalities, actor);
         }, ct);
+
+    /// <summary>
+    /// After hardware is added to a construct: every open case on it that plans to remove all components takes the new
+    /// part into its plan (re-consent when it was consented), and a booked one leaves the schedule in the same save.
+    /// </summary>
+    public static async Task HardwareAdded(ExplantDbContext db, Construct construct, CaseActor actor, DateTime nowUtc, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(construct);
+        foreach (var c in await db.Cases.Where(x => x.ConstructId == construct.Id).ToListAsync(ct))
+        {
+            var before = c.State;
+            if (c.HardwareAdded(construct, actor, nowUtc) && before == CaseState.Scheduled && c.State == CaseState.Decided)
+            {
+                await Scheduling.BookCase.ReleaseBookings(db, c, ct);
+            }
+        }
+    }
 
     public sealed record HandOverInput(string? Surgeon, string? Reason);
 

@@ -77,8 +77,9 @@ public static class CaseTransitions
         new(CaseTrigger.ConsentWithdrawn, [CaseState.Consented, CaseState.Ready, CaseState.Scheduled, CaseState.CheckedIn, CaseState.Postponed], CaseState.Decided,
             [Roles.Surgeon, Roles.Nurse], "the patient withdrew consent (recorded with a reason): re-consent required", (c, r) => string.IsNullOrWhiteSpace(r.Reason) ? "recording a withdrawal needs the patient's reason" : null,
             Step: "the consent withdrawal (POST /api/cases/{n}/consents/{v}/withdraw)"),
+        // Surgeons change plans; any clinical role may record hardware found on the construct, which changes an "all components" plan.
         new(CaseTrigger.PlanChanged, [CaseState.Consented, CaseState.Ready, CaseState.Scheduled, CaseState.Postponed], CaseState.Decided,
-            [Roles.Surgeon], "the plan changed after consent: re-consent required", Always,
+            [Roles.Surgeon, Roles.Nurse, Roles.Anesthesiologist], "the plan changed after consent: re-consent required", Always,
             Step: "a plan change after consent (PUT /api/cases/{n}/plan, or hardware added to the construct)"),
     ];
 

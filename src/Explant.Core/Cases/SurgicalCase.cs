@@ -346,6 +346,35 @@ public sealed class SurgicalCase : IVersioned
         }
     }
 
+    /// <summary>
+    /// Hardware was added to the construct after the case was planned (issue #12 §7). A plan to remove "all components"
+    /// now includes it, so a consent signed for all components no longer describes the operation: the plan revision
+    /// moves on and a consented case goes back to Decided for re-consent. From check-in on, unplanned hardware belongs
+    /// to the intra-operative record instead. Returns true when the plan changed.
+    /// </summary>
+    public bool HardwareAdded(Construct construct, CaseActor actor, DateTime nowUtc)
+    {
+        ArgumentNullException.ThrowIfNull(construct);
+        if (construct.Id != ConstructId || !BeforeTheatre || !RemoveAll)
+        {
+            return false;
+        }
+        var all = construct.Components.Select(c => c.Id).ToList();
+        if (all.ToHashSet().SetEquals(PlannedComponentIds))
+        {
+            return false;
+        }
+        var consentedBefore = ConsentValid;
+        PlannedComponentIds = all;
+        PlanRevision++;
+        if (consentedBefore && State is CaseState.Consented or CaseState.Ready or CaseState.Scheduled or CaseState.Postponed)
+        {
+            FireStep(CaseTrigger.PlanChanged, actor, nowUtc,
+                new TransitionRequest($"hardware added to the construct after consent (plan revision {PlanRevision}): re-consent required"));
+        }
+        return true;
+    }
+
     public void AddIndication(string key, string? icdCode, string? note, CaseActor actor)
     {
         RequireRole(actor, "indication", Roles.Surgeon);
@@ -392,10 +421,15 @@ public sealed class SurgicalCase : IVersioned
         Infection = new InfectionEvidence { CrpMgL = crp, EsrMmH = esr, MarkersDate = markersDate, CulturePlan = string.IsNullOrWhiteSpace(culturePlan) ? null : culturePlan.Trim() };
     }
 
-    /// <summary>Links an imaging study as fusion evidence; refused unless it shows solid fusion across the whole span.</summary>
-    public void LinkFusionEvidence(ImagingStudy study, LevelRange span, IReadOnlyCollection<Modality> acceptedModalities, CaseActor actor)
+    /// <summary>
+    /// Links an imaging study as fusion evidence; refused unless it shows solid fusion across the whole span and was taken
+    /// after the hardware was implanted (issue #12 §7: an older study shows the spine before this construct existed).
+    /// </summary>
+    public void LinkFusionEvidence(ImagingStudy study, Construct construct, IReadOnlyCollection<Modality> acceptedModalities, CaseActor actor)
     {
         ArgumentNullException.ThrowIfNull(study);
+        ArgumentNullException.ThrowIfNull(construct);
+        var span = construct.FusionSpan ?? throw new DomainRuleException("construct-span", "the construct has no components, so it has no span to prove fusion across");
         ArgumentNullException.ThrowIfNull(acceptedModalities);
         RequireRole(actor, "evidence", Roles.Surgeon);
         if (study.PatientId != PatientId)
@@ -407,6 +441,16 @@ public sealed class SurgicalCase : IVersioned
             // [S26]: static radiographs are not recommended to judge fusion when instrumentation is present.
             throw new DomainRuleException("fusion-evidence-modality",
                 $"{study.Modality} is not accepted as fusion evidence (accepted: {string.Join(", ", acceptedModalities)}; S26)", unprocessable: true);
+        }
+        if (construct.ImplantedOn is not { } implanted)
+        {
+            throw new DomainRuleException("fusion-evidence-after-implant",
+                "the construct's implant date is not recorded, so no study can be shown to postdate the hardware: record the implant date first", unprocessable: true);
+        }
+        if (study.StudyDate <= implanted)
+        {
+            throw new DomainRuleException("fusion-evidence-after-implant",
+                $"the study of {study.StudyDate:yyyy-MM-dd} is not after the construct was implanted ({implanted:yyyy-MM-dd}): it cannot show fusion around this hardware", unprocessable: true);
         }
         if (!study.ShowsSolidFusionAcross(span))
         {

@@ -191,7 +191,7 @@ internal static class DemoCohort
                     c.AddIndication("support-complete", "Z47.2", null, actor);
                     var ct5 = ImagingStudy.Record(p.Id, assessed.AddDays(-7), Modality.CT, [new(construct.Span!.Value.ToString(), FusionStatus.Solid)], [], "fine-cut CT", surgeon, assessed);
                     imaging.Add(ct5);
-                    c.LinkFusionEvidence(ct5, construct.Span!.Value, [Modality.CT], actor);
+                    c.LinkFusionEvidence(ct5, construct, [Modality.CT], actor);
                     break;
                 case "malfunction":
                     c.AddIndication("malfunction", "T84.216A", $"broken {levels[^1]} screw", actor);

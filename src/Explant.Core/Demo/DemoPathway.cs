@@ -121,7 +121,7 @@ internal static class DemoPathway
         db.ImagingStudies.Add(ct5);
         var s5 = await Case(p5, c5, "22852");
         s5.AddIndication("support-complete", "Z47.2", null, actor);
-        s5.LinkFusionEvidence(ct5, c5.Span!.Value, [Modality.CT], actor);
+        s5.LinkFusionEvidence(ct5, c5, [Modality.CT], actor);
         s5.Fire(CaseTrigger.Assess, actor, now);
         Decide(s5);
         Consent(s5, p5, c5, doc22852);

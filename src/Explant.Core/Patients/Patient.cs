@@ -15,6 +15,12 @@ public sealed class Medication
 {
     public string Name { get; set; } = "";
     public string? Dose { get; set; }
+
+    /// <summary>
+    /// The day of the last dose the patient took before surgery, once someone has confirmed it (a pre-op call, check-in).
+    /// Null means the patient is still taking it: a hold whose last-dose day has passed then cannot be honoured (issue #12 §7).
+    /// </summary>
+    public DateOnly? StoppedOn { get; set; }
 }
 
 /// <summary>
@@ -69,7 +75,7 @@ public sealed class Patient : IVersioned
         WeightKg = d.WeightKg;
         HeightCm = d.HeightCm;
         Allergies = [.. (d.Allergies ?? []).Select(a => a.Trim()).Where(a => a.Length > 0)];
-        Medications = [.. (d.Medications ?? []).Select(m => new Medication { Name = m.Name.Trim(), Dose = string.IsNullOrWhiteSpace(m.Dose) ? null : m.Dose.Trim() })];
+        Medications = [.. (d.Medications ?? []).Select(m => new Medication { Name = m.Name.Trim(), Dose = string.IsNullOrWhiteSpace(m.Dose) ? null : m.Dose.Trim(), StoppedOn = m.StoppedOn })];
     }
 
     public static Dictionary<string, string[]> Validate(Details d, DateOnly today)

@@ -125,11 +125,30 @@ public static class ReadinessEngine
                 continue;
             }
             var last = hold.LastDoseDate is { } ld ? $"Last dose {ld:dddd d MMMM}. " : "";
-            Add(id, $"Medication: {med.Name} ({DrugTable.ClassName(info.Class)})", hold.Source, ItemStatus.Met, false, last + hold.Guidance, hold.LastDoseDate, Nursing);
             if (hold.LastDoseDate is { } lastDose && lastDose < today && surgeryLocal is not null)
             {
-                warnings.Add($"{med.Name}: the hold began on {lastDose.AddDays(1):dddd d MMMM}; confirm with the patient that it was stopped.");
+                // Issue #12 §7: once the last-dose day has passed, the hold is honoured only if the patient stopped in time.
+                // Nobody confirmed a stop: the patient is still recorded as taking the drug, so the surgery date cannot stand.
+                var title = $"Medication: {med.Name} ({DrugTable.ClassName(info.Class)})";
+                if (med.StoppedOn is not { } stopped)
+                {
+                    Add(id, title, hold.Source, ItemStatus.Missing, true,
+                        $"The last dose was due by {lastDose:dddd d MMMM} and nobody has confirmed that the patient stopped: the hold cannot be honoured for surgery on {surgeryDate:dddd d MMMM} unless they did. Record the day of the last dose taken, or move the surgery.",
+                        lastDose, Nursing);
+                }
+                else if (stopped > lastDose)
+                {
+                    Add(id, title, hold.Source, ItemStatus.Expired, true,
+                        $"Last dose taken {stopped:dddd d MMMM}, after the last permitted day {lastDose:dddd d MMMM}: the hold was not honoured for surgery on {surgeryDate:dddd d MMMM}. Move the surgery.",
+                        lastDose, Clinicians);
+                }
+                else
+                {
+                    Add(id, title, hold.Source, ItemStatus.Met, false, $"Stopped: last dose taken {stopped:dddd d MMMM}. " + hold.Guidance, lastDose, Nursing);
+                }
+                continue;
             }
+            Add(id, $"Medication: {med.Name} ({DrugTable.ClassName(info.Class)})", hold.Source, ItemStatus.Met, false, last + hold.Guidance, hold.LastDoseDate, Nursing);
         }
 
         // Imaging ([S26], [S23], rule 14).

@@ -367,9 +367,43 @@ public sealed class SurgicalCaseTests
         var span = b.Construct!.Span!.Value;
         Assert.Equal("L3\u2013L5", span.ToString());
         var ct = ImagingStudyTests.Study(b.PatientId, Modality.CT, ("L3-L4", FusionStatus.Solid), ("L4-L5", FusionStatus.Solid));
-        c.LinkFusionEvidence(ct, span, CtOnly, Actors.Surgeon);
+        c.LinkFusionEvidence(ct, b.Construct!, CtOnly, Actors.Surgeon);
         Assert.Equal(ct.Id, c.FusionEvidenceStudyId);
         Assert.Null(c.EvidenceBlocker());
+    }
+
+    [Fact]
+    public void A_CT_taken_before_the_hardware_was_implanted_is_not_fusion_evidence()
+    {
+        var b = ACase().WithOnlyIndication("support-complete", "Z47.2").InState(CaseState.Assessed);
+        var c = b.Build();
+        var implanted = b.Construct!.ImplantedOn!.Value;
+        foreach (var day in new[] { implanted.AddYears(-1), implanted })
+        {
+            var old = ImagingStudy.Record(b.PatientId, day, Modality.CT, [new("L3-L5", FusionStatus.Solid)], [], null, "Dr Rad", day.AddDays(1));
+            var ex = Assert.Throws<DomainRuleException>(() => c.LinkFusionEvidence(old, b.Construct!, CtOnly, Actors.Surgeon));
+            Assert.Equal("fusion-evidence-after-implant", ex.Rule);
+            Assert.Contains(implanted.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), ex.Message, StringComparison.Ordinal);
+        }
+        Assert.Null(c.FusionEvidenceStudyId);
+        var after = ImagingStudy.Record(b.PatientId, implanted.AddDays(1), Modality.CT, [new("L3-L5", FusionStatus.Solid)], [], null, "Dr Rad", implanted.AddDays(2));
+        c.LinkFusionEvidence(after, b.Construct!, CtOnly, Actors.Surgeon);
+        Assert.Equal(after.Id, c.FusionEvidenceStudyId);
+    }
+
+    [Fact]
+    public void Without_an_implant_date_no_study_can_prove_fusion_around_the_hardware()
+    {
+        var b = ACase().WithOnlyIndication("support-complete", "Z47.2").InState(CaseState.Assessed);
+        var c = b.Build();
+        var undated = Construct.Record(b.PatientId, new Construct.Details(null, null, Approach.Posterior, null, null, null, null), new DateOnly(2025, 3, 3));
+        foreach (var level in new[] { "L3", "L4", "L5" })
+        {
+            undated.AddComponent(new(ComponentKind.PedicleScrew, level, null, Side.Left, 6.5m, 45, Material.Titanium, null, null, null, null));
+        }
+        undated.AddComponent(new(ComponentKind.Rod, null, "L3-L5", Side.Left, 5.5m, null, Material.Titanium, null, null, null, null));
+        var ct = ImagingStudyTests.Study(b.PatientId, Modality.CT, ("L3-L5", FusionStatus.Solid));
+        Assert.Equal("fusion-evidence-after-implant", Assert.Throws<DomainRuleException>(() => c.LinkFusionEvidence(ct, undated, CtOnly, Actors.Surgeon)).Rule);
     }
 
     [Fact]
@@ -378,13 +412,13 @@ public sealed class SurgicalCaseTests
         var b = ACase().InState(CaseState.Assessed);
         var c = b.Build();
         var xray = ImagingStudyTests.Study(b.PatientId, Modality.XRay, ("L3-L5", FusionStatus.Solid));
-        var ex = Assert.Throws<DomainRuleException>(() => c.LinkFusionEvidence(xray, b.Construct!.Span!.Value, CtOnly, Actors.Surgeon));
+        var ex = Assert.Throws<DomainRuleException>(() => c.LinkFusionEvidence(xray, b.Construct!, CtOnly, Actors.Surgeon));
         Assert.Equal("fusion-evidence-modality", ex.Rule);
         Assert.True(ex.Unprocessable);
         Assert.Null(c.FusionEvidenceStudyId);
 
         // Accepted modalities are configuration (PathwayOptions), not hard-coded.
-        c.LinkFusionEvidence(xray, b.Construct!.Span!.Value, [Modality.CT, Modality.XRay], Actors.Surgeon);
+        c.LinkFusionEvidence(xray, b.Construct!, [Modality.CT, Modality.XRay], Actors.Surgeon);
         Assert.Equal(xray.Id, c.FusionEvidenceStudyId);
     }
 
@@ -397,7 +431,7 @@ public sealed class SurgicalCaseTests
         var b = ACase().InState(CaseState.Assessed);
         var c = b.Build();
         var ct = ImagingStudyTests.Study(b.PatientId, Modality.CT, ("L3-L4", FusionStatus.Solid), ("L5", status));
-        var ex = Assert.Throws<DomainRuleException>(() => c.LinkFusionEvidence(ct, b.Construct!.Span!.Value, CtOnly, Actors.Surgeon));
+        var ex = Assert.Throws<DomainRuleException>(() => c.LinkFusionEvidence(ct, b.Construct!, CtOnly, Actors.Surgeon));
         Assert.Equal("fusion-evidence-span", ex.Rule);
         Assert.Contains("L3\u2013L5", ex.Message, StringComparison.Ordinal);
         Assert.Null(c.FusionEvidenceStudyId);
@@ -410,7 +444,7 @@ public sealed class SurgicalCaseTests
         var c = b.Build();
         var ct = ImagingStudyTests.Study(b.PatientId, Modality.CT, ("L3-S1", FusionStatus.Solid));
         Assert.Equal("fusion-evidence-span",
-            Assert.Throws<DomainRuleException>(() => c.LinkFusionEvidence(ct, b.Construct!.Span!.Value, CtOnly, Actors.Surgeon)).Rule);
+            Assert.Throws<DomainRuleException>(() => c.LinkFusionEvidence(ct, b.Construct!, CtOnly, Actors.Surgeon)).Rule);
     }
 
     [Fact]
@@ -419,7 +453,7 @@ public sealed class SurgicalCaseTests
         var b = ACase().InState(CaseState.Assessed);
         var c = b.Build();
         var other = ImagingStudyTests.Study(Guid.NewGuid(), Modality.CT, ("L3-L5", FusionStatus.Solid));
-        var ex = Assert.Throws<DomainRuleException>(() => c.LinkFusionEvidence(other, b.Construct!.Span!.Value, CtOnly, Actors.Surgeon));
+        var ex = Assert.Throws<DomainRuleException>(() => c.LinkFusionEvidence(other, b.Construct!, CtOnly, Actors.Surgeon));
         Assert.Equal("evidence-same-patient", ex.Rule);
         Assert.Null(c.FusionEvidenceStudyId);
     }
@@ -430,7 +464,7 @@ public sealed class SurgicalCaseTests
         var b = ACase().InState(CaseState.Assessed);
         var c = b.Build();
         var ct = ImagingStudyTests.Study(b.PatientId, Modality.CT, ("L3-L5", FusionStatus.Solid));
-        Assert.True(Assert.Throws<DomainRuleException>(() => c.LinkFusionEvidence(ct, b.Construct!.Span!.Value, CtOnly, Actors.Nurse)).Forbidden);
+        Assert.True(Assert.Throws<DomainRuleException>(() => c.LinkFusionEvidence(ct, b.Construct!, CtOnly, Actors.Nurse)).Forbidden);
         Assert.True(Assert.Throws<DomainRuleException>(() => c.OverrideFusionEvidence("seen", Actors.Nurse, b.Now())).Forbidden);
         Assert.Equal(["reason"], Assert.Throws<ValidationException>(() => c.OverrideFusionEvidence("  ", Actors.Surgeon, b.Now())).Errors.Keys);
         Assert.Null(c.FusionOverride);

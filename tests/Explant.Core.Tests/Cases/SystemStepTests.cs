@@ -1,6 +1,7 @@
 using Explant.Core.Auth;
 using Explant.Core.Cases;
 using Explant.Core.Data;
+using Explant.Core.Implants;
 using static Explant.Core.Tests.Cases.CaseBuilder;
 
 namespace Explant.Core.Tests.Cases;
@@ -115,5 +116,56 @@ public sealed class SystemStepTests
         Assert.Null(c.PlannedSurgeryUtc);
         c.SetPlannedSurgery(now.AddYears(2).AddDays(-1), Actors.Surgeon, now);
         Assert.Equal(now.AddYears(2).AddDays(-1), c.PlannedSurgeryUtc);
+    }
+}
+
+/// <summary>Issue #12 §7: "all components" in a signed consent means the components that existed when it was signed.</summary>
+public sealed class HardwareAfterConsentTests
+{
+    private static Construct.ComponentInput Hook() =>
+        new(ComponentKind.Hook, "L2", null, Side.Left, null, null, Material.Titanium, HookType.Laminar, null, null, null);
+
+    [Theory]
+    [InlineData(CaseState.Consented)]
+    [InlineData(CaseState.Ready)]
+    [InlineData(CaseState.Scheduled)]
+    [InlineData(CaseState.Postponed)]
+    public void Hardware_added_after_consent_invalidates_an_all_components_consent(CaseState state)
+    {
+        var b = ACase().InState(state);
+        var c = b.Build();
+        Assert.True(c.ConsentValid);
+        var revision = c.PlanRevision;
+        var added = b.Construct!.AddComponent(Hook());
+
+        Assert.True(c.HardwareAdded(b.Construct, Actors.Nurse, b.Now()));
+        Assert.Contains(added.Id, c.PlannedComponentIds);
+        Assert.Equal(revision + 1, c.PlanRevision);
+        Assert.False(c.ConsentValid);
+        Assert.Equal(CaseState.Decided, c.State);
+        Assert.Equal(CaseTrigger.PlanChanged, c.History[^1].Trigger);
+        Assert.Contains("hardware added", c.History[^1].Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_partial_plan_keeps_its_consent_and_a_case_in_theatre_keeps_its_plan()
+    {
+        var b = ACase().InState(CaseState.Consented);
+        var c = b.Build();
+        var construct = b.Construct!;
+        c.SetPlan(false, [construct.Components[0].Id], construct, Actors.Surgeon, b.Now());
+        Assert.Equal(CaseState.Decided, c.State);
+        var revision = c.PlanRevision;
+        construct.AddComponent(Hook());
+        Assert.False(c.HardwareAdded(construct, Actors.Nurse, b.Now()));
+        Assert.Equal(revision, c.PlanRevision);
+
+        var t = ACase().InState(CaseState.InTheatre);
+        var inTheatre = t.Build();
+        var planned = inTheatre.PlannedComponentIds.ToList();
+        t.Construct!.AddComponent(Hook());
+        Assert.False(inTheatre.HardwareAdded(t.Construct, Actors.Nurse, t.Now()));
+        Assert.Equal(planned, inTheatre.PlannedComponentIds);
+        Assert.Equal(CaseState.InTheatre, inTheatre.State);
     }
 }

@@ -194,7 +194,7 @@ public sealed class TransitionTableTests
         Assert.Equal([Roles.Nurse], R(CaseTrigger.CheckIn));
         Assert.Equal([Roles.Anesthesiologist, Roles.Scheduler, Roles.Surgeon], R(CaseTrigger.Postpone));
         Assert.Equal([Roles.Admin, Roles.Scheduler, Roles.Surgeon], R(CaseTrigger.Cancel));
-        Assert.Equal([Roles.Surgeon], R(CaseTrigger.PlanChanged));
+        Assert.Equal([Roles.Anesthesiologist, Roles.Nurse, Roles.Surgeon], R(CaseTrigger.PlanChanged));
     }
 
     [Fact]
@@ -348,7 +348,7 @@ public sealed class TransitionTableTests
         var b = ACase().WithOnlyIndication("support-complete", "Z47.2").InState(CaseState.Assessed);
         var c = b.Build();
         var ct = ImagingStudyTests.Study(b.PatientId, Modality.CT, ("L3-L5", FusionStatus.Solid));
-        c.LinkFusionEvidence(ct, b.Construct!.Span!.Value, [Modality.CT], Actors.Surgeon);
+        c.LinkFusionEvidence(ct, b.Construct!, [Modality.CT], Actors.Surgeon);
         c.RecordDecision(AllAlternatives, SurgicalCase.RemovalChoice, null, Actors.Surgeon, b.Now());
         Assert.Equal(CaseState.Decided, c.State);
     }

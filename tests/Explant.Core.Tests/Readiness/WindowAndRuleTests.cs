@@ -414,7 +414,7 @@ public sealed class WindowAndRuleTests
     {
         var rig = Rig(CaseBuilder.ACase().WithIndication("support-complete")).PlanSurgery(S)
             .Study(Modality.CT, S.AddDays(-40), new ImagingStudy.FusionInput("L3-L5", FusionStatus.Solid));
-        rig.Case.LinkFusionEvidence(rig.Imaging[0], LevelRange.Parse("L3-L5"), [Modality.CT], Actors.Surgeon);
+        rig.Case.LinkFusionEvidence(rig.Imaging[0], rig.Builder.Construct!, [Modality.CT], Actors.Surgeon);
         Assert.Equal(ItemStatus.Met, rig.Item("ct-fusion").Status);
     }
 
@@ -554,7 +554,9 @@ public sealed class WindowAndRuleTests
     [Fact]
     public void Aspirin_with_a_site_policy_is_not_blocking()
     {
+        // Judged before the hold begins: once its last-dose day has passed, the stop must be confirmed (next tests).
         var rig = Rig().WithMedications("aspirin").PlanSurgery(S);
+        rig.Today = S.AddDays(-10);
         rig.Options.AspirinOmitDays = 7;
         var item = rig.Item("medication:aspirin");
         Assert.Equal(ItemStatus.Met, item.Status);
@@ -621,15 +623,31 @@ public sealed class WindowAndRuleTests
     }
 
     [Fact]
-    public void A_hold_that_has_already_begun_is_flagged_for_confirmation()
+    public void A_hold_whose_last_dose_day_has_passed_blocks_until_the_stop_is_confirmed()
     {
         var rig = Rig().WithMedications("apixaban").PlanSurgery(S);
-        rig.Today = S.AddDays(-1);
-        var warning = Assert.Single(rig.Evaluate().Warnings);
-        Assert.Contains("apixaban", warning, StringComparison.Ordinal);
-        Assert.Contains("confirm with the patient", warning, StringComparison.Ordinal);
-        rig.Today = S.AddDays(-3);
-        Assert.Empty(rig.Evaluate().Warnings);
+        var lastDose = rig.Item("medication:apixaban").Date!.Value;
+        rig.Today = lastDose;
+        Assert.False(rig.Item("medication:apixaban").IsOpen);
+
+        // The day after the last permitted dose, a patient still recorded as taking apixaban cannot have kept the hold.
+        rig.Today = lastDose.AddDays(1);
+        var open = rig.Item("medication:apixaban");
+        Assert.Equal(ItemStatus.Missing, open.Status);
+        Assert.True(open.IsOpen);
+        Assert.Contains("cannot be honoured", open.Explanation, StringComparison.Ordinal);
+        Assert.Contains(open, rig.Evaluate().OpenBlocking);
+
+        rig.Patient.Medications[0].StoppedOn = lastDose;
+        var kept = rig.Item("medication:apixaban");
+        Assert.Equal(ItemStatus.Met, kept.Status);
+        Assert.False(kept.IsOpen);
+
+        rig.Patient.Medications[0].StoppedOn = lastDose.AddDays(1);
+        var late = rig.Item("medication:apixaban");
+        Assert.Equal(ItemStatus.Expired, late.Status);
+        Assert.True(late.IsOpen);
+        Assert.Contains("Move the surgery", late.Explanation, StringComparison.Ordinal);
     }
 
     [Fact]

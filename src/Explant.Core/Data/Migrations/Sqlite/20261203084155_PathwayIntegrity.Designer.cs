@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Explant.Core.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteExplantDbContext))]
-    [Migration("20261203083024_SurgeonHandOver")]
-    partial class SurgeonHandOver
+    [Migration("20261203084155_PathwayIntegrity")]
+    partial class PathwayIntegrity
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -1406,6 +1406,8 @@ namespace Explant.Core.Data.Migrations.Sqlite
 
                             b1.Property<string>("Name")
                                 .IsRequired();
+
+                            b1.Property<DateOnly?>("StoppedOn");
 
                             b1.HasKey("PatientId", "__synthesizedOrdinal");
 

@@ -13,8 +13,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Explant.Core.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresExplantDbContext))]
-    [Migration("20261203083050_SurgeonHandOver")]
-    partial class SurgeonHandOver
+    [Migration("20261203084435_PathwayIntegrity")]
+    partial class PathwayIntegrity
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -1420,6 +1420,8 @@ namespace Explant.Core.Data.Migrations.Postgres
 
                             b1.Property<string>("Name")
                                 .IsRequired();
+
+                            b1.Property<DateOnly?>("StoppedOn");
 
                             b1.HasKey("PatientId", "__synthesizedOrdinal");
 

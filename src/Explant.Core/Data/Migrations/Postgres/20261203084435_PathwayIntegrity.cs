@@ -2,10 +2,10 @@
 
 #nullable disable
 
-namespace Explant.Core.Data.Migrations.Sqlite
+namespace Explant.Core.Data.Migrations.Postgres
 {
     /// <inheritdoc />
-    public partial class SurgeonHandOver : Migration
+    public partial class PathwayIntegrity : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -13,7 +13,7 @@ namespace Explant.Core.Data.Migrations.Sqlite
             migrationBuilder.AddColumn<string>(
                 name: "HandOvers",
                 table: "SurgicalCases",
-                type: "TEXT",
+                type: "jsonb",
                 nullable: true,
                 // Cases opened before hand-overs existed have none (an empty list, not null).
                 defaultValue: "[]");
