@@ -50,14 +50,16 @@ public static class ConstructHandlers
     /// <summary>At most this many components in one request (a long scoliosis construct has well under 100).</summary>
     public const int MaxComponentsPerRequest = 100;
 
-    public static Construct.ComponentInput ComponentFromForm(FormFields form)
+    /// <summary>The add-component form: the component and the construct revision the page was rendered with.</summary>
+    public static (Construct.ComponentInput Input, long? Revision) ComponentFromForm(FormFields form)
     {
         ArgumentNullException.ThrowIfNull(form);
+        var revision = form.Revision();
         var input = new Construct.ComponentInput(form.Enum<ComponentKind>("kind"), form.Text("level"), form.Text("span"), form.Enum<Side>("side"),
             form.Decimal("diameterMm"), form.Decimal("lengthMm"), form.Enum<Material>("material"), form.Enum<HookType>("hookType"),
             form.Text("variant"), form.Text("udi"), form.Text("note"));
         form.ThrowIfAny();
-        return input;
+        return (input, revision);
     }
 
     /// <summary>Records a construct with its components: clinicians only; every bad field reported at once; nothing stored when refused.</summary>

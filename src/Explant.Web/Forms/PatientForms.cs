@@ -46,8 +46,7 @@ internal static class PatientForms
         var back = Guid.TryParseExact(fields.Text("patientId"), "D", out var patientId) ? $"/patients/{patientId}#construct-{id}" : "/patients";
         return Run(async () =>
         {
-            var revision = fields.Revision();
-            var input = ConstructHandlers.ComponentFromForm(fields);
+            var (input, revision) = ConstructHandlers.ComponentFromForm(fields);
             var c = await ConstructHandlers.AddComponent(db, id, input, revision, http.User.ToCaseActor(), ct);
             return $"/patients/{c.PatientId}#construct-{c.Id}";
         }, back);
