@@ -1,4 +1,5 @@
 using Explant.Core.Data;
+using Explant.Core.Validation;
 
 namespace Explant.Core.Implants;
 
@@ -131,30 +132,54 @@ public sealed class Construct : IVersioned
     public sealed record Details(DateOnly? ImplantedOn, string? ImplantedAt, Approach Approach, string? SourceProcedure,
         string? Manufacturer, string? SystemName, string? Comment);
 
-    public sealed record ComponentInput(ComponentKind Kind, string? Level, string? Span, Side? Side, decimal? DiameterMm, decimal? LengthMm,
-        Material Material, HookType? HookType, string? Variant, string? Udi, string? Note);
+    /// <summary>
+    /// One component as the API and the forms send it. Kind is nullable so a missing kind is refused by name rather
+    /// than read as the first member (a pedicle screw nobody entered); a missing material is Unknown.
+    /// </summary>
+    public sealed record ComponentInput(ComponentKind? Kind, string? Level, string? Span, Side? Side, decimal? DiameterMm, decimal? LengthMm,
+        Material? Material, HookType? HookType, string? Variant, string? Udi, string? Note);
 
-    public static Construct Record(Guid patientId, Details d, DateOnly today)
+    /// <summary>Longest stored text per field (names and labels; the free comment is a note).</summary>
+    public const int TextMax = InputLimits.ShortText;
+
+    /// <summary>
+    /// Records a construct. <paramref name="bornOn"/>, when known, bounds the implant date from below: hardware is not
+    /// implanted before the patient was born.
+    /// </summary>
+    public static Construct Record(Guid patientId, Details d, DateOnly today, DateOnly? bornOn = null)
     {
         var c = new Construct { Id = Guid.CreateVersion7(), PatientId = patientId };
-        c.Update(d, today);
+        c.Update(d, today, bornOn);
         return c;
     }
 
-    public void Update(Details d, DateOnly today)
+    public void Update(Details d, DateOnly today, DateOnly? bornOn = null)
+    {
+        var check = new Check();
+        var clean = Validate(d, today, bornOn, check);
+        check.ThrowIfAny();
+        ImplantedOn = clean.ImplantedOn;
+        ImplantedAt = clean.ImplantedAt;
+        Approach = clean.Approach;
+        SourceProcedure = clean.SourceProcedure;
+        Manufacturer = clean.Manufacturer;
+        SystemName = clean.SystemName;
+        Comment = clean.Comment;
+    }
+
+    /// <summary>Adds every bad field of <paramref name="d"/> to <paramref name="check"/> and returns the details trimmed.</summary>
+    public static Details Validate(Details d, DateOnly today, DateOnly? bornOn, Check check)
     {
         ArgumentNullException.ThrowIfNull(d);
-        if (d.ImplantedOn is { } on && on > today)
+        ArgumentNullException.ThrowIfNull(check);
+        check.Date("implantedOn", d.ImplantedOn, notBefore: bornOn is { } b ? (b, "the patient's date of birth") : null, notAfter: (today, "today"));
+        if (!Enum.IsDefined(d.Approach))
         {
-            throw new ValidationException(new Dictionary<string, string[]> { ["implantedOn"] = ["cannot be in the future"] });
+            check.Add("approach", EnumText.Choices<Approach>());
         }
-        ImplantedOn = d.ImplantedOn;
-        ImplantedAt = Clean(d.ImplantedAt);
-        Approach = d.Approach;
-        SourceProcedure = Clean(d.SourceProcedure);
-        Manufacturer = Clean(d.Manufacturer);
-        SystemName = Clean(d.SystemName);
-        Comment = Clean(d.Comment);
+        return new Details(d.ImplantedOn, check.Text("implantedAt", d.ImplantedAt, TextMax), d.Approach,
+            check.Text("sourceProcedure", d.SourceProcedure, TextMax), check.Text("manufacturer", d.Manufacturer, TextMax),
+            check.Text("systemName", d.SystemName, TextMax), check.Text("comment", d.Comment, InputLimits.Note));
     }
 
     private static string? Clean(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
@@ -169,61 +194,104 @@ public sealed class Construct : IVersioned
 
     public static Component BuildComponent(ComponentInput input, string path = "")
     {
+        var check = new Check();
+        var component = BuildComponent(input, path, check);
+        check.ThrowIfAny();
+        return component;
+    }
+
+    /// <summary>
+    /// Checks one component, adding every bad field to <paramref name="check"/> under <paramref name="path"/>
+    /// (e.g. "components[2].level"). The component returned is only meaningful when the check holds no error: callers
+    /// throw (<see cref="Check.ThrowIfAny"/>) before they keep it.
+    /// </summary>
+    public static Component BuildComponent(ComponentInput input, string path, Check check)
+    {
         ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(check);
         var p = path.Length == 0 ? "" : path + ".";
-        var errors = new Dictionary<string, string[]>();
+        if (input.Kind is not { } kind || !Enum.IsDefined(kind))
+        {
+            check.Add(p + "kind", input.Kind is null ? $"required ({EnumText.Choices<ComponentKind>()})" : EnumText.Choices<ComponentKind>());
+            return new Component();
+        }
+        if (!EnumText.IsDefined(input.Side)) { check.Add(p + "side", EnumText.Choices<Side>()); }
+        if (!EnumText.IsDefined(input.Material)) { check.Add(p + "material", EnumText.Choices<Material>()); }
+        if (!EnumText.IsDefined(input.HookType)) { check.Add(p + "hookType", EnumText.Choices<HookType>()); }
         var component = new Component
         {
             Id = Guid.CreateVersion7(),
-            Kind = input.Kind,
+            Kind = kind,
             Side = input.Side,
-            DiameterMm = input.DiameterMm,
-            LengthMm = input.LengthMm,
-            Material = input.Material,
+            DiameterMm = check.Range(p + "diameterMm", input.DiameterMm, Plausible.ComponentDiameterMm),
+            LengthMm = check.Range(p + "lengthMm", input.LengthMm, Plausible.ComponentLengthMm),
+            Material = input.Material ?? Material.Unknown,
             HookType = input.HookType,
-            Variant = Clean(input.Variant),
-            Note = Clean(input.Note),
+            Variant = check.Text(p + "variant", input.Variant, TextMax),
+            Note = check.Text(p + "note", input.Note, InputLimits.Note),
         };
+        // Levels are short ("L4", "T10-S1"): over-long text is refused by its length before parsing, so it is never echoed.
+        var levelText = check.Text(p + "level", input.Level, TextMax);
+        var spanText = check.Text(p + "span", input.Span, TextMax);
         if (component.IsSpanning)
         {
-            if (!LevelRange.TryParse(input.Span, out var span))
+            if (input.Span is null)
             {
-                errors[p + "span"] = [input.Span is null ? "required for a rod or plate (e.g. L3-L5)" : $"'{input.Span}' is not a level range (e.g. L3-L5)"];
+                check.Add(p + "span", "required for a rod or plate (e.g. L3-L5)");
             }
-            else
+            else if (string.IsNullOrWhiteSpace(input.Span))
             {
-                component.SpanFrom = span.From.ToString();
-                component.SpanTo = span.To.ToString();
+                check.Add(p + "span", $"'{input.Span}' is not a level range (e.g. L3-L5)");
             }
-        }
-        else if (input.Kind is not (ComponentKind.Crosslink or ComponentKind.SetScrew) || input.Level is not null)
-        {
-            if (!SpinalLevel.TryParse(input.Level, out var level))
+            else if (spanText is not null)
             {
-                errors[p + "level"] = [input.Level is null ? "required" : $"'{input.Level}' is not a level (C1–C7, T1–T12, L1–L5, S1–S2, ilium)"];
+                if (LevelRange.TryParse(spanText, out var span))
+                {
+                    component.SpanFrom = span.From.ToString();
+                    component.SpanTo = span.To.ToString();
+                }
+                else
+                {
+                    check.Add(p + "span", $"'{spanText}' is not a level range (e.g. L3-L5)");
+                }
             }
-            else
+        }
+        else if (kind is not (ComponentKind.Crosslink or ComponentKind.SetScrew) || input.Level is not null)
+        {
+            if (input.Level is null)
             {
-                component.Level = level.ToString();
+                check.Add(p + "level", "required");
+            }
+            else if (string.IsNullOrWhiteSpace(input.Level))
+            {
+                check.Add(p + "level", $"'{input.Level}' is not a level (C1–C7, T1–T12, L1–L5, S1–S2, ilium)");
+            }
+            else if (levelText is not null)
+            {
+                if (SpinalLevel.TryParse(levelText, out var level))
+                {
+                    component.Level = level.ToString();
+                }
+                else
+                {
+                    check.Add(p + "level", $"'{levelText}' is not a level (C1–C7, T1–T12, L1–L5, S1–S2, ilium)");
+                }
             }
         }
-        if (input.Kind == ComponentKind.Hook && input.HookType is null)
+        if (kind == ComponentKind.Hook && input.HookType is null)
         {
-            errors[p + "hookType"] = ["required for a hook (Laminar, Pedicle, TransverseProcess)"];
+            check.Add(p + "hookType", "required for a hook (Laminar, Pedicle, TransverseProcess)");
         }
-        if (input.Kind is ComponentKind.PedicleScrew or ComponentKind.IliacScrew or ComponentKind.Hook && input.Side is null or Implants.Side.Midline)
+        if (kind is ComponentKind.PedicleScrew or ComponentKind.IliacScrew or ComponentKind.Hook && input.Side is null or Implants.Side.Midline)
         {
-            errors[p + "side"] = ["left or right is required for a screw or hook"];
+            check.Add(p + "side", "left or right is required for a screw or hook");
         }
-        if (input.DiameterMm is <= 0 or > 50)
+        // Not Check.Text: a scanned UDI legitimately carries GS (0x1D) separators, which the UDI parser reads.
+        if (input.Udi is { Length: > TextMax })
         {
-            errors[p + "diameterMm"] = ["must be between 0 and 50 mm"];
+            check.Add(p + "udi", $"at most {TextMax} characters (got {input.Udi.Length})");
         }
-        if (input.LengthMm is <= 0 or > 700)
-        {
-            errors[p + "lengthMm"] = ["must be between 0 and 700 mm"];
-        }
-        if (!string.IsNullOrWhiteSpace(input.Udi))
+        else if (!string.IsNullOrWhiteSpace(input.Udi))
         {
             try
             {
@@ -235,12 +303,8 @@ public sealed class Construct : IVersioned
             }
             catch (UdiFormatException e)
             {
-                errors[p + "udi"] = [e.Message];
+                check.Add(p + "udi", e.Message);
             }
-        }
-        if (errors.Count > 0)
-        {
-            throw new ValidationException(errors);
         }
         return component;
     }

@@ -1,4 +1,5 @@
 using Explant.Core.Data;
+using Explant.Core.Validation;
 
 namespace Explant.Core.Implants;
 
@@ -56,54 +57,109 @@ public sealed class ImagingStudy : IVersioned
     public string RecordedBy { get; private set; } = "";
     public long Revision { get; set; }
 
-    public sealed record FusionInput(string Levels, FusionStatus Status);
-    public sealed record HardwareInput(HardwareFindingKind Kind, string? Level, string? Note);
+    /// <summary>
+    /// A fusion finding as sent. Status is nullable so that a missing status is refused by name: read as the first
+    /// member it would be "Solid", the one value that lets a removal proceed.
+    /// </summary>
+    public sealed record FusionInput(string? Levels, FusionStatus? Status);
 
-    public static ImagingStudy Record(Guid patientId, DateOnly studyDate, Modality modality, IReadOnlyList<FusionInput> fusion,
-        IReadOnlyList<HardwareInput> hardware, string? note, string recordedBy, DateOnly today)
+    public sealed record HardwareInput(HardwareFindingKind? Kind, string? Level, string? Note);
+
+    /// <summary>At most this many fusion or hardware findings per study (a typo guard, far above a real report).</summary>
+    public const int MaxFindings = 100;
+
+    /// <summary>
+    /// Records a study. <paramref name="bornOn"/>, when known, bounds the study date from below: no study predates
+    /// the patient.
+    /// </summary>
+    public static ImagingStudy Record(Guid patientId, DateOnly studyDate, Modality modality, IReadOnlyList<FusionInput?> fusion,
+        IReadOnlyList<HardwareInput?> hardware, string? note, string recordedBy, DateOnly today, DateOnly? bornOn = null)
+    {
+        var check = new Check();
+        var study = Build(patientId, studyDate, modality, fusion, hardware, note, recordedBy, today, bornOn, check);
+        check.ThrowIfAny();
+        return study;
+    }
+
+    /// <summary>
+    /// Checks a study, adding every bad field to <paramref name="check"/>; the study returned is only meaningful when
+    /// the check holds no error (callers throw first).
+    /// </summary>
+    public static ImagingStudy Build(Guid patientId, DateOnly studyDate, Modality modality, IReadOnlyList<FusionInput?> fusion,
+        IReadOnlyList<HardwareInput?> hardware, string? note, string recordedBy, DateOnly today, DateOnly? bornOn, Check check)
     {
         ArgumentNullException.ThrowIfNull(fusion);
         ArgumentNullException.ThrowIfNull(hardware);
-        var errors = new Dictionary<string, string[]>();
-        if (studyDate > today)
+        ArgumentException.ThrowIfNullOrWhiteSpace(recordedBy);
+        ArgumentNullException.ThrowIfNull(check);
+        check.Date("studyDate", studyDate, notBefore: bornOn is { } b ? (b, "the patient's date of birth") : null, notAfter: (today, "today"));
+        if (!Enum.IsDefined(modality))
         {
-            errors["studyDate"] = ["cannot be in the future"];
+            check.Add("modality", EnumText.Choices<Modality>());
         }
         var study = new ImagingStudy
         {
             Id = Guid.CreateVersion7(), PatientId = patientId, StudyDate = studyDate, Modality = modality,
-            Note = string.IsNullOrWhiteSpace(note) ? null : note.Trim(), RecordedBy = recordedBy,
+            Note = check.Text("note", note, InputLimits.Note), RecordedBy = recordedBy,
         };
-        for (var i = 0; i < fusion.Count; i++)
+        if (fusion.Count > MaxFindings)
         {
-            if (LevelRange.TryParse(fusion[i].Levels, out var range))
-            {
-                study.Fusion.Add(new FusionFinding { From = range.From.ToString(), To = range.To.ToString(), Status = fusion[i].Status });
-            }
-            else
-            {
-                errors[$"fusion[{i}].levels"] = [$"'{fusion[i].Levels}' is not a level range (e.g. L3-L5)"];
-            }
+            check.Add("fusion", $"at most {MaxFindings} findings (got {fusion.Count})");
         }
-        for (var i = 0; i < hardware.Count; i++)
+        else
         {
-            string? level = null;
-            if (hardware[i].Level is { } l)
+            for (var i = 0; i < fusion.Count; i++)
             {
-                if (SpinalLevel.TryParse(l, out var parsed))
+                var f = fusion[i];
+                var levels = check.Text($"fusion[{i}].levels", f?.Levels, InputLimits.ShortText, required: true);
+                if (f?.Status is not { } status || !Enum.IsDefined(status))
                 {
-                    level = parsed.ToString();
+                    check.Add($"fusion[{i}].status", f?.Status is null ? $"required ({EnumText.Choices<FusionStatus>()})" : EnumText.Choices<FusionStatus>());
+                    status = FusionStatus.NotAssessed;
+                }
+                if (levels is null)
+                {
+                    continue;
+                }
+                if (LevelRange.TryParse(levels, out var range))
+                {
+                    // Kept only when the whole study is valid (ThrowIfAny below), so a placeholder status is never stored.
+                    study.Fusion.Add(new FusionFinding { From = range.From.ToString(), To = range.To.ToString(), Status = status });
                 }
                 else
                 {
-                    errors[$"hardware[{i}].level"] = [$"'{l}' is not a level"];
+                    check.Add($"fusion[{i}].levels", $"'{levels}' is not a level range (e.g. L3-L5)");
                 }
             }
-            study.Hardware.Add(new HardwareFinding { Kind = hardware[i].Kind, Level = level, Note = hardware[i].Note });
         }
-        if (errors.Count > 0)
+        if (hardware.Count > MaxFindings)
         {
-            throw new ValidationException(errors);
+            check.Add("hardware", $"at most {MaxFindings} findings (got {hardware.Count})");
+        }
+        else
+        {
+            for (var i = 0; i < hardware.Count; i++)
+            {
+                var h = hardware[i];
+                if (h?.Kind is not { } kind || !Enum.IsDefined(kind))
+                {
+                    check.Add($"hardware[{i}].kind", h?.Kind is null ? $"required ({EnumText.Choices<HardwareFindingKind>()})" : EnumText.Choices<HardwareFindingKind>());
+                }
+                string? level = null;
+                if (check.Text($"hardware[{i}].level", h?.Level, InputLimits.ShortText) is { } l)
+                {
+                    if (SpinalLevel.TryParse(l, out var parsed))
+                    {
+                        level = parsed.ToString();
+                    }
+                    else
+                    {
+                        check.Add($"hardware[{i}].level", $"'{l}' is not a level");
+                    }
+                }
+                var findingNote = check.Text($"hardware[{i}].note", h?.Note, InputLimits.Note);
+                study.Hardware.Add(new HardwareFinding { Kind = h?.Kind ?? default, Level = level, Note = findingNote });
+            }
         }
         return study;
     }

@@ -1,4 +1,5 @@
 using Explant.Core.Data;
+using Explant.Core.Validation;
 
 namespace Explant.Core.Patients;
 
@@ -58,48 +59,94 @@ public sealed class Patient : IVersioned
 
     public void Update(Details d, DateOnly today) => Apply(d, today);
 
+    /// <summary>Longest stored text per field; the same as the column sizes of PatientConfiguration.</summary>
+    public const int FacilityMax = 64;
+    public const int MrnMax = 32;
+    public const int NameMax = 128;
+    public const int ListItemMax = InputLimits.ShortText;
+
+    /// <summary>At most this many allergies or medications per patient (a typo guard, far above any real list).</summary>
+    public const int MaxListItems = 100;
+
+    /// <summary>Birth dates before this are refused as typos (a data-entry limit, not a clinical fact).</summary>
+    public static readonly DateOnly EarliestBirthDate = new(1900, 1, 1);
+
     private void Apply(Details d, DateOnly today)
     {
         ArgumentNullException.ThrowIfNull(d);
-        var errors = Validate(d, today);
-        if (errors.Count > 0)
-        {
-            throw new ValidationException(errors);
-        }
-        Facility = d.Facility.Trim();
-        Mrn = d.Mrn.Trim();
-        FamilyName = d.FamilyName.Trim();
-        GivenName = d.GivenName.Trim();
-        BirthDate = d.BirthDate;
-        Sex = d.Sex;
-        WeightKg = d.WeightKg;
-        HeightCm = d.HeightCm;
-        Allergies = [.. (d.Allergies ?? []).Select(a => a.Trim()).Where(a => a.Length > 0)];
-        Medications = [.. (d.Medications ?? []).Select(m => new Medication { Name = m.Name.Trim(), Dose = string.IsNullOrWhiteSpace(m.Dose) ? null : m.Dose.Trim(), StoppedOn = m.StoppedOn })];
+        // The aggregate guards its invariants itself, so no caller (command, demo, CLI) can store what the API refuses.
+        var check = new Check();
+        var clean = Validate(d, today, check);
+        check.ThrowIfAny();
+        Facility = clean.Facility;
+        Mrn = clean.Mrn;
+        FamilyName = clean.FamilyName;
+        GivenName = clean.GivenName;
+        BirthDate = clean.BirthDate;
+        Sex = clean.Sex;
+        WeightKg = clean.WeightKg;
+        HeightCm = clean.HeightCm;
+        Allergies = [.. clean.Allergies ?? []];
+        Medications = [.. clean.Medications ?? []];
     }
 
-    public static Dictionary<string, string[]> Validate(Details d, DateOnly today)
+    /// <summary>
+    /// Adds every bad field of <paramref name="d"/> to <paramref name="check"/> (field names are the JSON property
+    /// names) and returns the details trimmed, with blank allergies dropped.
+    /// </summary>
+    public static Details Validate(Details d, DateOnly today, Check check)
     {
         ArgumentNullException.ThrowIfNull(d);
-        var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(d.Facility)) { errors["facility"] = ["required"]; }
-        if (string.IsNullOrWhiteSpace(d.Mrn)) { errors["mrn"] = ["required"]; }
-        else if (d.Mrn.Trim().Length > 32) { errors["mrn"] = ["at most 32 characters"]; }
-        if (string.IsNullOrWhiteSpace(d.FamilyName)) { errors["familyName"] = ["required"]; }
-        if (string.IsNullOrWhiteSpace(d.GivenName)) { errors["givenName"] = ["required"]; }
-        if (d.BirthDate > today) { errors["birthDate"] = ["cannot be in the future"]; }
-        if (d.BirthDate < today.AddYears(-130)) { errors["birthDate"] = ["more than 130 years ago"]; }
-        if (d.WeightKg is { } w && (w <= 0 || w > 500)) { errors["weightKg"] = ["must be between 0 and 500 kg"]; }
-        if (d.HeightCm is { } h && (h <= 0 || h > 260)) { errors["heightCm"] = ["must be between 0 and 260 cm"]; }
-        var meds = d.Medications ?? [];
-        for (var i = 0; i < meds.Count; i++)
+        ArgumentNullException.ThrowIfNull(check);
+        var facility = check.Text("facility", d.Facility, FacilityMax, required: true) ?? "";
+        var mrn = check.Text("mrn", d.Mrn, MrnMax, required: true) ?? "";
+        var family = check.Text("familyName", d.FamilyName, NameMax, required: true) ?? "";
+        var given = check.Text("givenName", d.GivenName, NameMax, required: true) ?? "";
+        check.Date("birthDate", d.BirthDate, notBefore: (EarliestBirthDate, "the earliest accepted date of birth"), notAfter: (today, "today"));
+        if (!Enum.IsDefined(d.Sex))
         {
-            if (string.IsNullOrWhiteSpace(meds[i].Name))
+            check.Add("sex", EnumText.Choices<Sex>());
+        }
+        check.Range("weightKg", d.WeightKg, Plausible.WeightKg);
+        check.Range("heightCm", d.HeightCm, Plausible.HeightCm);
+
+        var allergies = new List<string>();
+        if (d.Allergies is { Count: > MaxListItems })
+        {
+            check.Add("allergies", $"at most {MaxListItems} entries (got {d.Allergies.Count})");
+        }
+        else
+        {
+            for (var i = 0; i < (d.Allergies?.Count ?? 0); i++)
             {
-                errors[$"medications[{i}].name"] = ["required"];
+                if (check.Text($"allergies[{i}]", d.Allergies![i], ListItemMax) is { } a)
+                {
+                    allergies.Add(a);
+                }
             }
         }
-        return errors;
+
+        var medications = new List<Medication>();
+        if (d.Medications is { Count: > MaxListItems })
+        {
+            check.Add("medications", $"at most {MaxListItems} entries (got {d.Medications.Count})");
+        }
+        else
+        {
+            for (var i = 0; i < (d.Medications?.Count ?? 0); i++)
+            {
+                var m = d.Medications![i];
+                var name = check.Text($"medications[{i}].name", m?.Name, ListItemMax, required: true);
+                var dose = check.Text($"medications[{i}].dose", m?.Dose, ListItemMax);
+                // The confirmed last dose (issue #12 §7) is a past day of this patient's life.
+                var stopped = check.Date($"medications[{i}].stoppedOn", m?.StoppedOn, notBefore: (d.BirthDate, "birth"), notAfter: (today, "today"));
+                if (name is not null)
+                {
+                    medications.Add(new Medication { Name = name, Dose = dose, StoppedOn = stopped });
+                }
+            }
+        }
+        return new Details(facility, mrn, family, given, d.BirthDate, d.Sex, d.WeightKg, d.HeightCm, allergies, medications);
     }
 
     public int AgeOn(DateOnly day)

@@ -1,3 +1,4 @@
+using Explant.Core.Cases;
 using Explant.Core.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -5,24 +6,34 @@ namespace Explant.Core.Patients;
 
 public static class PatientHandlers
 {
-    public static async Task<Patient> Register(ExplantDbContext db, Patient.Details details, DateOnly today, CancellationToken ct = default)
+    /// <summary>Registers a patient: clinicians only; every field checked; nothing stored when anything is refused.</summary>
+    public static async Task<Patient> Register(ExplantDbContext db, PatientInput input, CaseActor actor, HospitalTime time, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(db);
-        ArgumentNullException.ThrowIfNull(details);
-        var patient = Patient.Register(details, today);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(time);
+        PatientRecord.RequireWriter(actor);
+        var today = time.Today;
+        var patient = Patient.Register(input.Validate(today), today);
         await EnsureMrnFree(db, patient.Facility, patient.Mrn, null, ct);
         db.Patients.Add(patient);
         await db.SaveChangesAsync(ct);
         return patient;
     }
 
-    public static async Task<Patient> Update(ExplantDbContext db, Guid id, Patient.Details details, long? expectedRevision, DateOnly today, CancellationToken ct = default)
+    /// <summary>Replaces a patient's details (If-Match revision when given): clinicians only; nothing stored when refused.</summary>
+    public static async Task<Patient> Update(ExplantDbContext db, Guid id, PatientInput input, long? expectedRevision, CaseActor actor, HospitalTime time,
+        CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(db);
-        ArgumentNullException.ThrowIfNull(details);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(time);
+        PatientRecord.RequireWriter(actor);
+        var today = time.Today;
         var patient = await db.Patients.FirstOrDefaultAsync(p => p.Id == id, ct) ?? throw new NotFoundException($"patient {id}");
         Concurrency.Expect(db, patient, expectedRevision, $"patient {patient.Mrn}");
-        await EnsureMrnFree(db, details.Facility.Trim(), details.Mrn.Trim(), id, ct);
+        var details = input.Validate(today);
+        await EnsureMrnFree(db, details.Facility, details.Mrn, id, ct);
         patient.Update(details, today);
         await db.SaveChangesAsync(ct);
         return patient;

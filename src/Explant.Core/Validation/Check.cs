@@ -132,6 +132,11 @@ public sealed record Plausible(string What, decimal Min, decimal Max, string Uni
     public static readonly Plausible HbA1cPercent = new("HbA1c", 3m, 20m, "%");
     public static readonly Plausible BloodLossMl = new("estimated blood loss", 0m, 20000m, "mL");
     public static readonly Plausible Aptt = new("aPTT", 10m, 200m, "s");
+
+    // Implant sizes as typed from an implant record or an op note: wide enough for any screw, rod, wire or plate
+    // (sublaminar wires ~1 mm, full-length rods several hundred mm); data-entry limits, not device specifications.
+    public static readonly Plausible ComponentDiameterMm = new("component diameter", 0.5m, 50m, "mm");
+    public static readonly Plausible ComponentLengthMm = new("component length", 1m, 700m, "mm");
 }
 
 /// <summary>Enums arrive by name only (issue #12 §8): "99" or "1" never becomes a value, whatever the route.</summary>

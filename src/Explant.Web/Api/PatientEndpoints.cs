@@ -11,9 +11,6 @@ namespace Explant.Web.Api;
 /// <summary>Patients, the constructs in their spine and their imaging.</summary>
 internal static class PatientEndpoints
 {
-    public sealed record PatientInput(string? Facility, string? Mrn, string? FamilyName, string? GivenName, DateOnly? BirthDate, Sex? Sex,
-        decimal? WeightKg, decimal? HeightCm, List<string>? Allergies, List<Medication>? Medications);
-
     public sealed record PatientSummary(Guid Id, string Facility, string Mrn, string Name, DateOnly BirthDate, int Age, string Sex);
 
     public sealed record ConstructSummary(Guid Id, string Approach, string? Manufacturer, string? SystemName, string? Span, int Components, string? SuggestedCode);
@@ -24,14 +21,9 @@ internal static class PatientEndpoints
         decimal? WeightKg, decimal? HeightCm, IReadOnlyList<string> Allergies, IReadOnlyList<Medication> Medications, long Revision,
         IReadOnlyList<ConstructSummary> Constructs, IReadOnlyList<ImagingStudy> Imaging, IReadOnlyList<CaseSummary> Cases);
 
-    public sealed record ConstructInput(DateOnly? ImplantedOn, string? ImplantedAt, Approach? Approach, string? SourceProcedure, string? Manufacturer,
-        string? SystemName, string? Comment, List<Construct.ComponentInput>? Components);
-
     public sealed record ConstructDetail(Guid Id, Guid PatientId, DateOnly? ImplantedOn, string? ImplantedAt, string Approach, string? SourceProcedure,
         string? Manufacturer, string? SystemName, string? Comment, string? Span, ConstructClassification Classification,
         IReadOnlyList<Component> Components, long Revision);
-
-    public sealed record ImagingInput(DateOnly? StudyDate, Modality? Modality, List<ImagingStudy.FusionInput>? Fusion, List<ImagingStudy.HardwareInput>? Hardware, string? Note);
 
     public static IEndpointRouteBuilder MapPatientApi(this IEndpointRouteBuilder app)
     {
@@ -50,19 +42,6 @@ internal static class PatientEndpoints
         return app;
     }
 
-    private static Patient.Details ToDetails(PatientInput i)
-    {
-        var missing = new Dictionary<string, string[]>();
-        if (i.BirthDate is null) { missing["birthDate"] = ["required (YYYY-MM-DD)"]; }
-        if (i.Sex is null) { missing["sex"] = ["required (Female, Male, Other, Unknown)"]; }
-        if (missing.Count > 0)
-        {
-            throw new ValidationException(missing);
-        }
-        return new(i.Facility ?? "", i.Mrn ?? "", i.FamilyName ?? "", i.GivenName ?? "", i.BirthDate!.Value, i.Sex!.Value,
-            i.WeightKg, i.HeightCm, i.Allergies, i.Medications);
-    }
-
     private static async Task<Ok<IReadOnlyList<PatientSummary>>> Search(string? q, ExplantDbContext db, HospitalTime clock, CancellationToken ct)
     {
         var today = clock.Today;
@@ -70,9 +49,11 @@ internal static class PatientEndpoints
         return TypedResults.Ok<IReadOnlyList<PatientSummary>>([.. found.Select(p => new PatientSummary(p.Id, p.Facility, p.Mrn, p.DisplayName, p.BirthDate, p.AgeOn(today), p.Sex.ToString()))]);
     }
 
-    private static async Task<Created<PatientDetail>> Register(PatientInput input, ExplantDbContext db, HospitalTime clock, HttpResponse response, CancellationToken ct)
+    // The writes below bind the input and render the result; role, parsing, defaults and validation are the Core command's.
+    private static async Task<Created<PatientDetail>> Register(PatientInput input, ExplantDbContext db, HospitalTime clock, HttpContext http, HttpResponse response,
+        CancellationToken ct)
     {
-        var patient = await PatientHandlers.Register(db, ToDetails(input), clock.Today, ct);
+        var patient = await PatientHandlers.Register(db, input, http.User.ToCaseActor(), clock, ct);
         response.SetETag(patient.Revision);
         return TypedResults.Created($"/api/patients/{patient.Id}", await Detail(db, patient, clock.Today, ct));
     }
@@ -88,9 +69,10 @@ internal static class PatientEndpoints
         return TypedResults.Ok(await Detail(db, patient, clock.Today, ct));
     }
 
-    private static async Task<Ok<PatientDetail>> Update(Guid id, PatientInput input, ExplantDbContext db, HospitalTime clock, HttpRequest request, HttpResponse response, CancellationToken ct)
+    private static async Task<Ok<PatientDetail>> Update(Guid id, PatientInput input, ExplantDbContext db, HospitalTime clock, HttpContext http, HttpResponse response,
+        CancellationToken ct)
     {
-        var patient = await PatientHandlers.Update(db, id, ToDetails(input), request.IfMatchRevision(), clock.Today, ct);
+        var patient = await PatientHandlers.Update(db, id, input, http.Request.IfMatchRevision(), http.User.ToCaseActor(), clock, ct);
         response.SetETag(patient.Revision);
         return TypedResults.Ok(await Detail(db, patient, clock.Today, ct));
     }
@@ -107,15 +89,10 @@ internal static class PatientEndpoints
             [.. cases.OrderBy(c => c.Number).Select(c => new CaseSummary(c.Id, c.Number, c.State.ToString(), c.ProcedureCode, c.Surgeon))]);
     }
 
-    private static async Task<Created<ConstructDetail>> RecordConstruct(Guid id, ConstructInput input, ExplantDbContext db, HospitalTime clock, HttpResponse response, CancellationToken ct)
+    private static async Task<Created<ConstructDetail>> RecordConstruct(Guid id, ConstructInput input, ExplantDbContext db, HospitalTime clock, HttpContext http,
+        HttpResponse response, CancellationToken ct)
     {
-        if (input.Approach is null)
-        {
-            throw new ValidationException(new Dictionary<string, string[]> { ["approach"] = ["required (Posterior or Anterior)"] });
-        }
-        var construct = await ConstructHandlers.Record(db, id,
-            new(input.ImplantedOn, input.ImplantedAt, input.Approach.Value, input.SourceProcedure, input.Manufacturer, input.SystemName, input.Comment),
-            input.Components ?? [], clock.Today, ct);
+        var construct = await ConstructHandlers.Record(db, id, input, http.User.ToCaseActor(), clock, ct);
         response.SetETag(construct.Revision);
         return TypedResults.Created($"/api/constructs/{construct.Id}", ToDetail(construct));
     }
@@ -131,9 +108,10 @@ internal static class PatientEndpoints
         return TypedResults.Ok(ToDetail(construct));
     }
 
-    private static async Task<Ok<ConstructDetail>> AddComponent(Guid id, Construct.ComponentInput input, ExplantDbContext db, HttpRequest request, HttpResponse response, CancellationToken ct)
+    private static async Task<Ok<ConstructDetail>> AddComponent(Guid id, Construct.ComponentInput input, ExplantDbContext db, HttpContext http, HttpResponse response,
+        CancellationToken ct)
     {
-        var construct = await ConstructHandlers.AddComponent(db, id, input, request.IfMatchRevision(), ct);
+        var construct = await ConstructHandlers.AddComponent(db, id, input, http.Request.IfMatchRevision(), http.User.ToCaseActor(), ct);
         response.SetETag(construct.Revision);
         return TypedResults.Ok(ToDetail(construct));
     }
@@ -155,15 +133,7 @@ internal static class PatientEndpoints
 
     private static async Task<Created<ImagingStudy>> RecordImaging(Guid id, ImagingInput input, ExplantDbContext db, HospitalTime clock, HttpContext http, CancellationToken ct)
     {
-        var missing = new Dictionary<string, string[]>();
-        if (input.StudyDate is null) { missing["studyDate"] = ["required"]; }
-        if (input.Modality is null) { missing["modality"] = ["required (XRay, CT, MRI)"]; }
-        if (missing.Count > 0)
-        {
-            throw new ValidationException(missing);
-        }
-        var study = await ConstructHandlers.RecordImaging(db, id, input.StudyDate!.Value, input.Modality!.Value, input.Fusion ?? [], input.Hardware ?? [],
-            input.Note, http.User.Identity?.Name ?? "", clock.Today, ct);
+        var study = await ConstructHandlers.RecordImaging(db, id, input, http.User.ToCaseActor(), clock, ct);
         return TypedResults.Created($"/api/patients/{id}", study);
     }
 }

@@ -20,10 +20,7 @@ internal static class FormEndpoints
     public static IEndpointRouteBuilder MapFormEndpoints(this IEndpointRouteBuilder app)
     {
         var forms = app.MapGroup("/forms").RequireAuthorization(Policies.Staff);
-        forms.MapPost("/patients", RegisterPatient);
-        forms.MapPost("/patients/{id:guid}/constructs", RecordConstruct);
-        forms.MapPost("/constructs/{id:guid}/components", AddComponent);
-        forms.MapPost("/patients/{id:guid}/imaging", RecordImaging);
+        PatientForms.Map(forms);
         forms.MapPost("/patients/{id:guid}/cases", OpenCase);
         forms.MapPost("/cases/{id}/{action}", CaseAction);
         forms.MapPost("/bookings", BookForm);
@@ -70,44 +67,6 @@ internal static class FormEndpoints
             return Results.LocalRedirect($"{path}{sep}error={Uri.EscapeDataString(message)}{fragment}");
         }
     }
-
-    private static Task<IResult> RegisterPatient(IFormCollection f, ExplantDbContext db, HospitalTime clock, CancellationToken ct) =>
-        Run(async () =>
-        {
-            var meds = S(f, "medications")?.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Select(line => line.Split(' ', 2) is [var name, var dose] ? new Medication { Name = name, Dose = dose } : new Medication { Name = line }).ToList();
-            var p = await PatientHandlers.Register(db, new Patient.Details(S(f, "facility") ?? "", S(f, "mrn") ?? "", S(f, "familyName") ?? "", S(f, "givenName") ?? "",
-                Date(f, "birthDate") ?? throw Invalid("birthDate", "required"), E<Sex>(f, "sex"), D(f, "weightKg"), D(f, "heightCm"),
-                S(f, "allergies")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), meds), clock.Today, ct);
-            return $"/patients/{p.Id}";
-        }, "/patients");
-
-    private static Task<IResult> RecordConstruct(Guid id, IFormCollection f, ExplantDbContext db, HospitalTime clock, CancellationToken ct) =>
-        Run(async () =>
-        {
-            var c = await ConstructHandlers.Record(db, id, new Construct.Details(Date(f, "implantedOn"), S(f, "implantedAt"), E<Approach>(f, "approach"),
-                S(f, "sourceProcedure"), S(f, "manufacturer"), S(f, "systemName"), S(f, "comment")), [], clock.Today, ct);
-            return $"/patients/{id}#construct-{c.Id}";
-        }, $"/patients/{id}#constructs");
-
-    private static Task<IResult> AddComponent(Guid id, IFormCollection f, ExplantDbContext db, CancellationToken ct) =>
-        Run(async () =>
-        {
-            var c = await ConstructHandlers.AddComponent(db, id, new Construct.ComponentInput(E<ComponentKind>(f, "kind"), S(f, "level"), S(f, "span"),
-                OptE<Side>(f, "side"), D(f, "diameterMm"), D(f, "lengthMm"), OptE<Material>(f, "material") ?? Material.Unknown, OptE<HookType>(f, "hookType"),
-                S(f, "variant"), S(f, "udi"), S(f, "note")), Revision(f), ct);
-            return $"/patients/{c.PatientId}#construct-{c.Id}";
-        }, $"/patients/{S(f, "patientId")}#construct-{id}");
-
-    private static Task<IResult> RecordImaging(Guid id, IFormCollection f, ExplantDbContext db, HospitalTime clock, HttpContext http, CancellationToken ct) =>
-        Run(async () =>
-        {
-            List<ImagingStudy.FusionInput> fusion = S(f, "fusionLevels") is { } levels ? [new(levels, E<FusionStatus>(f, "fusionStatus"))] : [];
-            List<ImagingStudy.HardwareInput> hardware = OptE<HardwareFindingKind>(f, "hardwareKind") is { } kind ? [new(kind, S(f, "hardwareLevel"), S(f, "hardwareNote"))] : [];
-            await ConstructHandlers.RecordImaging(db, id, Date(f, "studyDate") ?? throw Invalid("studyDate", "required"), E<Modality>(f, "modality"),
-                fusion, hardware, S(f, "note"), http.User.Identity?.Name ?? "", clock.Today, ct);
-            return $"/patients/{id}#imaging";
-        }, $"/patients/{id}#imaging");
 
     private static Task<IResult> OpenCase(Guid id, IFormCollection f, ExplantDbContext db, HospitalTime clock, HttpContext http, CancellationToken ct) =>
         Run(async () =>
