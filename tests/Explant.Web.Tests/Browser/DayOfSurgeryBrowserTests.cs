@@ -219,10 +219,11 @@ public sealed class DayOfSurgeryBrowserTests : IAsyncLifetime
         Assert.Equal("", await Banner(nurse));
         Assert.Contains("Recovering", await nurse.InnerTextAsync("h1"), StringComparison.Ordinal);
 
-        // The record closed when the patient left: a form still on the page is refused.
-        await nurse.FillAsync("#ebl", "900");
-        await Submit(nurse, "form[action$='/findings'] button[type=submit]");
-        Assert.Contains("closed when the patient left the room", await Banner(nurse), StringComparison.Ordinal);
+        // The record closed when the patient left: the findings form still on the surgeon's page is refused.
+        await surgeon.GotoAsync(screen);
+        await surgeon.FillAsync("#ebl", "900");
+        await Submit(surgeon, "form[action$='/findings'] button[type=submit]");
+        Assert.Contains("closed when the patient left the room", await Banner(surgeon), StringComparison.Ordinal);
 
         // The surgeon drafts the note from the record, signs it, and can only add addenda afterwards.
         await surgeon.GotoAsync($"{factory.ServerAddress}/cases/{number}/note");
