@@ -19,7 +19,8 @@ public static class CoreServiceCollectionExtensions
         services.AddOptions<ReadinessOptions>().Bind(configuration.GetSection("Readiness"));
         services.AddScoped<ReadinessService>();
         services.AddOptions<Scheduling.SchedulingOptions>().Bind(configuration.GetSection("Scheduling"));
-        services.AddOptions<Theatre.TheatreOptions>().Bind(configuration.GetSection("Theatre"));
+        services.AddOptions<Theatre.TheatreOptions>().Bind(configuration.GetSection("Theatre"))
+            .Validate(o => o.Problems().Count == 0, "Theatre settings are invalid (see TheatreOptions.Problems)").ValidateOnStart();
         services.AddSingleton(configuration.GetSection("Coding").Get<Coding.CodingOptions>() ?? new Coding.CodingOptions());
         services.AddScoped<Theatre.TheatreService>();
         services.AddOptions<Recovery.RecoveryOptions>().Bind(configuration.GetSection("Recovery"));

@@ -260,7 +260,7 @@ internal static class DemoCohort
             var outOfRoom = inRoom.AddMinutes(actual);
             var r = IntraOpRecord.Start(c, construct, steps);
             var checkIn = inRoom.AddMinutes(-40);
-            r.RecordCheckIn(actor, checkIn, "wristband read: name and MRN match");
+            r.RecordCheckIn(actor, checkIn, "wristband read: name and MRN match", d, d);
             c.FireStep(CaseTrigger.CheckIn, actor, checkIn, new TransitionRequest("checked in: identity, fasting and holds confirmed"));
             var retainedKind = rng.NextDouble() is var rk && rk < 0.03 ? ExplantOutcome.Retained : rk < 0.07 ? ExplantOutcome.FragmentRetained : ExplantOutcome.Removed;
             var duralTear = rng.NextDouble() < 0.02;
@@ -281,7 +281,7 @@ internal static class DemoCohort
                             break;
                     }
                     r.TickItem(item.Id, TickAnswer.Yes, null, actor, at);
-                    at = at.AddMinutes(1);
+                    at = at.AddSeconds(30);
                 }
             }
             Mark(Milestone.InRoom, inRoom);
@@ -289,7 +289,7 @@ internal static class DemoCohort
             Phase(ChecklistPhase.SignIn, inRoom.AddMinutes(2));
             Mark(Milestone.AnesthesiaStart, inRoom.AddMinutes(10));
             Mark(Milestone.Positioned, inRoom.AddMinutes(25));
-            r.RecordProphylaxis("cefazolin", inRoom.AddMinutes(20), null, null, actor, theatre);
+            r.RecordProphylaxis("cefazolin", inRoom.AddMinutes(20), null, null, actor, inRoom.AddMinutes(21), theatre);
             Phase(ChecklistPhase.TimeOut, inRoom.AddMinutes(28));
             Mark(Milestone.Incision, inRoom.AddMinutes(35));
             var closure = outOfRoom.AddMinutes(-30);

@@ -149,6 +149,21 @@ public sealed class Patient : IVersioned
         return new Details(facility, mrn, family, given, d.BirthDate, d.Sex, d.WeightKg, d.HeightCm, allergies, medications);
     }
 
+    /// <summary>
+    /// The patient confirms they took the last dose of <paramref name="drug"/> on <paramref name="lastDose"/> (check-in's
+    /// "medication holds confirmed" against their instructions). A stop already recorded is never overwritten.
+    /// </summary>
+    public bool ConfirmStopped(string drug, DateOnly lastDose)
+    {
+        var med = Medications.FirstOrDefault(m => string.Equals(m.Name, drug, StringComparison.OrdinalIgnoreCase));
+        if (med is null || med.StoppedOn is not null)
+        {
+            return false;
+        }
+        med.StoppedOn = lastDose;
+        return true;
+    }
+
     public int AgeOn(DateOnly day)
     {
         var age = day.Year - BirthDate.Year;

@@ -14,10 +14,13 @@ public sealed class ReadinessService(ExplantDbContext db, IOptions<ReadinessOpti
 
     public DateOnly Today => time.Today;
 
-    public async Task<ReadinessReport> Evaluate(SurgicalCase c, CancellationToken ct = default)
+    public Task<ReadinessReport> Evaluate(SurgicalCase c, CancellationToken ct = default) => Evaluate(c, null, ct);
+
+    /// <summary>Evaluates with <paramref name="patient"/> as it is in memory (a change the caller is about to save), else as stored.</summary>
+    public async Task<ReadinessReport> Evaluate(SurgicalCase c, Patients.Patient? patient, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(c);
-        var patient = await db.Patients.AsNoTracking().FirstAsync(p => p.Id == c.PatientId, ct);
+        patient ??= await db.Patients.AsNoTracking().FirstAsync(p => p.Id == c.PatientId, ct);
         var construct = await db.Constructs.AsNoTracking().FirstAsync(x => x.Id == c.ConstructId, ct);
         var imaging = await db.ImagingStudies.AsNoTracking().Where(s => s.PatientId == c.PatientId).ToListAsync(ct);
         var definition = (await ProcedureQueries.Find(db, c.ProcedureCode, c.ProcedureVersion, ct)

@@ -2,6 +2,7 @@ using Explant.Core.Auth;
 using Explant.Core.Cases;
 using Explant.Core.Data;
 using Explant.Core.Implants;
+using Explant.Core.Validation;
 
 namespace Explant.Core.Theatre;
 
@@ -176,9 +177,28 @@ public sealed class IntraOpRecord : IVersioned
 
     // ---- check-in -----------------------------------------------------------------------------------
 
-    public void RecordCheckIn(CaseActor actor, DateTime nowUtc, string? note)
+    /// <summary>
+    /// Check-in happens on the booked day only (in the hospital's zone): a patient checked in on another day would
+    /// start a day-of-surgery record — checklist, milestones, the case moving to CheckedIn — for a day that is not
+    /// theirs, and a case booked for next week would show on today's theatre list as ready.
+    /// </summary>
+    public static void RequireBookedDay(int caseNumber, DateOnly? bookedDay, DateOnly today)
+    {
+        if (bookedDay is not { } booked)
+        {
+            throw new DomainRuleException("check-in-booked-day", $"case {caseNumber} has no booked day of surgery: book it before check-in");
+        }
+        if (booked != today)
+        {
+            throw new DomainRuleException("check-in-booked-day",
+                $"case {caseNumber} is booked for {booked:yyyy-MM-dd}; today is {today:yyyy-MM-dd}: check in on the day of surgery or move the booking");
+        }
+    }
+
+    public void RecordCheckIn(CaseActor actor, DateTime nowUtc, string? note, DateOnly? bookedDay, DateOnly today)
     {
         actor.Require("check-in", Roles.Nurse);
+        RequireBookedDay(CaseNumber, bookedDay, today);
         if (CheckedInUtc is not null)
         {
             throw new DomainRuleException("check-in-once", $"case {CaseNumber} was checked in at {CheckedInUtc:HH:mm} UTC by {CheckedInBy}");
@@ -235,6 +255,13 @@ public sealed class IntraOpRecord : IVersioned
         actor.Require("checklist", Roles.Nurse, Roles.Surgeon, Roles.Anesthesiologist);
         var item = Checklist.FirstOrDefault(i => i.Id == itemId)
             ?? throw new ValidationException(new Dictionary<string, string[]> { ["itemId"] = [$"'{itemId}' is not an item of this case's checklist"] });
+        // The WHO checklist names who answers each item (S44): a nurse ticking "Surgeon reviews critical steps" records
+        // an answer nobody gave.
+        if (!actor.IsIn([item.Owner]))
+        {
+            throw new DomainRuleException("checklist-owner", $"'{item.Text}' is answered by the {item.Owner}; {actor.Name} is not the {item.Owner}", forbidden: true);
+        }
+        RequireOpen();
         if (CheckedInUtc is null)
         {
             throw new DomainRuleException("checklist-after-check-in", "the checklist starts after check-in");
@@ -252,15 +279,22 @@ public sealed class IntraOpRecord : IVersioned
         {
             throw new DomainRuleException("tick-not-applicable", $"'{item.Text}' cannot be answered 'not applicable'", unprocessable: true);
         }
-        if (EvidenceMissing(item) is { } missing)
+        if (EvidenceMissing(item, answer) is { } missing)
         {
             throw new DomainRuleException($"tick-evidence:{item.Id}", missing);
         }
-        Ticks.Add(new Tick { ItemId = itemId, Answer = answer, By = actor.Name, Role = ClinicalRole(actor), AtUtc = nowUtc, Note = Trim(note) });
+        // The role recorded is the one the item is answered in (the actor holds it: checked above).
+        Ticks.Add(new Tick { ItemId = itemId, Answer = answer, By = actor.Name, Role = item.Owner, AtUtc = nowUtc, Note = Trim(note) });
     }
 
-    private string? EvidenceMissing(ChecklistItem item) => item.Evidence switch
+    private string? EvidenceMissing(ChecklistItem item, TickAnswer answer) => item.Evidence switch
     {
+        // "Antibiotic prophylaxis given within the last 60 minutes?" (S44): Yes attests a recorded dose (agent and
+        // time); "not applicable" only stands for prophylaxis the surgeon delayed for cultures with a reason (S46 ⚠).
+        ItemEvidence.ProphylaxisRecorded when answer == TickAnswer.Yes && Prophylaxis is not { GivenUtc: not null } =>
+            "record the prophylaxis first (agent and time given) before answering yes",
+        ItemEvidence.ProphylaxisRecorded when answer == TickAnswer.NotApplicable && Prophylaxis is not { GivenUtc: null, DelayedForCulturesReason: not null } =>
+            "'not applicable' needs prophylaxis recorded as delayed for cultures with the surgeon's reason",
         ItemEvidence.LevelsConfirmed when ConfirmedLevels is null => "record the levels confirmed on the intra-operative image first",
         ItemEvidence.CountsRecorded when CountsCorrect is null => "record the counts first (correct, or the discrepancy)",
         ItemEvidence.ReconciliationComplete when UnaccountedPlanned.Count > 0 =>
@@ -276,6 +310,7 @@ public sealed class IntraOpRecord : IVersioned
     {
         actor.Require("levels", Roles.Surgeon);
         RequireOpen();
+        RequireNotAttested(ItemEvidence.LevelsConfirmed, "the confirmed levels");
         if (!LevelRange.TryParse(levels, out var range))
         {
             throw new ValidationException(new Dictionary<string, string[]> { ["levels"] = [$"'{levels}' is not a level range (e.g. L3-L5)"] });
@@ -301,6 +336,7 @@ public sealed class IntraOpRecord : IVersioned
     {
         ArgumentNullException.ThrowIfNull(options);
         actor.Require("milestones", Roles.Nurse, Roles.Anesthesiologist, Roles.Surgeon);
+        RequireOpen();
         if (At(milestone) is { } already)
         {
             throw new DomainRuleException("milestone-once", $"{milestone} is already recorded at {already:HH:mm} UTC");
@@ -314,9 +350,16 @@ public sealed class IntraOpRecord : IVersioned
         {
             throw new DomainRuleException("milestone-monotonic", $"{milestone} at {atUtc:HH:mm} UTC is earlier than {previous.Milestone} at {previous.AtUtc:HH:mm} UTC");
         }
-        if (atUtc > nowUtc.AddMinutes(options.ClockToleranceMinutes))
+        if (atUtc > nowUtc.AddMinutes(options.MilestoneFutureToleranceMinutes))
         {
-            throw new DomainRuleException("milestone-not-future", $"{milestone} cannot be recorded in the future", unprocessable: true);
+            throw new DomainRuleException("milestone-not-future",
+                $"{milestone} at {atUtc:HH:mm} UTC is in the future (now {nowUtc:HH:mm} UTC, tolerance {options.MilestoneFutureToleranceMinutes} min)", unprocessable: true);
+        }
+        // A back-dated time cannot precede the patient's arrival: the record's times are what the duration
+        // estimator, the prophylaxis window and the medico-legal record are built from.
+        if (CheckedInUtc is { } checkedIn && atUtc < checkedIn)
+        {
+            throw new DomainRuleException("milestone-after-check-in", $"{milestone} at {atUtc:HH:mm} UTC is before check-in at {checkedIn:HH:mm} UTC");
         }
         var gate = milestone switch
         {
@@ -331,8 +374,18 @@ public sealed class IntraOpRecord : IVersioned
         {
             throw new DomainRuleException(g.Item1, g.Item2);
         }
+        // Time Out happens before the incision (S44, S45): a back-dated incision before the Time Out's last tick
+        // would record an operation that started before the team confirmed patient, site and levels.
+        if (milestone == Milestone.Incision && PhaseCompletedUtc(ChecklistPhase.TimeOut) is { } timeOut && atUtc < timeOut)
+        {
+            throw new DomainRuleException("incision-after-time-out", $"incision at {atUtc:HH:mm} UTC is before the Time Out was completed at {timeOut:HH:mm} UTC");
+        }
         Milestones.Add(new MilestoneEntry { Milestone = milestone, AtUtc = atUtc, By = actor.Name });
     }
+
+    /// <summary>When the phase's last item was ticked; null while the phase is open.</summary>
+    public DateTime? PhaseCompletedUtc(ChecklistPhase phase) =>
+        PhaseComplete(phase) ? Ticks.Where(t => Checklist.Any(i => i.Id == t.ItemId && i.Phase == phase)).Select(t => (DateTime?)t.AtUtc).Max() : null;
 
     private string Open(ChecklistPhase phase) =>
         string.Join("; ", Checklist.Where(i => i.Phase == phase && Ticks.All(t => t.ItemId != i.Id)).Select(i => i.Text));
@@ -342,6 +395,7 @@ public sealed class IntraOpRecord : IVersioned
     public void RecordStep(int index, bool done, string? note, CaseActor actor)
     {
         actor.Require("steps", Roles.Surgeon, Roles.Nurse);
+        RequireOpen();
         var step = Steps.FirstOrDefault(s => s.Index == index)
             ?? throw new ValidationException(new Dictionary<string, string[]> { ["index"] = [$"no step {index} (1–{Steps.Count})"] });
         step.Done = done;
@@ -355,33 +409,49 @@ public sealed class IntraOpRecord : IVersioned
         ArgumentNullException.ThrowIfNull(findings);
         actor.Require("findings", Roles.Surgeon);
         RequireOpen();
-        var errors = new Dictionary<string, string[]>();
+        var check = new Check();
         for (var i = 0; i < findings.Fusion.Count; i++)
         {
             if (!LevelRange.TryParse(findings.Fusion[i].Range, out _))
             {
-                errors[$"fusion[{i}].range"] = [$"'{findings.Fusion[i].Range}' is not a level range (e.g. L3-L5)"];
+                check.Add($"fusion[{i}].range", $"'{findings.Fusion[i].Range}' is not a level range (e.g. L3-L5)");
             }
         }
-        if (findings.EstimatedBloodLossMl is < 0 or > 50_000)
-        {
-            errors["estimatedBloodLossMl"] = ["must be between 0 and 50000 mL"];
-        }
-        if (errors.Count > 0)
-        {
-            throw new ValidationException(errors);
-        }
+        check.Range("estimatedBloodLossMl", findings.EstimatedBloodLossMl, Plausible.BloodLossMl);
+        check.Text("note", findings.Note, InputLimits.Note);
+        check.ThrowIfAny();
         Fusion = [.. findings.Fusion.Select(f => new IntraOpFusion { Range = LevelRange.Parse(f.Range).ToString(), Status = f.Status })];
         (Loosening, Breakage, InfectionSigns, DuralTear) = (findings.Loosening, findings.Breakage, findings.InfectionSigns, findings.DuralTear);
         EstimatedBloodLossMl = findings.EstimatedBloodLossMl;
         FindingsNote = Trim(findings.Note);
     }
 
-    public void RecordProphylaxis(string agent, DateTime? givenUtc, string? delayedForCulturesReason, DateTime? redoseUtc, CaseActor actor, TheatreOptions options)
+    public void RecordProphylaxis(string agent, DateTime? givenUtc, string? delayedForCulturesReason, DateTime? redoseUtc, CaseActor actor, DateTime nowUtc, TheatreOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         actor.Require("prophylaxis", Roles.Anesthesiologist, Roles.Surgeon);
         RequireOpen();
+        // Dose times obey the milestones' rules: not ahead of the clock, not before the patient arrived (the timing
+        // flags against incision, S46, are only as true as these times).
+        foreach (var (field, at) in new[] { ("givenAt", givenUtc), ("redoseAt", redoseUtc) })
+        {
+            if (at is not { } t)
+            {
+                continue;
+            }
+            if (t > nowUtc.AddMinutes(options.MilestoneFutureToleranceMinutes))
+            {
+                throw new DomainRuleException("prophylaxis-not-future", $"{field} {t:HH:mm} UTC is in the future (now {nowUtc:HH:mm} UTC)", unprocessable: true);
+            }
+            if (CheckedInUtc is not { } checkedIn || t < checkedIn)
+            {
+                throw new DomainRuleException("prophylaxis-after-check-in", $"{field} {t:HH:mm} UTC is before check-in{(CheckedInUtc is { } ci ? $" at {ci:HH:mm} UTC" : "")}");
+            }
+        }
+        if (givenUtc is { } first && redoseUtc is { } again && again < first)
+        {
+            throw new DomainRuleException("prophylaxis-redose-after-dose", $"the redose at {again:HH:mm} UTC is before the first dose at {first:HH:mm} UTC", unprocessable: true);
+        }
         var name = agent?.Trim().ToLowerInvariant() ?? "";
         if (options.Prophylaxis.All(p => p.Name != name))
         {
@@ -389,13 +459,20 @@ public sealed class IntraOpRecord : IVersioned
         }
         if (givenUtc is null && string.IsNullOrWhiteSpace(delayedForCulturesReason))
         {
-            throw new ValidationException(new Dictionary<string, string[]> { ["givenUtc"] = ["give the time, or the reason prophylaxis is delayed for cultures"] });
+            throw new ValidationException(new Dictionary<string, string[]> { ["givenAt"] = ["give the time, or the reason prophylaxis is delayed for cultures"] });
         }
         if (delayedForCulturesReason is not null && !actor.IsIn([Roles.Surgeon]))
         {
             throw new DomainRuleException("role:prophylaxis-delay", "only the surgeon delays prophylaxis for cultures (S46)", forbidden: true);
         }
-        Prophylaxis = new Antibiotic { Agent = name, GivenUtc = givenUtc, DelayedForCulturesReason = Trim(delayedForCulturesReason), RedoseUtc = redoseUtc };
+        var next = new Antibiotic { Agent = name, GivenUtc = givenUtc, DelayedForCulturesReason = Trim(delayedForCulturesReason), RedoseUtc = redoseUtc };
+        // The Time Out's antibiotic answer rests on this record: it cannot be changed under a tick it would contradict.
+        if (Ticks.FirstOrDefault(t => Checklist.Any(i => i.Id == t.ItemId && i.Evidence == ItemEvidence.ProphylaxisRecorded)) is { } tick
+            && (tick.Answer == TickAnswer.Yes ? next.GivenUtc is null : next.GivenUtc is not null || next.DelayedForCulturesReason is null))
+        {
+            throw new DomainRuleException("attested-by-tick", $"the Time Out answered the antibiotic question '{tick.Answer}' from the recorded prophylaxis; this change would contradict it");
+        }
+        Prophylaxis = next;
     }
 
     /// <summary>Prophylaxis timing flags against the agent's window and redose interval (rule 31, [S46]).</summary>
@@ -462,6 +539,7 @@ public sealed class IntraOpRecord : IVersioned
     {
         actor.Require("counts", Roles.Nurse);
         RequireOpen();
+        RequireNotAttested(ItemEvidence.CountsRecorded, "the counts");
         if (!correct && string.IsNullOrWhiteSpace(discrepancy))
         {
             throw new ValidationException(new Dictionary<string, string[]> { ["discrepancy"] = ["an incorrect count needs the discrepancy documented"] });
@@ -481,6 +559,7 @@ public sealed class IntraOpRecord : IVersioned
         ArgumentNullException.ThrowIfNull(accounting);
         actor.Require("reconciliation", Roles.Nurse, Roles.Surgeon);
         RequireOpen();
+        RequireNotAttested(ItemEvidence.ReconciliationComplete, "the explant reconciliation");
         var line = Explants.FirstOrDefault(l => l.Id == lineId) ?? throw new NotFoundException($"reconciliation line {lineId}");
         Apply(line, accounting, actor, nowUtc);
     }
@@ -490,6 +569,7 @@ public sealed class IntraOpRecord : IVersioned
         ArgumentNullException.ThrowIfNull(accounting);
         actor.Require("reconciliation", Roles.Nurse, Roles.Surgeon);
         RequireOpen();
+        RequireNotAttested(ItemEvidence.ReconciliationComplete, "the explant reconciliation");
         if (string.IsNullOrWhiteSpace(description))
         {
             throw new ValidationException(new Dictionary<string, string[]> { ["description"] = ["required"] });
@@ -547,9 +627,18 @@ public sealed class IntraOpRecord : IVersioned
         }
     }
 
-    private static string? Trim(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+    /// <summary>
+    /// Evidence a Sign Out or Time Out tick attested to (counts, reconciliation, levels) does not change under the
+    /// tick: the checklist would otherwise show "counts correct" over a count since recorded as wrong.
+    /// </summary>
+    private void RequireNotAttested(ItemEvidence evidence, string what)
+    {
+        if (Checklist.FirstOrDefault(i => i.Evidence == evidence) is { } item && Ticks.FirstOrDefault(t => t.ItemId == item.Id) is { } tick)
+        {
+            throw new DomainRuleException("attested-by-tick", $"{what} were attested by '{item.Text}' ({tick.By}, {tick.AtUtc:HH:mm} UTC) and cannot change");
+        }
+    }
 
-    private static string ClinicalRole(CaseActor actor) =>
-        new[] { Roles.Surgeon, Roles.Anesthesiologist, Roles.Nurse }.FirstOrDefault(actor.Roles.Contains) ?? "";
+    private static string? Trim(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 
 }

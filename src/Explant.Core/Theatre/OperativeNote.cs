@@ -67,9 +67,17 @@ public sealed class OperativeNote : IVersioned
         section.Text = text?.Trim() ?? "";
     }
 
-    public void Sign(CaseActor actor, DateTime nowUtc, bool recordClosed)
+    /// <summary>
+    /// Signs the draft. Only the case's own surgeon (<paramref name="caseSurgeon"/>, the account name on the case)
+    /// signs: the signature attests "I did this operation", which another surgeon cannot.
+    /// </summary>
+    public void Sign(CaseActor actor, DateTime nowUtc, bool recordClosed, string caseSurgeon)
     {
         RequireSurgeon(actor, "note");
+        if (!string.Equals(actor.Name, caseSurgeon, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new DomainRuleException("note-own-surgeon", $"the operative note of case {CaseNumber} is signed by its surgeon {caseSurgeon}, not {actor.Name}", forbidden: true);
+        }
         RequireDraft();
         if (!recordClosed)
         {

@@ -22,6 +22,39 @@ public sealed class TheatreOptions
     /// <summary>Blood loss that prompts an early redose: "&gt; 1500 mL is a common local trigger" (§4.4 ⚠ local).</summary>
     public int RedoseBloodLossMl { get; set; } = 1500;
 
-    /// <summary>How far ahead of the device clock a recorded time may be (tablet clocks drift).</summary>
-    public int ClockToleranceMinutes { get; set; } = 2;
+    /// <summary>
+    /// How far ahead of the server's clock a recorded milestone or dose time may be (tablet clocks drift; a time
+    /// further ahead is a typo or a back-/forward-dated entry and is refused). Not a clinical fact: a device setting.
+    /// </summary>
+    public int MilestoneFutureToleranceMinutes { get; set; } = 2;
+
+    /// <summary>Every problem with the settings (empty when valid); the start-up check refuses a bad configuration.</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        if (MilestoneFutureToleranceMinutes is < 0 or > 30)
+        {
+            problems.Add($"Theatre:MilestoneFutureToleranceMinutes must be 0–30 (got {MilestoneFutureToleranceMinutes})");
+        }
+        if (RedoseBloodLossMl <= 0)
+        {
+            problems.Add($"Theatre:RedoseBloodLossMl must be positive (got {RedoseBloodLossMl})");
+        }
+        if (Prophylaxis.Count == 0)
+        {
+            problems.Add("Theatre:Prophylaxis lists no agent");
+        }
+        foreach (var a in Prophylaxis)
+        {
+            if (string.IsNullOrWhiteSpace(a.Name) || a.WindowMinutes <= 0 || a.RedoseMinutes is <= 0)
+            {
+                problems.Add($"Theatre:Prophylaxis '{a.Name}' needs a name, a positive window and a positive redose interval (or none)");
+            }
+        }
+        if (Prophylaxis.GroupBy(a => a.Name.Trim().ToLowerInvariant()).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            problems.Add($"Theatre:Prophylaxis lists '{twice.Key}' twice (a configured list is appended to the defaults: list every agent once)");
+        }
+        return problems;
+    }
 }

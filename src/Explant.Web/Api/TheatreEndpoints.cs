@@ -10,21 +10,12 @@ namespace Explant.Web.Api;
 /// <summary>Day of surgery: check-in, WHO checklist, milestones, findings, reconciliation and the operative note.</summary>
 internal static class TheatreEndpoints
 {
-    public sealed record CheckInInput(string? Mrn, DateOnly? BirthDate, bool? FastingConfirmed, bool? MedicationHoldsConfirmed, string? Note);
-    public sealed record TickInput(string? ItemId, TickAnswer? Answer, string? Note);
-    public sealed record LevelsInput(string? Levels, string? Image);
-    public sealed record MilestoneInput(Milestone? Milestone, DateTime? At);
+    // The bodies are Core's command records (TheatreCommands.cs): the endpoint binds and renders, the command validates.
     public sealed record StepInput(bool? Done, string? Note);
-    public sealed record FusionInput(string? Range, Explant.Core.Implants.FusionStatus? Status);
-    public sealed record FindingsInput(List<FusionInput>? Fusion, bool? Loosening, bool? Breakage, bool? InfectionSigns, bool? DuralTear, int? EstimatedBloodLossMl, string? Note);
-    public sealed record ProphylaxisInput(string? Agent, DateTime? GivenAt, string? DelayedForCulturesReason, DateTime? RedoseAt);
-    public sealed record SpecimenInput(SpecimenKind? Kind, string? Description);
-    public sealed record CountsInput(bool? Correct, string? Discrepancy);
+    public sealed record SectionInput(string? Text);
     public sealed record AccountInput(ExplantOutcome? Outcome, ComponentCondition? Condition, string? Detail, bool? RetrievalAnalysis, string? Disposition);
-    public sealed record UnplannedInput(string? Description, string? Level, string? Side, ExplantOutcome? Outcome, ComponentCondition? Condition, string? Detail, bool? RetrievalAnalysis, string? Disposition);
-    public sealed record TextInput(string? Text);
 
-    public sealed record ItemView(string Id, string Phase, string Text, string Source, bool AllowNotApplicable, Tick? Tick);
+    public sealed record ItemView(string Id, string Phase, string Text, string Source, bool AllowNotApplicable, string Owner, Tick? Tick);
     public sealed record RecordView(IntraOpRecord Record, string? CurrentPhase, string? NextMilestone, IReadOnlyList<ItemView> Checklist,
         IReadOnlyList<string> ProphylaxisFlags, int UnaccountedPlanned, string CaseState);
 
@@ -36,34 +27,29 @@ internal static class TheatreEndpoints
             var (c, r) = await s.Find(id, ct);
             return r is null ? throw new NotFoundException($"theatre record of case {c.Number} (not checked in)") : View(http, s, r, c.State.ToString());
         });
-        g.MapPost("/check-in", async (string id, CheckInInput i, HttpContext http, TheatreService s, CancellationToken ct) =>
-            await Respond(http, s, await s.CheckIn(id, new(i.Mrn ?? throw HttpExtensions.Missing("mrn"), i.BirthDate ?? throw HttpExtensions.Missing("birthDate"),
-                i.FastingConfirmed ?? false, i.MedicationHoldsConfirmed ?? false, i.Note), http.User.ToCaseActor(), ct), id, ct));
-        g.MapPost("/theatre/ticks", async (string id, TickInput i, HttpContext http, TheatreService s, CancellationToken ct) =>
-            await Respond(http, s, await s.Tick(id, http.Request.IfMatchRevision(), i.ItemId ?? throw HttpExtensions.Missing("itemId"), i.Answer ?? TickAnswer.Yes, i.Note, http.User.ToCaseActor(), ct), id, ct));
-        g.MapPost("/theatre/levels", async (string id, LevelsInput i, HttpContext http, TheatreService s, CancellationToken ct) =>
-            await Respond(http, s, await s.ConfirmLevels(id, http.Request.IfMatchRevision(), i.Levels ?? throw HttpExtensions.Missing("levels"), i.Image, http.User.ToCaseActor(), ct), id, ct));
-        g.MapPost("/theatre/milestones", async (string id, MilestoneInput i, HttpContext http, TheatreService s, CancellationToken ct) =>
-            await Respond(http, s, await s.Milestone(id, http.Request.IfMatchRevision(), i.Milestone ?? throw HttpExtensions.Missing("milestone"), i.At?.ToUniversalTime(), http.User.ToCaseActor(), ct), id, ct));
+        g.MapPost("/check-in", async (string id, CheckInCommand i, HttpContext http, TheatreService s, CancellationToken ct) =>
+            await Respond(http, s, await s.CheckIn(id, i, http.User.ToCaseActor(), ct), id, ct));
+        g.MapPost("/theatre/ticks", async (string id, TickCommand i, HttpContext http, TheatreService s, CancellationToken ct) =>
+            await Respond(http, s, await s.Tick(id, http.Request.IfMatchRevision(), i, http.User.ToCaseActor(), ct), id, ct));
+        g.MapPost("/theatre/levels", async (string id, LevelsCommand i, HttpContext http, TheatreService s, CancellationToken ct) =>
+            await Respond(http, s, await s.ConfirmLevels(id, http.Request.IfMatchRevision(), i, http.User.ToCaseActor(), ct), id, ct));
+        g.MapPost("/theatre/milestones", async (string id, MilestoneCommand i, HttpContext http, TheatreService s, CancellationToken ct) =>
+            await Respond(http, s, await s.Milestone(id, http.Request.IfMatchRevision(), i, http.User.ToCaseActor(), ct), id, ct));
         g.MapPut("/theatre/steps/{index:int}", async (string id, int index, StepInput i, HttpContext http, TheatreService s, CancellationToken ct) =>
-            await Respond(http, s, await s.Step(id, http.Request.IfMatchRevision(), index, i.Done ?? false, i.Note, http.User.ToCaseActor(), ct), id, ct));
-        g.MapPut("/theatre/findings", async (string id, FindingsInput i, HttpContext http, TheatreService s, CancellationToken ct) =>
-            await Respond(http, s, await s.Findings(id, http.Request.IfMatchRevision(), new IntraOpRecord.Findings(
-                [.. (i.Fusion ?? []).Select((f, n) => new IntraOpFusion { Range = f.Range ?? throw HttpExtensions.Missing($"fusion[{n}].range"), Status = f.Status ?? throw HttpExtensions.Missing($"fusion[{n}].status") })],
-                i.Loosening ?? false, i.Breakage ?? false, i.InfectionSigns ?? false, i.DuralTear ?? false, i.EstimatedBloodLossMl, i.Note), http.User.ToCaseActor(), ct), id, ct));
-        g.MapPut("/theatre/prophylaxis", async (string id, ProphylaxisInput i, HttpContext http, TheatreService s, CancellationToken ct) =>
-            await Respond(http, s, await s.Prophylaxis(id, http.Request.IfMatchRevision(), i.Agent ?? throw HttpExtensions.Missing("agent"), i.GivenAt?.ToUniversalTime(),
-                i.DelayedForCulturesReason, i.RedoseAt?.ToUniversalTime(), http.User.ToCaseActor(), ct), id, ct));
-        g.MapPost("/theatre/specimens", async (string id, SpecimenInput i, HttpContext http, TheatreService s, CancellationToken ct) =>
-            await Respond(http, s, await s.Specimen(id, http.Request.IfMatchRevision(), i.Kind ?? throw HttpExtensions.Missing("kind"), i.Description ?? "", http.User.ToCaseActor(), ct), id, ct));
-        g.MapPut("/theatre/counts", async (string id, CountsInput i, HttpContext http, TheatreService s, CancellationToken ct) =>
-            await Respond(http, s, await s.Counts(id, http.Request.IfMatchRevision(), i.Correct ?? throw HttpExtensions.Missing("correct"), i.Discrepancy, http.User.ToCaseActor(), ct), id, ct));
+            await Respond(http, s, await s.Step(id, http.Request.IfMatchRevision(), new(index, i.Done ?? false, i.Note), http.User.ToCaseActor(), ct), id, ct));
+        g.MapPut("/theatre/findings", async (string id, FindingsCommand i, HttpContext http, TheatreService s, CancellationToken ct) =>
+            await Respond(http, s, await s.Findings(id, http.Request.IfMatchRevision(), i, http.User.ToCaseActor(), ct), id, ct));
+        g.MapPut("/theatre/prophylaxis", async (string id, ProphylaxisCommand i, HttpContext http, TheatreService s, CancellationToken ct) =>
+            await Respond(http, s, await s.Prophylaxis(id, http.Request.IfMatchRevision(), i, http.User.ToCaseActor(), ct), id, ct));
+        g.MapPost("/theatre/specimens", async (string id, SpecimenCommand i, HttpContext http, TheatreService s, CancellationToken ct) =>
+            await Respond(http, s, await s.Specimen(id, http.Request.IfMatchRevision(), i, http.User.ToCaseActor(), ct), id, ct));
+        g.MapPut("/theatre/counts", async (string id, CountsCommand i, HttpContext http, TheatreService s, CancellationToken ct) =>
+            await Respond(http, s, await s.Counts(id, http.Request.IfMatchRevision(), i, http.User.ToCaseActor(), ct), id, ct));
         g.MapPut("/theatre/explants/{lineId:guid}", async (string id, Guid lineId, AccountInput i, HttpContext http, TheatreService s, CancellationToken ct) =>
-            await Respond(http, s, await s.Account(id, http.Request.IfMatchRevision(), lineId,
-                new(i.Outcome ?? throw HttpExtensions.Missing("outcome"), i.Condition, i.Detail, i.RetrievalAnalysis ?? false, i.Disposition), http.User.ToCaseActor(), ct), id, ct));
-        g.MapPost("/theatre/explants", async (string id, UnplannedInput i, HttpContext http, TheatreService s, CancellationToken ct) =>
-            await Respond(http, s, await s.AddUnplanned(id, http.Request.IfMatchRevision(), i.Description ?? "", i.Level, i.Side,
-                new(i.Outcome ?? throw HttpExtensions.Missing("outcome"), i.Condition, i.Detail, i.RetrievalAnalysis ?? false, i.Disposition), http.User.ToCaseActor(), ct), id, ct));
+            await Respond(http, s, await s.Account(id, http.Request.IfMatchRevision(),
+                new(lineId, i.Outcome, i.Condition, i.Detail, i.RetrievalAnalysis ?? false, i.Disposition), http.User.ToCaseActor(), ct), id, ct));
+        g.MapPost("/theatre/explants", async (string id, UnplannedCommand i, HttpContext http, TheatreService s, CancellationToken ct) =>
+            await Respond(http, s, await s.AddUnplanned(id, http.Request.IfMatchRevision(), i, http.User.ToCaseActor(), ct), id, ct));
 
         g.MapGet("/note", async (string id, HttpContext http, TheatreService s, CancellationToken ct) =>
         {
@@ -71,12 +57,12 @@ internal static class TheatreEndpoints
             return Note(http, await s.Note(c, ct) ?? throw new NotFoundException($"operative note of case {c.Number}"));
         });
         g.MapPost("/note", async (string id, HttpContext http, TheatreService s, CancellationToken ct) => Note(http, await s.GenerateNote(id, http.User.ToCaseActor(), ct)));
-        g.MapPut("/note/sections/{key}", async (string id, string key, TextInput i, HttpContext http, TheatreService s, CancellationToken ct) =>
-            Note(http, await s.EditNote(id, http.Request.IfMatchRevision(), key, i.Text ?? "", http.User.ToCaseActor(), ct)));
+        g.MapPut("/note/sections/{key}", async (string id, string key, SectionInput i, HttpContext http, TheatreService s, CancellationToken ct) =>
+            Note(http, await s.EditNote(id, http.Request.IfMatchRevision(), new(key, i.Text), http.User.ToCaseActor(), ct)));
         g.MapPost("/note/sign", async (string id, HttpContext http, TheatreService s, CancellationToken ct) =>
             Note(http, await s.SignNote(id, http.Request.IfMatchRevision(), http.User.ToCaseActor(), ct)));
-        g.MapPost("/note/addenda", async (string id, TextInput i, HttpContext http, TheatreService s, CancellationToken ct) =>
-            Note(http, await s.AddAddendum(id, http.Request.IfMatchRevision(), i.Text ?? "", http.User.ToCaseActor(), ct)));
+        g.MapPost("/note/addenda", async (string id, AddendumCommand i, HttpContext http, TheatreService s, CancellationToken ct) =>
+            Note(http, await s.AddAddendum(id, http.Request.IfMatchRevision(), i, http.User.ToCaseActor(), ct)));
         g.MapGet("/note.pdf", async (string id, TheatreService s, HospitalTime time, IOptions<HospitalOptions> hospital, CancellationToken ct) =>
         {
             var (c, _) = await s.Find(id, ct);
@@ -102,7 +88,7 @@ internal static class TheatreEndpoints
     {
         http.Response.SetETag(r.Revision);
         return TypedResults.Ok(new RecordView(r, r.CurrentPhase?.ToString(), r.NextMilestone?.ToString(),
-            [.. r.Checklist.Select(i => new ItemView(i.Id, i.Phase.ToString(), i.Text, i.Source, i.AllowNotApplicable, r.Ticks.FirstOrDefault(t => t.ItemId == i.Id)))],
+            [.. r.Checklist.Select(i => new ItemView(i.Id, i.Phase.ToString(), i.Text, i.Source, i.AllowNotApplicable, i.Owner, r.Ticks.FirstOrDefault(t => t.ItemId == i.Id)))],
             r.ProphylaxisFlags(s.Options), r.UnaccountedPlanned.Count, state));
     }
 }

@@ -5,12 +5,9 @@ using Explant.Core.Theatre;
 namespace Explant.Core.Tests.Theatre;
 
 /// <summary>
-/// KNOWN BUG (reported, not fixed here): IntraOpRecord says "the record closes when the patient leaves the room;
-/// later changes go in the operative note's addenda", and Account/AddUnplanned/AddSpecimen/RecordFindings enforce
-/// it with "record-closed" — but RecordCounts and RecordProphylaxis do not call RequireOpen(), so the counts that
-/// Sign Out attested to, and the prophylaxis times the flags are computed from, can be rewritten after the patient
-/// has left the room (and after the operative note built from them was signed). These tests fail until
-/// src/Explant.Core/Theatre/IntraOpRecord.cs RecordCounts and RecordProphylaxis call RequireOpen().
+/// Regression tests for a bug since fixed: RecordCounts and RecordProphylaxis once skipped RequireOpen(), so the
+/// counts Sign Out attested to, and the prophylaxis times the flags are computed from, could be rewritten after the
+/// patient had left the room. Every other write is covered by ClosedRecordTests.
 /// </summary>
 public sealed class ClosedRecordBugTests
 {
@@ -33,11 +30,11 @@ public sealed class ClosedRecordBugTests
     {
         var rig = new TheatreRig().Through(Milestone.Incision);
         var incision = rig.Record.At(Milestone.Incision)!.Value;
-        rig.Record.RecordProphylaxis("cefazolin", incision.AddMinutes(-90), null, null, Actors.Anesthesiologist, rig.Options);
+        rig.Record.RecordProphylaxis("cefazolin", incision.AddMinutes(-90), null, null, Actors.Anesthesiologist, rig.Clock, rig.Options);
         rig.Through(Milestone.OutOfRoom);
         Assert.Single(rig.Record.ProphylaxisFlags(rig.Options));
 
-        var e = Record.Exception(() => rig.Record.RecordProphylaxis("cefazolin", incision.AddMinutes(-30), null, null, Actors.Anesthesiologist, rig.Options));
+        var e = Record.Exception(() => rig.Record.RecordProphylaxis("cefazolin", incision.AddMinutes(-30), null, null, Actors.Anesthesiologist, rig.Clock, rig.Options));
 
         Assert.True(e is DomainRuleException { Rule: "record-closed" },
             "BUG: RecordProphylaxis rewrote the dose time after the record closed, clearing the timing flag (IntraOpRecord.RecordProphylaxis lacks RequireOpen())");

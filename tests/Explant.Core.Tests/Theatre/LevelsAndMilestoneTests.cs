@@ -139,7 +139,7 @@ public sealed class LevelsAndMilestoneTests
     {
         var rig = new TheatreRig().CheckIn();
         var now = rig.Now();
-        Assert.Equal(2, rig.Options.ClockToleranceMinutes);
+        Assert.Equal(2, rig.Options.MilestoneFutureToleranceMinutes);
         var e = Assert.Throws<DomainRuleException>(() => rig.Record.RecordMilestone(Milestone.InRoom, now.AddMinutes(2).AddSeconds(1), Actors.Nurse, now, rig.Options));
         Assert.Equal("milestone-not-future", e.Rule);
         Assert.True(e.Unprocessable);
@@ -153,7 +153,7 @@ public sealed class LevelsAndMilestoneTests
     public void The_clock_tolerance_is_a_setting()
     {
         var rig = new TheatreRig().CheckIn();
-        rig.Options.ClockToleranceMinutes = 0;
+        rig.Options.MilestoneFutureToleranceMinutes = 0;
         var now = rig.Now();
         var e = Assert.Throws<DomainRuleException>(() => rig.Record.RecordMilestone(Milestone.InRoom, now.AddMinutes(1), Actors.Nurse, now, rig.Options));
         Assert.Equal("milestone-not-future", e.Rule);

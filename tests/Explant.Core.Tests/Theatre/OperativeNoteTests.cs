@@ -17,12 +17,15 @@ public sealed class OperativeNoteTests
         ("findings", "Findings", "Solid fusion L3–L5"),
     ];
 
+    /// <summary>The case's surgeon (CaseBuilder opens every case for Actors.Surgeon).</summary>
+    private static readonly string Surgeon = Actors.Surgeon.Name;
+
     private static OperativeNote Draft() => OperativeNote.Draft(CaseBuilder.ACase().Build(), Sections, Generated);
 
     private static OperativeNote SignedNote()
     {
         var note = Draft();
-        note.Sign(Actors.Surgeon, Generated.AddMinutes(30), recordClosed: true);
+        note.Sign(Actors.Surgeon, Generated.AddMinutes(30), recordClosed: true, Surgeon);
         return note;
     }
 
@@ -52,12 +55,12 @@ public sealed class OperativeNoteTests
     public void The_note_is_signed_only_after_the_record_is_closed()
     {
         var note = Draft();
-        var e = Assert.Throws<DomainRuleException>(() => note.Sign(Actors.Surgeon, Generated.AddMinutes(5), recordClosed: false));
+        var e = Assert.Throws<DomainRuleException>(() => note.Sign(Actors.Surgeon, Generated.AddMinutes(5), recordClosed: false, Surgeon));
         Assert.Equal("note-after-out-of-room", e.Rule);
         Assert.False(note.Signed);
 
         var at = Generated.AddMinutes(30);
-        note.Sign(Actors.Surgeon, at, recordClosed: true);
+        note.Sign(Actors.Surgeon, at, recordClosed: true, Surgeon);
         Assert.True(note.Signed);
         Assert.Equal(Actors.Surgeon.Name, note.SignedBy);
         Assert.Equal(at, note.SignedAtUtc);
@@ -68,9 +71,9 @@ public sealed class OperativeNoteTests
     {
         var rig = new TheatreRig().Through(Milestone.ClosureEnd);
         var note = OperativeNote.Draft(rig.Case, Sections, rig.Now());
-        Assert.Equal("note-after-out-of-room", Assert.Throws<DomainRuleException>(() => note.Sign(Actors.Surgeon, rig.Now(), rig.Record.Closed)).Rule);
+        Assert.Equal("note-after-out-of-room", Assert.Throws<DomainRuleException>(() => note.Sign(Actors.Surgeon, rig.Now(), rig.Record.Closed, rig.Case.Surgeon)).Rule);
         rig.Through(Milestone.OutOfRoom);
-        note.Sign(Actors.Surgeon, rig.Now(), rig.Record.Closed);
+        note.Sign(Actors.Surgeon, rig.Now(), rig.Record.Closed, rig.Case.Surgeon);
         Assert.True(note.Signed);
     }
 
@@ -98,8 +101,7 @@ public sealed class OperativeNoteTests
     {
         var note = SignedNote();
         var first = note.SignedAtUtc;
-        var other = new CaseActor("Dr Second", [Roles.Surgeon]);
-        var e = Assert.Throws<DomainRuleException>(() => note.Sign(other, Generated.AddHours(3), recordClosed: true));
+        var e = Assert.Throws<DomainRuleException>(() => note.Sign(Actors.Surgeon, Generated.AddHours(3), recordClosed: true, Surgeon));
         Assert.Equal("note-signed", e.Rule);
         Assert.Equal(Actors.Surgeon.Name, note.SignedBy);
         Assert.Equal(first, note.SignedAtUtc);
@@ -158,11 +160,26 @@ public sealed class OperativeNoteTests
         Assert.Equal("role:note", e.Rule);
         Assert.True(e.Forbidden);
         Assert.Equal("role:note", Assert.Throws<DomainRuleException>(() => draft.Regenerate(Sections, actor, Generated)).Rule);
-        Assert.Equal("role:note", Assert.Throws<DomainRuleException>(() => draft.Sign(actor, Generated, recordClosed: true)).Rule);
+        Assert.Equal("role:note", Assert.Throws<DomainRuleException>(() => draft.Sign(actor, Generated, recordClosed: true, Surgeon)).Rule);
         Assert.False(draft.Signed);
 
         var signed = SignedNote();
         Assert.Equal("role:addendum", Assert.Throws<DomainRuleException>(() => signed.AddAddendum("x", actor, Generated)).Rule);
         Assert.Empty(signed.Addenda);
+    }
+
+    [Fact]
+    public void Only_the_cases_own_surgeon_signs_the_note()
+    {
+        var draft = Draft();
+        var other = new CaseActor("Dr Second", [Roles.Surgeon]);
+        var e = Assert.Throws<DomainRuleException>(() => draft.Sign(other, Generated.AddHours(1), recordClosed: true, Surgeon));
+        Assert.Equal("note-own-surgeon", e.Rule);
+        Assert.True(e.Forbidden);
+        Assert.False(draft.Signed);
+
+        // The account name is matched without regard to case (e-mail addresses).
+        draft.Sign(new CaseActor(Surgeon.ToUpperInvariant(), [Roles.Surgeon]), Generated.AddHours(1), recordClosed: true, Surgeon);
+        Assert.True(draft.Signed);
     }
 }

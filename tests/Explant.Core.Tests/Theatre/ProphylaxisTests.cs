@@ -40,7 +40,8 @@ public sealed class ProphylaxisTests
     public void The_dose_is_flagged_outside_the_agents_window_before_incision(string agent, int minutesBeforeIncision, bool flagged)
     {
         var (rig, incision) = Incised();
-        rig.Record.RecordProphylaxis(agent, incision.AddMinutes(-minutesBeforeIncision), null, null, Actors.Anesthesiologist, rig.Options);
+        rig.Advance(10);   // recorded a little later, so a dose given after incision is not in the future
+        rig.Record.RecordProphylaxis(agent, incision.AddMinutes(-minutesBeforeIncision), null, null, Actors.Anesthesiologist, rig.Clock, rig.Options);
         var flags = rig.Record.ProphylaxisFlags(rig.Options);
         if (flagged)
         {
@@ -59,7 +60,7 @@ public sealed class ProphylaxisTests
     {
         var (rig, incision) = Incised();
         rig.Options.Prophylaxis.Single(p => p.Name == "cefazolin").WindowMinutes = 30;
-        rig.Record.RecordProphylaxis("cefazolin", incision.AddMinutes(-31), null, null, Actors.Anesthesiologist, rig.Options);
+        rig.Record.RecordProphylaxis("cefazolin", incision.AddMinutes(-31), null, null, Actors.Anesthesiologist, rig.Clock, rig.Options);
         Assert.Single(rig.Record.ProphylaxisFlags(rig.Options));
     }
 
@@ -82,7 +83,7 @@ public sealed class ProphylaxisTests
     public void A_long_case_without_a_redose_is_flagged_after_the_agents_interval(string agent, int closureEndAfterDose, bool flagged)
     {
         var (rig, dose) = ClosedAfter(closureEndAfterDose);
-        rig.Record.RecordProphylaxis(agent, dose, null, null, Actors.Anesthesiologist, rig.Options);
+        rig.Record.RecordProphylaxis(agent, dose, null, null, Actors.Anesthesiologist, rig.Clock, rig.Options);
         var flags = rig.Record.ProphylaxisFlags(rig.Options);
         if (flagged)
         {
@@ -98,7 +99,7 @@ public sealed class ProphylaxisTests
     public void A_recorded_redose_clears_the_redose_flag()
     {
         var (rig, dose) = ClosedAfter(300);
-        rig.Record.RecordProphylaxis("cefazolin", dose, null, dose.AddMinutes(235), Actors.Anesthesiologist, rig.Options);
+        rig.Record.RecordProphylaxis("cefazolin", dose, null, dose.AddMinutes(235), Actors.Anesthesiologist, rig.Clock, rig.Options);
         Assert.Empty(rig.Record.ProphylaxisFlags(rig.Options));
     }
 
@@ -106,7 +107,7 @@ public sealed class ProphylaxisTests
     public void The_redose_is_judged_only_once_closure_has_ended()
     {
         var (rig, incision) = Incised();
-        rig.Record.RecordProphylaxis("cefazolin", incision.AddMinutes(-30), null, null, Actors.Anesthesiologist, rig.Options);
+        rig.Record.RecordProphylaxis("cefazolin", incision.AddMinutes(-30), null, null, Actors.Anesthesiologist, rig.Clock, rig.Options);
         rig.Mark(Milestone.ClosureStart, incision.AddHours(6));
         Assert.Empty(rig.Record.ProphylaxisFlags(rig.Options));
     }
@@ -118,7 +119,7 @@ public sealed class ProphylaxisTests
     public void Large_blood_loss_without_a_redose_prompts_an_early_redose(string agent, int bloodLossMl, bool flagged)
     {
         var (rig, incision) = Incised();
-        rig.Record.RecordProphylaxis(agent, incision.AddMinutes(-20), null, null, Actors.Anesthesiologist, rig.Options);
+        rig.Record.RecordProphylaxis(agent, incision.AddMinutes(-20), null, null, Actors.Anesthesiologist, rig.Clock, rig.Options);
         rig.Record.RecordFindings(new IntraOpRecord.Findings([], false, false, false, false, bloodLossMl, null), Actors.Surgeon);
         var flags = rig.Record.ProphylaxisFlags(rig.Options);
         if (flagged)
@@ -132,25 +133,26 @@ public sealed class ProphylaxisTests
     }
 
     [Fact]
-    public void No_prophylaxis_is_flagged_only_once_the_incision_is_made()
+    public void Without_prophylaxis_the_antibiotic_question_cannot_be_answered_so_there_is_no_incision()
     {
         var rig = new TheatreRig().Through(Milestone.Positioned);
         Assert.Empty(rig.Record.ProphylaxisFlags(rig.Options));
-        rig.Complete(ChecklistPhase.TimeOut);
-        rig.Mark(Milestone.Incision);
-        Assert.Contains("no prophylaxis", Assert.Single(rig.Record.ProphylaxisFlags(rig.Options)), StringComparison.Ordinal);
+        rig.Complete(ChecklistPhase.TimeOut, "to-antibiotic");
+        var e = Assert.Throws<DomainRuleException>(() => rig.Tick("to-antibiotic"));
+        Assert.Equal("tick-evidence:to-antibiotic", e.Rule);
+        Assert.Equal("time-out-before-incision", Assert.Throws<DomainRuleException>(() => rig.Mark(Milestone.Incision)).Rule);
     }
 
     [Fact]
     public void Only_the_surgeon_delays_prophylaxis_for_cultures()
     {
         var rig = new TheatreRig(infection: true).Through(Milestone.Positioned);
-        var e = Assert.Throws<DomainRuleException>(() => rig.Record.RecordProphylaxis("cefazolin", null, "cultures first", null, Actors.Anesthesiologist, rig.Options));
+        var e = Assert.Throws<DomainRuleException>(() => rig.Record.RecordProphylaxis("cefazolin", null, "cultures first", null, Actors.Anesthesiologist, rig.Clock, rig.Options));
         Assert.Equal("role:prophylaxis-delay", e.Rule);
         Assert.True(e.Forbidden);
         Assert.Null(rig.Record.Prophylaxis);
 
-        rig.Record.RecordProphylaxis("cefazolin", null, "  suspected deep infection: deep cultures first  ", null, Actors.Surgeon, rig.Options);
+        rig.Record.RecordProphylaxis("cefazolin", null, "  suspected deep infection: deep cultures first  ", null, Actors.Surgeon, rig.Clock, rig.Options);
         Assert.Equal("suspected deep infection: deep cultures first", rig.Record.Prophylaxis!.DelayedForCulturesReason);
         rig.Complete(ChecklistPhase.TimeOut);
         rig.Mark(Milestone.Incision);
@@ -163,19 +165,20 @@ public sealed class ProphylaxisTests
     public void A_dose_needs_a_time_or_a_reason_for_delay()
     {
         var (rig, _) = Incised();
-        var e = Assert.Throws<ValidationException>(() => rig.Record.RecordProphylaxis("cefazolin", null, "  ", null, Actors.Surgeon, rig.Options));
-        Assert.True(e.Errors.ContainsKey("givenUtc"));
-        Assert.Null(rig.Record.Prophylaxis);
+        var before = rig.Record.Prophylaxis;
+        var e = Assert.Throws<ValidationException>(() => rig.Record.RecordProphylaxis("cefazolin", null, "  ", null, Actors.Surgeon, rig.Clock, rig.Options));
+        Assert.True(e.Errors.ContainsKey("givenAt"));
+        Assert.Same(before, rig.Record.Prophylaxis);
     }
 
     [Fact]
     public void The_agent_must_be_configured_and_is_matched_regardless_of_case()
     {
         var (rig, incision) = Incised();
-        var e = Assert.Throws<ValidationException>(() => rig.Record.RecordProphylaxis("amoxicillin", incision, null, null, Actors.Anesthesiologist, rig.Options));
+        var e = Assert.Throws<ValidationException>(() => rig.Record.RecordProphylaxis("amoxicillin", incision, null, null, Actors.Anesthesiologist, rig.Clock, rig.Options));
         Assert.True(e.Errors.ContainsKey("agent"));
 
-        rig.Record.RecordProphylaxis(" Cefazolin ", incision.AddMinutes(-10), null, null, Actors.Anesthesiologist, rig.Options);
+        rig.Record.RecordProphylaxis(" Cefazolin ", incision.AddMinutes(-10), null, null, Actors.Anesthesiologist, rig.Clock, rig.Options);
         Assert.Equal("cefazolin", rig.Record.Prophylaxis!.Agent);
         Assert.Empty(rig.Record.ProphylaxisFlags(rig.Options));
     }
@@ -186,8 +189,9 @@ public sealed class ProphylaxisTests
     public void Prophylaxis_is_recorded_by_anaesthesia_or_the_surgeon(string role)
     {
         var (rig, incision) = Incised();
-        var e = Assert.Throws<DomainRuleException>(() => rig.Record.RecordProphylaxis("cefazolin", incision, null, null, Actors.Only(role), rig.Options));
+        var before = rig.Record.Prophylaxis;
+        var e = Assert.Throws<DomainRuleException>(() => rig.Record.RecordProphylaxis("cefazolin", incision, null, null, Actors.Only(role), rig.Clock, rig.Options));
         Assert.Equal("role:prophylaxis", e.Rule);
-        Assert.Null(rig.Record.Prophylaxis);
+        Assert.Same(before, rig.Record.Prophylaxis);
     }
 }

@@ -222,7 +222,7 @@ public sealed class ReconciliationTests
     public void A_closed_record_refuses_further_milestones_and_ticks()
     {
         var rig = Closed();
-        Assert.Equal("milestone-once", Assert.Throws<DomainRuleException>(() => rig.Mark(Milestone.OutOfRoom)).Rule);
-        Assert.Equal("tick-once", Assert.Throws<DomainRuleException>(() => rig.Tick("so-counts")).Rule);
+        Assert.Equal("record-closed", Assert.Throws<DomainRuleException>(() => rig.Mark(Milestone.OutOfRoom)).Rule);
+        Assert.Equal("record-closed", Assert.Throws<DomainRuleException>(() => rig.Tick("so-counts")).Rule);
     }
 }

@@ -1,3 +1,4 @@
+using Explant.Core.Auth;
 using Explant.Core.Cases;
 using Explant.Core.Implants;
 using Explant.Core.Tests.Cases;
@@ -13,6 +14,12 @@ namespace Explant.Core.Tests.Theatre;
 internal sealed class TheatreRig
 {
     public static readonly DateTime T0 = new(2025, 3, 10, 7, 0, 0, DateTimeKind.Utc);
+
+    /// <summary>The booked day (the aggregate compares dates, so UTC's date serves for the in-memory rig).</summary>
+    public static readonly DateOnly Day = DateOnly.FromDateTime(T0);
+
+    /// <summary>How long before the operation the patient is checked in (long enough for a vancomycin window, 120 min).</summary>
+    public const double CheckInLeadMinutes = 180;
 
     public static readonly string[] Steps = ["Expose the construct", "Remove the rods", "Remove the screws", "Close"];
 
@@ -55,18 +62,30 @@ internal sealed class TheatreRig
 
     public TheatreRig CheckIn()
     {
-        Record.RecordCheckIn(Actors.Nurse, Now(), "wristband read: name and MRN match");
+        Record.RecordCheckIn(Actors.Nurse, Now(), "wristband read: name and MRN match", Day, Day);
+        Advance(CheckInLeadMinutes);
         return this;
     }
 
+    /// <summary>Ticks as the item's owner unless another actor is given (the WHO checklist names who answers, S44).</summary>
     public void Tick(string itemId, CaseActor? actor = null, TickAnswer answer = TickAnswer.Yes, string? note = null) =>
-        Record.TickItem(itemId, answer, note, actor ?? Actors.Nurse, Now());
+        Record.TickItem(itemId, answer, note, actor ?? OwnerOf(itemId), Now());
+
+    public static CaseActor ActorFor(string role) => role switch
+    {
+        Roles.Surgeon => Actors.Surgeon,
+        Roles.Anesthesiologist => Actors.Anesthesiologist,
+        _ => Actors.Nurse,
+    };
+
+    public CaseActor OwnerOf(string itemId) => ActorFor(Record.Checklist.FirstOrDefault(i => i.Id == itemId)?.Owner ?? Roles.Nurse);
 
     /// <summary>Ticks every item of the phase except <paramref name="except"/>, supplying the evidence the items need.</summary>
     public TheatreRig Complete(ChecklistPhase phase, params string[] except)
     {
         foreach (var item in Items(phase).Where(i => !except.Contains(i.Id)))
         {
+            var answer = TickAnswer.Yes;
             switch (item.Evidence)
             {
                 case ItemEvidence.LevelsConfirmed when Record.ConfirmedLevels is null:
@@ -78,10 +97,17 @@ internal sealed class TheatreRig
                 case ItemEvidence.ReconciliationComplete:
                     AccountAll();
                     break;
+                case ItemEvidence.ProphylaxisRecorded:
+                    if (Record.Prophylaxis is null)
+                    {
+                        Record.RecordProphylaxis("cefazolin", Clock, null, null, Actors.Anesthesiologist, Clock, Options);
+                    }
+                    answer = Record.Prophylaxis!.GivenUtc is null ? TickAnswer.NotApplicable : TickAnswer.Yes;
+                    break;
                 default:
                     break;
             }
-            Tick(item.Id);
+            Tick(item.Id, answer: answer);
         }
         return this;
     }

@@ -174,24 +174,29 @@ public sealed class WhoChecklistTests
     {
         var rig = new TheatreRig().CheckIn();
         rig.Tick("si-identity", Actors.Nurse);
-        var e = Assert.Throws<DomainRuleException>(() => rig.Tick("si-identity", Actors.Surgeon));
+        var e = Assert.Throws<DomainRuleException>(() => rig.Tick("si-identity", new CaseActor("Nurse Two", [Roles.Nurse])));
         Assert.Equal("tick-once", e.Rule);
         var tick = Assert.Single(rig.Record.Ticks);
         Assert.Equal(Actors.Nurse.Name, tick.By);
     }
 
     [Theory]
-    [InlineData(Roles.Surgeon)]
-    [InlineData(Roles.Anesthesiologist)]
-    [InlineData(Roles.Nurse)]
-    public void A_tick_records_who_in_which_role_and_when(string role)
+    [InlineData(Roles.Surgeon, "to-critical-surgeon")]
+    [InlineData(Roles.Anesthesiologist, "si-allergy")]
+    [InlineData(Roles.Nurse, "si-identity")]
+    public void A_tick_records_who_in_which_role_and_when(string role, string itemId)
     {
         var rig = new TheatreRig().CheckIn();
+        if (rig.Record.Checklist.Single(i => i.Id == itemId).Phase == ChecklistPhase.TimeOut)
+        {
+            rig.Complete(ChecklistPhase.SignIn);
+        }
+        var before = rig.Record.Ticks.Count;
         var actor = new CaseActor($"the {role}", [role]);
         var at = rig.Advance(5);
-        rig.Record.TickItem("si-allergy", TickAnswer.Yes, "  penicillin: rash  ", actor, at);
-        var tick = Assert.Single(rig.Record.Ticks);
-        Assert.Equal("si-allergy", tick.ItemId);
+        rig.Record.TickItem(itemId, TickAnswer.Yes, "  penicillin: rash  ", actor, at);
+        var tick = rig.Record.Ticks[before];
+        Assert.Equal(itemId, tick.ItemId);
         Assert.Equal(TickAnswer.Yes, tick.Answer);
         Assert.Equal($"the {role}", tick.By);
         Assert.Equal(role, tick.Role);
@@ -272,17 +277,17 @@ public sealed class WhoChecklistTests
     public void Check_in_is_by_a_nurse_and_happens_once()
     {
         var rig = new TheatreRig();
-        var e = Assert.Throws<DomainRuleException>(() => rig.Record.RecordCheckIn(Actors.Surgeon, rig.Now(), null));
+        var e = Assert.Throws<DomainRuleException>(() => rig.Record.RecordCheckIn(Actors.Surgeon, rig.Now(), null, TheatreRig.Day, TheatreRig.Day));
         Assert.Equal("role:check-in", e.Rule);
         Assert.Null(rig.Record.CheckedInUtc);
 
         var at = rig.Now();
-        rig.Record.RecordCheckIn(Actors.Nurse, at, "  ");
+        rig.Record.RecordCheckIn(Actors.Nurse, at, "  ", TheatreRig.Day, TheatreRig.Day);
         Assert.Equal(at, rig.Record.CheckedInUtc);
         Assert.Equal(Actors.Nurse.Name, rig.Record.CheckedInBy);
         Assert.Null(rig.Record.CheckInNote);
 
-        e = Assert.Throws<DomainRuleException>(() => rig.Record.RecordCheckIn(Actors.Nurse, rig.Now(), null));
+        e = Assert.Throws<DomainRuleException>(() => rig.Record.RecordCheckIn(Actors.Nurse, rig.Now(), null, TheatreRig.Day, TheatreRig.Day));
         Assert.Equal("check-in-once", e.Rule);
         Assert.Equal(at, rig.Record.CheckedInUtc);
     }

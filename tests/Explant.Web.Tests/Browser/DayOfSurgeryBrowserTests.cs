@@ -18,6 +18,7 @@ public sealed class DayOfSurgeryBrowserTests : IAsyncLifetime
 {
     private ExplantFactory factory = null!;
     private int number;
+    private HttpClient anesthesiologistApi = null!;
 
     public async Task InitializeAsync()
     {
@@ -32,7 +33,7 @@ public sealed class DayOfSurgeryBrowserTests : IAsyncLifetime
         }
         var surgeon = await factory.ClientForAsync("surgeon@test.local");
         var nurse = await factory.ClientForAsync("nurse@test.local");
-        var anesthesiologist = await factory.ClientForAsync("anesthesiologist@test.local");
+        var anesthesiologist = anesthesiologistApi = await factory.ClientForAsync("anesthesiologist@test.local");
         var scheduler = await factory.ClientForAsync("scheduler@test.local");
         var week = Enum.GetValues<DayOfWeek>().Select(d => new { day = d.ToString(), opens = "07:00", closes = "19:00" }).ToArray();
         Assert.Equal(HttpStatusCode.Created, (await scheduler.PostAsJsonAsync("/api/rooms", new { id = "OR1", capabilities = new[] { "fluoroscopy" }, hours = week })).StatusCode);
@@ -60,10 +61,10 @@ public sealed class DayOfSurgeryBrowserTests : IAsyncLifetime
     private static async Task<string> Banner(IPage page) =>
         await page.Locator(".banner[role=alert]").CountAsync() == 0 ? "" : await page.InnerTextAsync(".banner[role=alert]");
 
-    /// <summary>Ticks "Yes" on every open item of one phase until none is left.</summary>
-    private static async Task TickPhase(IPage page, string phase)
+    /// <summary>Ticks "Yes" on every open item of one phase that <paramref name="owner"/> answers until none is left.</summary>
+    private static async Task TickPhase(IPage page, string phase, string owner)
     {
-        var open = $"#checklist li.open[data-phase={phase}] form button[value=Yes]";
+        var open = $"#checklist li.open[data-phase={phase}][data-owner={owner}] form button[value=Yes]";
         for (var guard = 0; guard < 20; guard++)
         {
             if (await page.Locator(open).CountAsync() == 0)
@@ -74,6 +75,26 @@ public sealed class DayOfSurgeryBrowserTests : IAsyncLifetime
             Assert.Equal("", await Banner(page));
         }
         Assert.Fail("the phase did not complete");
+    }
+
+    /// <summary>The anaesthetist answers their own items from their own device (here through the API, the same command).</summary>
+    private async Task AnaesthetistTicks(string phase)
+    {
+        var view = await anesthesiologistApi.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/cases/{number}/theatre");
+        foreach (var item in view.GetProperty("checklist").EnumerateArray()
+            .Where(i => i.GetProperty("phase").GetString() == phase && i.GetProperty("owner").GetString() == Roles.Anesthesiologist))
+        {
+            var r = await anesthesiologistApi.PostAsJsonAsync($"/api/cases/{number}/theatre/ticks", new { itemId = item.GetProperty("id").GetString(), answer = "Yes" });
+            Assert.True(r.IsSuccessStatusCode, await r.Content.ReadAsStringAsync());
+        }
+    }
+
+    /// <summary>A side door: the form as the page renders it, with a field the page does not offer added or changed.</summary>
+    private static async Task SubmitWith(IPage page, string formSelector, string name, string value)
+    {
+        await page.EvalOnSelectorAsync(formSelector, "(f, [n, v]) => { let i = f.querySelector(`input[name=${n}]`); if (!i) { i = document.createElement('input'); i.type = 'hidden'; i.name = n; f.appendChild(i); } i.value = v; }",
+            new[] { name, value });
+        await Submit(page, formSelector + " button[type=submit]");
     }
 
     [Fact]
@@ -87,6 +108,19 @@ public sealed class DayOfSurgeryBrowserTests : IAsyncLifetime
         await nurse.GotoAsync(screen);
         await BrowserSession.LoginAsync(nurse, "nurse@test.local", ExplantFactory.Password);
         await nurse.WaitForURLAsync($"**/theatre/case/{number}");
+
+        // Not the booked day (the case is booked 10 days ahead): refused, naming both dates.
+        await nurse.FillAsync("#ci-mrn", "DS-1");
+        await nurse.FillAsync("#ci-dob", "1970-05-01");
+        await nurse.CheckAsync("input[name=fasting]");
+        await nurse.CheckAsync("input[name=holds]");
+        await Submit(nurse, "#check-in button[type=submit]");
+        Assert.Contains($"booked for {Day(10)}; today is {Day(0)}", await Banner(nurse), StringComparison.Ordinal);
+        Assert.Equal(1, await nurse.Locator("#check-in").CountAsync());
+
+        // The morning of the booked day.
+        factory.Clock.MoveTo(Today.AddDays(10), new TimeOnly(7, 0));
+        await nurse.GotoAsync(screen);
 
         // Wrong patient: the wristband's MRN does not match — refused, nothing recorded.
         await nurse.FillAsync("#ci-mrn", "DS-2");
@@ -105,7 +139,21 @@ public sealed class DayOfSurgeryBrowserTests : IAsyncLifetime
         Assert.Equal("", await Banner(nurse));
         Assert.Contains("CheckedIn", await nurse.InnerTextAsync("h1"), StringComparison.Ordinal);
 
-        await TickPhase(nurse, "SignIn");
+        // The nurse cannot answer the anaesthetist's items; a tampered revision is a field error, not a server error.
+        await Submit(nurse, "#checklist li.open[data-item=si-airway] button[value=Yes]");
+        Assert.Contains("answered by the anesthesiologist", await Banner(nurse), StringComparison.Ordinal);
+        await SubmitWith(nurse, "#checklist li.open[data-item=si-identity] form", "revision", "12abc");
+        Assert.Contains("revision", await Banner(nurse), StringComparison.Ordinal);
+        await nurse.GotoAsync(screen);
+        await TickPhase(nurse, "SignIn", Roles.Nurse);
+        await AnaesthetistTicks("SignIn");
+        await nurse.GotoAsync(screen);
+
+        // Times typed on the tablet are checked like the "now" button's: not before check-in, not in the future.
+        await SubmitWith(nurse, "form:has(button[data-milestone=InRoom])", "at", "06:30");
+        Assert.Contains("before check-in", await Banner(nurse), StringComparison.Ordinal);
+        await SubmitWith(nurse, "form:has(button[data-milestone=InRoom])", "at", "09:00");
+        Assert.Contains("in the future", await Banner(nurse), StringComparison.Ordinal);
         await Submit(nurse, "button[data-milestone=InRoom]");
         await Submit(nurse, "button[data-milestone=AnesthesiaStart]");
         await Submit(nurse, "button[data-milestone=Positioned]");
@@ -124,9 +172,23 @@ public sealed class DayOfSurgeryBrowserTests : IAsyncLifetime
         Assert.Equal("", await Banner(surgeon));
         Assert.Equal("L3–L5", await surgeon.InputValueAsync("#lv"));
 
+        // "Antibiotic given" cannot be answered before the dose is recorded.
         await nurse.GotoAsync(screen);
         Assert.Equal("L3–L5", await nurse.InputValueAsync("#lv"));
-        await TickPhase(nurse, "TimeOut");
+        await Submit(nurse, "#checklist li.open[data-item=to-antibiotic] button[value=Yes]");
+        Assert.Contains("record the prophylaxis first", await Banner(nurse), StringComparison.Ordinal);
+        var dose = await anesthesiologistApi.PutAsJsonAsync($"/api/cases/{number}/theatre/prophylaxis", new { agent = "cefazolin", givenAt = "07:00" });
+        Assert.True(dose.IsSuccessStatusCode, await dose.Content.ReadAsStringAsync());
+        await AnaesthetistTicks("TimeOut");
+
+        // The Time Out is completed five minutes later: an incision typed before it is refused.
+        factory.Clock.Advance(TimeSpan.FromMinutes(5));
+        await surgeon.GotoAsync(screen);
+        await TickPhase(surgeon, "TimeOut", Roles.Surgeon);
+        await nurse.GotoAsync(screen);
+        await TickPhase(nurse, "TimeOut", Roles.Nurse);
+        await SubmitWith(nurse, "form:has(button[data-milestone=Incision])", "at", "07:01");
+        Assert.Contains("before the Time Out was completed", await Banner(nurse), StringComparison.Ordinal);
         foreach (var m in new[] { "Incision", "ClosureStart", "ClosureEnd", "OutOfRoom" })
         {
             await Submit(nurse, $"button[data-milestone={m}]");
@@ -152,10 +214,16 @@ public sealed class DayOfSurgeryBrowserTests : IAsyncLifetime
         }
         Assert.Contains("0 planned not yet accounted for", await nurse.InnerTextAsync("#reconciliation h2"), StringComparison.Ordinal);
         await Submit(nurse, "#counts button[value=true]");
-        await TickPhase(nurse, "SignOut");
+        await TickPhase(nurse, "SignOut", Roles.Nurse);
         await Submit(nurse, "button[data-milestone=OutOfRoom]");
         Assert.Equal("", await Banner(nurse));
         Assert.Contains("Recovering", await nurse.InnerTextAsync("h1"), StringComparison.Ordinal);
+
+        // The record closed when the patient left: the findings form still on the surgeon's page is refused.
+        await surgeon.GotoAsync(screen);
+        await surgeon.FillAsync("#ebl", "900");
+        await Submit(surgeon, "form[action$='/findings'] button[type=submit]");
+        Assert.Contains("closed when the patient left the room", await Banner(surgeon), StringComparison.Ordinal);
 
         // The surgeon drafts the note from the record, signs it, and can only add addenda afterwards.
         await surgeon.GotoAsync($"{factory.ServerAddress}/cases/{number}/note");
