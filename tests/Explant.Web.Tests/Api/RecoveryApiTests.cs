@@ -503,6 +503,111 @@ public abstract class RecoveryApiTests(DatabaseProvider provider) : IAsyncLifeti
         Assert.Equal("follow-up plan complete", r.Last.GetProperty("record").GetProperty("closedReason").GetString());
         Assert.Equal("Closed", await CaseStateAsync(number));
     }
+
+    // ---- form posts (static SSR): the same commands, refusals come back as ?error=… --------------------------------
+
+    private static readonly System.Text.RegularExpressions.Regex AntiforgeryField =
+        new("name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    private static async Task<string> AntiforgeryTokenAsync(HttpClient client, string page)
+    {
+        var html = await client.GetStringAsync(page);
+        var match = AntiforgeryField.Match(html);
+        Assert.True(match.Success, $"no antiforgery token on {page}");
+        return System.Net.WebUtility.HtmlDecode(match.Groups[1].Value);
+    }
+
+    /// <summary>A cookie client signed in through the login form, as a browser would be; redirects are not followed.</summary>
+    private async Task<HttpClient> FormClientAsync(string email)
+    {
+        var client = factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var token = await AntiforgeryTokenAsync(client, "/login");
+        var login = await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["email"] = email, ["password"] = ExplantFactory.Password, ["returnUrl"] = "/", ["__RequestVerificationToken"] = token,
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+        Assert.Equal("/", login.Headers.Location?.OriginalString);
+        return client;
+    }
+
+    /// <summary>Posts a form with the page's antiforgery token; returns the decoded redirect target (never a 500).</summary>
+    private static async Task<string> PostFormAsync(HttpClient client, string page, string action, Dictionary<string, string> fields)
+    {
+        fields["__RequestVerificationToken"] = await AntiforgeryTokenAsync(client, page);
+        var response = await client.PostAsync(action, new FormUrlEncodedContent(fields));
+        Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"{action}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return Uri.UnescapeDataString(response.Headers.Location!.OriginalString);
+    }
+
+    private static void AssertFormError(string location, string expected)
+    {
+        Assert.Contains("error=", location, StringComparison.Ordinal);
+        Assert.Contains(expected, location, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Every_kind_of_recovery_form_post_is_refused_like_its_json_twin_with_the_field_or_rule_and_nothing_is_stored()
+    {
+        var number = await BookedCaseAsync("R-800");
+        await OperateAsync(number, "R-800");
+        var r = new Conditional(number);
+        await r.OkAsync(nurse, HttpMethod.Post, "recovery");
+        foreach (var criterion in Criteria)
+        {
+            await r.OkAsync(nurse, HttpMethod.Post, "recovery/criteria", new { criterion });
+        }
+        At(SurgeryDay + 2, 11);
+        var page = $"/cases/{number}/recovery";
+        var form = $"/forms/recovery/{number}";
+        var ward = await FormClientAsync("nurse@test.local");
+        string Revision() => r.ETag!.Trim('"', 'W', '/');
+
+        // tick, discharge: an unknown criterion; a discharge tomorrow, in a culture's date format, or with a garbled revision.
+        AssertFormError(await PostFormAsync(ward, page, $"{form}/tick", new() { ["criterion"] = "Feels fine", ["revision"] = Revision() }), "criterion:");
+        AssertFormError(await PostFormAsync(ward, page, $"{form}/discharge", new() { ["date"] = Day(SurgeryDay + 3), ["revision"] = Revision() }), "date:");
+        AssertFormError(await PostFormAsync(ward, page, $"{form}/discharge", new() { ["date"] = "03/12/2026", ["revision"] = Revision() }), "date:");
+        AssertFormError(await PostFormAsync(ward, page, $"{form}/discharge", new() { ["physioReferral"] = "maybe", ["revision"] = Revision() }), "physioReferral:");
+        AssertFormError(await PostFormAsync(ward, page, $"{form}/discharge", new() { ["revision"] = "twelve" }), "revision:");
+        Assert.Equal("Recovering", await CaseStateAsync(number));
+
+        await r.OkAsync(surgeon, HttpMethod.Post, "recovery/discharge", Discharge());
+        At(SurgeryDay + 14, 9);
+        ward = await FormClientAsync("nurse@test.local");   // the cookie of two weeks ago has expired on the app's clock
+
+        // visit, missed contact, close: an enum by number, a future date, the nurse closing.
+        AssertFormError(await PostFormAsync(ward, page, $"{form}/visit", new() { ["code"] = "2wk", ["wound"] = "2", ["neurology"] = "Unchanged", ["revision"] = Revision() }), "wound:");
+        AssertFormError(await PostFormAsync(ward, page, $"{form}/visit", new() { ["code"] = "2wk", ["date"] = Day(SurgeryDay + 15), ["wound"] = "Healed", ["neurology"] = "Unchanged", ["revision"] = Revision() }), "date:");
+        AssertFormError(await PostFormAsync(ward, page, $"{form}/missed", new() { ["date"] = Day(SurgeryDay + 15), ["revision"] = Revision() }), "date:");
+        AssertFormError(await PostFormAsync(ward, page, $"{form}/close", new() { ["revision"] = Revision() }), "close needs role surgeon");
+        var stored = (await nurse.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/recovery")).GetProperty("record");
+        Assert.Empty(stored.GetProperty("visits").EnumerateArray());
+        Assert.Empty(stored.GetProperty("missed").EnumerateArray());
+
+        // PROM in clinic and link: a number that is not one; the 3-month point two weeks after surgery.
+        AssertFormError(await PostFormAsync(ward, page, $"{form}/prom", new() { ["timePoint"] = "3mo", ["backPain"] = "3", ["odi3"] = "three" }), "odi[3]:");
+        AssertFormError(await PostFormAsync(ward, page, $"{form}/prom", new() { ["timePoint"] = "3mo", ["backPain"] = "3" }), "opens on");
+        AssertFormError(await PostFormAsync(ward, page, $"{form}/link", new() { ["timePoint"] = "3mo" }), "opens on");
+        Assert.Empty((await nurse.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/proms")).EnumerateArray());
+
+        // complication: a date in the future and an SSI depth by number; the scheduler is refused.
+        AssertFormError(await PostFormAsync(ward, page, $"{form}/complication", new() { ["key"] = "hematoma", ["occurredOn"] = Day(SurgeryDay + 15), ["grade"] = "II" }), "occurredOn:");
+        AssertFormError(await PostFormAsync(ward, page, $"{form}/complication", new() { ["key"] = "infection", ["occurredOn"] = Day(SurgeryDay + 3), ["grade"] = "II", ["ssiDepth"] = "1" }), "ssiDepth:");
+        await factory.AddUserAsync("scheduler2@test.local", Roles.Scheduler);
+        var office = await FormClientAsync("scheduler2@test.local");
+        AssertFormError(await PostFormAsync(office, page, $"{form}/complication", new() { ["key"] = "hematoma", ["occurredOn"] = Day(SurgeryDay + 3), ["grade"] = "II" }), "complications are recorded by clinicians");
+        Assert.Empty((await nurse.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/complications")).EnumerateArray());
+
+        // The patient's link form: a malformed answer is refused and the link stays unused.
+        At(SurgeryDay + 2 + 90, 9);
+        var link = await Created(await nurse.PostAsJsonAsync($"/api/cases/{number}/prom-links", new { timePoint = "3mo" }));
+        var path = new Uri(link.GetProperty("url").GetString()!).AbsolutePath;
+        var phone = factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        AssertFormError(await PostFormAsync(phone, path, $"/forms{path}", new() { ["backPain"] = "2", ["odi0"] = "-" }), "odi[0]:");
+        Assert.Empty((await nurse.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/proms")).EnumerateArray());
+        Assert.EndsWith("?thanks=1", await PostFormAsync(phone, path, $"/forms{path}", new() { ["backPain"] = "2", ["legPain"] = "1" }), StringComparison.Ordinal);
+        Assert.Equal("3mo", (await nurse.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/proms"))[0].GetProperty("timePoint").GetString());
+    }
 }
 
 public sealed class RecoveryApiTests_Sqlite() : RecoveryApiTests(DatabaseProvider.Sqlite);
