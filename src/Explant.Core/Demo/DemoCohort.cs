@@ -327,7 +327,7 @@ internal static class DemoCohort
                 rec.TickCriterion(criterion, recoveryOptions, actor, Utc(discharged, 9));
             }
             rec.DischargePatient(new(discharged, "keep the dressing dry for 5 days", "no lifting over 5 kg for 6 weeks", "paracetamol and ibuprofen", rng.NextDouble() < 0.5),
-                recoveryOptions, outcomes.FollowUp, actor);
+                recoveryOptions, outcomes.FollowUp, actor, today);
             c.FireStep(CaseTrigger.Discharge, actor, Utc(discharged, 11), new TransitionRequest($"discharged {discharged:yyyy-MM-dd}"));
             c.FireStep(CaseTrigger.StartFollowUp, actor, Utc(discharged, 11), new TransitionRequest("follow-up plan generated at discharge"));
             rec.MarkPromPointDone(RecoveryService.Baseline, workUp);
@@ -338,7 +338,7 @@ internal static class DemoCohort
             {
                 if (on <= today)
                 {
-                    db.Complications.Add(Complication.Record(c, risks, key, on, new ClavienDindo(grade), depth, text, d, actor));
+                    db.Complications.Add(Complication.Record(c, risks, key, on, new ClavienDindo(grade), depth, text, d, today, actor));
                 }
             }
             if (rng.NextDouble() < 0.03 && risks.Contains("infection"))
@@ -366,7 +366,7 @@ internal static class DemoCohort
                 on = on > today ? today : on;
                 if (point.IsVisit)
                 {
-                    rec.RecordVisit(new(point.Code, on, WoundStatus.Healed, NeurologyStatus.Unchanged, null, "synthetic demo visit"), actor);
+                    rec.RecordVisit(new(point.Code, on, WoundStatus.Healed, NeurologyStatus.Unchanged, null, "synthetic demo visit"), actor, today);
                 }
                 if (point.Proms.Count > 0 && rng.NextDouble() < 0.9)
                 {

@@ -115,8 +115,10 @@ public sealed class Complication
     public string RecordedBy { get; private set; } = "";
 
     /// <param name="definitionRisks">Risk keys of the case's pinned definition: what the consent listed.</param>
+    /// <param name="surgeryDate">Local date of the operation: a complication of it cannot precede it.</param>
+    /// <param name="today">Today in the hospital's zone (HospitalTime.Today): a complication is recorded once it has occurred.</param>
     public static Complication Record(SurgicalCase c, IEnumerable<string> definitionRisks, string key, DateOnly occurredOn, ClavienDindo grade, SsiDepth? depth,
-        string description, DateOnly surgeryDate, CaseActor actor)
+        string description, DateOnly surgeryDate, DateOnly today, CaseActor actor)
     {
         ArgumentNullException.ThrowIfNull(c);
         ArgumentNullException.ThrowIfNull(actor);
@@ -125,14 +127,11 @@ public sealed class Complication
             throw new DomainRuleException("role:complication", "complications are recorded by clinicians", forbidden: true);
         }
         var allowed = definitionRisks.Concat(ExtraKeys).Distinct().ToList();
-        var errors = new Dictionary<string, string[]>();
-        if (!allowed.Contains(key)) { errors["key"] = [$"'{key}' is not a risk of the case's definition or a register kind ({string.Join(", ", allowed)})"]; }
-        if (depth is not null && key != "infection") { errors["ssiDepth"] = ["SSI depth applies to infection only"]; }
-        if (occurredOn < surgeryDate) { errors["occurredOn"] = [$"before the surgery ({surgeryDate:yyyy-MM-dd})"]; }
-        if (errors.Count > 0)
-        {
-            throw new ValidationException(errors);
-        }
+        var check = new Validation.Check();
+        if (!allowed.Contains(key)) { check.Add("key", $"'{key}' is not a risk of the case's definition or a register kind ({string.Join(", ", allowed)})"); }
+        if (depth is not null && key != "infection") { check.Add("ssiDepth", "SSI depth applies to infection only"); }
+        check.Date("occurredOn", occurredOn, notBefore: (surgeryDate, "the surgery"), notAfter: (today, "today"));
+        check.ThrowIfAny();
         return new Complication
         {
             Id = Guid.CreateVersion7(), CaseId = c.Id, Key = key, OccurredOn = occurredOn, Grade = grade.Grade, PresentAtDischarge = grade.DisabilityAtDischarge,

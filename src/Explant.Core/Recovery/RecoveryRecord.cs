@@ -2,6 +2,7 @@ using Explant.Core.Auth;
 using Explant.Core.Cases;
 using Explant.Core.Data;
 using Explant.Core.Outcomes;
+using Explant.Core.Validation;
 
 namespace Explant.Core.Recovery;
 
@@ -145,7 +146,8 @@ public sealed class RecoveryRecord : IVersioned
     public sealed record DischargeCommand(DateOnly Date, string? WoundCare, string? ActivityLimits, string? PainPlan, bool PhysioReferral);
 
     /// <summary>Discharges when every criterion is ticked, and generates the follow-up plan from the surgery date.</summary>
-    public void DischargePatient(DischargeCommand command, RecoveryOptions options, FollowUpOptions followUp, CaseActor actor)
+    /// <param name="today">Today in the hospital's zone (HospitalTime.Today): a discharge is documented when it happens.</param>
+    public void DischargePatient(DischargeCommand command, RecoveryOptions options, FollowUpOptions followUp, CaseActor actor, DateOnly today)
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(options);
@@ -156,10 +158,9 @@ public sealed class RecoveryRecord : IVersioned
         {
             throw new DomainRuleException("discharge-criteria", $"discharge criteria not met: {string.Join("; ", open)}");
         }
-        if (command.Date < SurgeryDate)
-        {
-            throw new ValidationException(new Dictionary<string, string[]> { ["date"] = [$"discharge cannot be before the surgery ({SurgeryDate:yyyy-MM-dd})"] });
-        }
+        var check = new Check();
+        RequirePlausible(check, "date", command.Date, today);
+        check.ThrowIfAny();
         DischargedOn = command.Date;
         DischargedBy = actor.Name;
         WoundCare = Trim(command.WoundCare);
@@ -175,23 +176,29 @@ public sealed class RecoveryRecord : IVersioned
 
     public sealed record VisitCommand(string Code, DateOnly Date, WoundStatus Wound, NeurologyStatus Neurology, string? Imaging, string? Note);
 
-    public void RecordVisit(VisitCommand command, CaseActor actor)
+    /// <param name="today">Today in the hospital's zone: a visit is documented when it has happened.</param>
+    public void RecordVisit(VisitCommand command, CaseActor actor, DateOnly today)
     {
         ArgumentNullException.ThrowIfNull(command);
         actor.Require("visit", Roles.Surgeon, Roles.Nurse);
         RequireFollowingUp();
-        var item = Plan.FirstOrDefault(p => p.Code == command.Code && p.IsVisit)
-            ?? throw new ValidationException(new Dictionary<string, string[]> { ["code"] = [$"'{command.Code}' is not a visit of this plan ({string.Join(", ", Plan.Where(p => p.IsVisit).Select(p => p.Code))})"] });
-        if (command.Date < SurgeryDate)
+        var check = new Check();
+        var item = Plan.FirstOrDefault(p => p.Code == command.Code && p.IsVisit);
+        if (item is null)
         {
-            throw new ValidationException(new Dictionary<string, string[]> { ["date"] = ["a follow-up visit cannot precede the surgery"] });
+            check.Add("code", $"'{command.Code}' is not a visit of this plan ({string.Join(", ", Plan.Where(p => p.IsVisit).Select(p => p.Code))})");
         }
+        RequirePlausible(check, "date", command.Date, today);
+        check.ThrowIfAny();
         Visits.RemoveAll(v => v.Code == command.Code);
         Visits.Add(new Visit { Code = command.Code, Date = command.Date, Wound = command.Wound, Neurology = command.Neurology, Imaging = Trim(command.Imaging), Note = Trim(command.Note), By = actor.Name });
-        item.DoneOn = command.Date;
+        item!.DoneOn = command.Date;
     }
 
-    /// <summary>Marks a PROM-only point (e.g. the 90-day registry PROM) done when its responses arrive.</summary>
+    /// <summary>
+    /// Marks a PROM-only point done without the window check: for the pre-operative baseline found at discharge (its
+    /// window is "before surgery", checked by state when it was taken) and for the demo cohort's history.
+    /// </summary>
     public void MarkPromPointDone(string code, DateOnly date)
     {
         if (Plan.FirstOrDefault(p => p.Code == code && !p.IsVisit) is { } item)
@@ -200,11 +207,45 @@ public sealed class RecoveryRecord : IVersioned
         }
     }
 
-    public void RecordMissedContact(DateOnly date, string note, RecoveryOptions options, CaseActor actor)
+    /// <summary>
+    /// Marks a PROM point of the plan done by a response collected on <paramref name="collectedOn"/>, refusing a point
+    /// that is not a PROM point or whose window (FollowUpPlanner: opens on the due date minus its early days, closes
+    /// at due date + grace) does not contain that day: a "3-month" PROM taken on the day of surgery is not one [S62].
+    /// </summary>
+    public void RecordPromPoint(string code, DateOnly collectedOn)
+    {
+        RequirePromWindow(code, collectedOn);
+        // A point that is also a visit stays open until the visit is recorded.
+        if (Plan.First(p => p.Code == code) is { IsVisit: false } item)
+        {
+            item.DoneOn ??= collectedOn;
+        }
+    }
+
+    /// <summary>The check of <see cref="RecordPromPoint"/> without the change (a link is issued only inside the window).</summary>
+    public void RequirePromWindow(string code, DateOnly on)
+    {
+        var item = Plan.FirstOrDefault(p => p.Code == code && p.Proms.Count > 0)
+            ?? throw new ValidationException(new Dictionary<string, string[]> { ["timePoint"] = [$"'{code}' is not a PROM point of case {CaseNumber}'s plan"] });
+        if (item.OpensOn is { } opens && on < opens)
+        {
+            throw new DomainRuleException("prom-window", $"the {item.Label} PROM opens on {opens:yyyy-MM-dd} (due {item.DueDate:yyyy-MM-dd}); {on:yyyy-MM-dd} is too early");
+        }
+        if (on > item.LateAfter)
+        {
+            throw new DomainRuleException("prom-window", $"the {item.Label} PROM window closed on {item.LateAfter:yyyy-MM-dd} (due {item.DueDate:yyyy-MM-dd}); {on:yyyy-MM-dd} is too late");
+        }
+    }
+
+    /// <param name="today">Today in the hospital's zone: a missed contact is recorded after the attempt.</param>
+    public void RecordMissedContact(DateOnly date, string? note, RecoveryOptions options, CaseActor actor, DateOnly today)
     {
         ArgumentNullException.ThrowIfNull(options);
         actor.Require("follow-up", Roles.Surgeon, Roles.Nurse);
         RequireFollowingUp();
+        var check = new Check();
+        RequirePlausible(check, "date", date, today);
+        check.ThrowIfAny();
         Missed.Add(new MissedContact { Date = date, Note = note?.Trim() ?? "", By = actor.Name });
     }
 
@@ -228,6 +269,10 @@ public sealed class RecoveryRecord : IVersioned
 
     public IReadOnlyList<FollowUpItemStatus> StatusOn(DateOnly asOf) =>
         [.. Plan.Select(p => new FollowUpItemStatus(p.ToItem(), FollowUpPlanner.StatusOn(p.ToItem(), asOf, p.DoneOn is not null)))];
+
+    /// <summary>Post-operative events happen on or after the day of surgery and not after today (nothing is documented ahead).</summary>
+    private void RequirePlausible(Check check, string field, DateOnly date, DateOnly today) =>
+        check.Date(field, date, notBefore: (SurgeryDate, "the surgery"), notAfter: (today, "today"));
 
     private void RequireNotDischarged()
     {

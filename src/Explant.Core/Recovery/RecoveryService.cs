@@ -4,19 +4,29 @@ using Explant.Core.Data;
 using Explant.Core.Outcomes;
 using Explant.Core.Procedures;
 using Explant.Core.Theatre;
+using Explant.Core.Validation;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Explant.Core.Recovery;
 
-/// <summary>Recovery, discharge, follow-up, PROMs and complications: load, apply the aggregate's rule, fire the case transition, save.</summary>
+/// <summary>
+/// Recovery, discharge, follow-up, PROMs and complications. Each public write is the one command for it (issue #12
+/// §3): role check, parsing of the shared input record, defaults, validation, the aggregate's rule, the case
+/// transition and the save — the JSON endpoint and the form post only bind the input and render the result.
+/// "Today" and "now" come from <see cref="HospitalTime"/> only.
+/// </summary>
 public sealed class RecoveryService(ExplantDbContext db, IOptions<RecoveryOptions> options, IOptions<OutcomeOptions> outcomes, CodingOptions coding,
-    HospitalTime time, TimeProvider clock)
+    HospitalTime time)
 {
     public RecoveryOptions Options => options.Value;
     public OutcomeOptions Outcomes => outcomes.Value;
-    private DateTime Now => clock.GetUtcNow().UtcDateTime;
-    public DateOnly Today => DateOnly.FromDateTime(time.ToLocal(Now));
+    private DateTime Now => time.UtcNow;
+    public DateOnly Today => time.Today;
+
+    // Who may write what (the table in docs/notes-recovery.md). Reads are open to all staff (policy Staff).
+    private static readonly string[] WardRoles = [Auth.Roles.Nurse, Auth.Roles.Surgeon];
+    private static readonly string[] ComplicationRoles = [Auth.Roles.Surgeon, Auth.Roles.Nurse, Auth.Roles.Anesthesiologist];
 
     public async Task<(SurgicalCase Case, RecoveryRecord? Record)> Find(string reference, CancellationToken ct = default)
     {
@@ -34,8 +44,9 @@ public sealed class RecoveryService(ExplantDbContext db, IOptions<RecoveryOption
             {
                 throw new DomainRuleException("recovery-after-theatre", $"case {c.Number} is {c.State}: recovery starts when the patient leaves the theatre");
             }
-            var theatre = await db.IntraOpRecords.AsNoTracking().FirstAsync(r => r.CaseId == c.Id, ct);
-            var surgery = DateOnly.FromDateTime(time.ToLocal(theatre.At(Milestone.InRoom) ?? Now));
+            var theatre = await db.IntraOpRecords.AsNoTracking().FirstOrDefaultAsync(r => r.CaseId == c.Id, ct);
+            var surgery = SurgeryDate(c, theatre)
+                ?? throw new DomainRuleException("recovery-after-theatre", $"case {c.Number} has no day-of-surgery times and no planned surgery date");
             var stay = (await ProcedureQueries.Find(db, c.ProcedureCode, c.ProcedureVersion, ct))?.Parse().Facts.StayDays;
             record = RecoveryRecord.Start(c, surgery, stay?.Min, stay?.Max);
             db.RecoveryRecords.Add(record);
@@ -55,34 +66,44 @@ public sealed class RecoveryService(ExplantDbContext db, IOptions<RecoveryOption
     public Task<RecoveryRecord> Open(string reference, CaseActor actor, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        if (!actor.IsIn([Auth.Roles.Nurse, Auth.Roles.Surgeon]))
+        if (!actor.IsIn(WardRoles))
         {
             throw new DomainRuleException("role:recovery", "the recovery record is opened by a nurse or surgeon", forbidden: true);
         }
         return Change(reference, null, (c, r) => { }, ct);
     }
 
-    // Discharge and visits are documented as they happen: a date after today is a typing error, not a plan.
-    private void NotFuture(DateOnly date, string field)
+    public Task<RecoveryRecord> Tick(string reference, long? revision, CriterionInput input, CaseActor actor, CancellationToken ct = default)
     {
-        if (date > Today)
-        {
-            throw new ValidationException(new Dictionary<string, string[]> { [field] = [$"{date:yyyy-MM-dd} is in the future"] });
-        }
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(actor);
+        actor.Require("discharge", WardRoles);
+        var check = new Check();
+        var criterion = check.Text("criterion", input.Criterion, InputLimits.ShortText, required: true);
+        check.ThrowIfAny();
+        return Change(reference, revision, (c, r) => r.TickCriterion(criterion!, options.Value, actor, Now), ct);
     }
-
-    public Task<RecoveryRecord> Tick(string reference, long? revision, string criterion, CaseActor actor, CancellationToken ct = default) =>
-        Change(reference, revision, (c, r) => r.TickCriterion(criterion, options.Value, actor, Now), ct);
 
     /// <summary>Discharge moves the case to Discharged and straight on to FollowUp with the generated plan.</summary>
     /// <remarks>
+    /// The date defaults to today and must lie between the day of surgery and today (checked in the aggregate).
     /// The baseline PROM is taken before surgery, when no recovery record (and so no plan) exists yet; the plan's
     /// baseline point is marked done here from the stored response, or the plan could never be complete.
     /// </remarks>
-    public async Task<RecoveryRecord> Discharge(string reference, long? revision, RecoveryRecord.DischargeCommand command, CaseActor actor, CancellationToken ct = default)
+    public async Task<RecoveryRecord> Discharge(string reference, long? revision, DischargeInput input, CaseActor actor, CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(actor);
+        actor.Require("discharge", WardRoles);
+        var check = new Check();
+        var date = RecoveryParse.Date(check, "date", input.Date);
+        var command = new RecoveryRecord.DischargeCommand(date ?? Today,
+            check.Text("woundCare", input.WoundCare, InputLimits.Note), check.Text("activityLimits", input.ActivityLimits, InputLimits.Note),
+            check.Text("painPlan", input.PainPlan, InputLimits.Note), input.PhysioReferral ?? false);
+        check.ThrowIfAny();
+
         var (c, r) = await Load(reference, revision, ct);
-        r.DischargePatient(command, options.Value, outcomes.Value.FollowUp, actor);
+        r.DischargePatient(command, options.Value, outcomes.Value.FollowUp, actor, Today);
         c.FireStep(CaseTrigger.Discharge, actor, Now, new TransitionRequest($"discharged {command.Date:yyyy-MM-dd}"));
         c.FireStep(CaseTrigger.StartFollowUp, actor, Now, new TransitionRequest("follow-up plan generated at discharge"));
         var baseline = await db.PromResponses.AsNoTracking().Where(p => p.CaseId == c.Id && p.TimePoint == Baseline).Select(p => (DateOnly?)p.CollectedOn).FirstOrDefaultAsync(ct);
@@ -94,56 +115,107 @@ public sealed class RecoveryService(ExplantDbContext db, IOptions<RecoveryOption
         return r;
     }
 
-    public Task<RecoveryRecord> Visit(string reference, long? revision, RecoveryRecord.VisitCommand command, CaseActor actor, CancellationToken ct = default) =>
-        Change(reference, revision, (c, r) =>
-        {
-            NotFuture((command ?? throw new ArgumentNullException(nameof(command))).Date, "date");
-            r.RecordVisit(command, actor);
-        }, ct);
+    /// <summary>A follow-up visit of the plan; the date defaults to today and must lie between the surgery and today.</summary>
+    public Task<RecoveryRecord> Visit(string reference, long? revision, VisitInput input, CaseActor actor, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(actor);
+        actor.Require("visit", WardRoles);
+        var check = new Check();
+        var code = check.Text("code", input.Code, InputLimits.ShortText, required: true);
+        var date = RecoveryParse.Date(check, "date", input.Date);
+        var wound = RecoveryParse.Enum<WoundStatus>(check, "wound", input.Wound, required: true);
+        var neurology = RecoveryParse.Enum<NeurologyStatus>(check, "neurology", input.Neurology, required: true);
+        var imaging = check.Text("imaging", input.Imaging, InputLimits.Note);
+        var note = check.Text("note", input.Note, InputLimits.Note);
+        check.ThrowIfAny();
+        var command = new RecoveryRecord.VisitCommand(code!, date ?? Today, wound!.Value, neurology!.Value, imaging, note);
+        return Change(reference, revision, (c, r) => r.RecordVisit(command, actor, Today), ct);
+    }
 
-    public Task<RecoveryRecord> Missed(string reference, long? revision, DateOnly date, string note, CaseActor actor, CancellationToken ct = default) =>
-        Change(reference, revision, (c, r) => r.RecordMissedContact(date, note, options.Value, actor), ct);
+    /// <summary>A follow-up contact that failed; the date defaults to today and must lie between the surgery and today.</summary>
+    public Task<RecoveryRecord> Missed(string reference, long? revision, MissedContactInput input, CaseActor actor, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(actor);
+        actor.Require("follow-up", WardRoles);
+        var check = new Check();
+        var date = RecoveryParse.Date(check, "date", input.Date);
+        var note = check.Text("note", input.Note, InputLimits.Note);
+        check.ThrowIfAny();
+        return Change(reference, revision, (c, r) => r.RecordMissedContact(date ?? Today, note, options.Value, actor, Today), ct);
+    }
 
-    public Task<RecoveryRecord> Close(string reference, long? revision, CaseActor actor, CancellationToken ct = default) =>
-        Change(reference, revision, (c, r) =>
+    public Task<RecoveryRecord> Close(string reference, long? revision, CaseActor actor, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        actor.Require("close", Auth.Roles.Surgeon);
+        return Change(reference, revision, (c, r) =>
         {
             r.Close(options.Value, actor);
             c.FireStep(CaseTrigger.Close, actor, Now, new TransitionRequest(r.ClosedReason));
         }, ct);
+    }
 
     // ---- PROMs ---------------------------------------------------------------------------------------
 
     public const string Baseline = "baseline";
 
-    public sealed record PromInput(string TimePoint, int? BackPain, int? LegPain, IReadOnlyList<int?> Odi);
-
-    /// <summary>Baseline is taken before surgery; other time points must be PROM points of the case's plan.</summary>
-    public async Task<PromResponse> RecordProm(string reference, PromInput input, PromSource source, string recordedBy, CancellationToken ct = default)
+    /// <summary>
+    /// A PROM taken in clinic, collected today: the baseline before the operation, or a PROM point of the case's plan
+    /// inside its window. Recorded by a nurse or surgeon (patients answer through their link).
+    /// </summary>
+    public async Task<PromResponse> RecordProm(string reference, PromInput input, CaseActor actor, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(actor);
+        if (!actor.IsIn(WardRoles))
+        {
+            throw new DomainRuleException("role:prom", "PROMs are recorded by a nurse or surgeon (patients use their link)", forbidden: true);
+        }
+        var check = new Check();
+        var timePoint = check.Text("timePoint", input.TimePoint, InputLimits.ShortText, required: true);
+        check.ThrowIfAny();
         var (c, record) = await Find(reference, ct);
-        await AddProm(c, record, input, source, recordedBy, ct);
+        var response = await AddProm(c, record, timePoint!, input.Answers, PromSource.Clinic, actor.Name, ct);
         await db.SaveChangesAsync(ct);
-        return await db.PromResponses.Where(p => p.CaseId == c.Id && p.TimePoint == input.TimePoint).OrderByDescending(p => p.Id).FirstAsync(ct);
+        return response;
     }
 
-    private async Task AddProm(SurgicalCase c, RecoveryRecord? record, PromInput input, PromSource source, string recordedBy, CancellationToken ct)
+    private async Task<PromResponse> AddProm(SurgicalCase c, RecoveryRecord? record, string timePoint, PromAnswers answers, PromSource source, string recordedBy,
+        CancellationToken ct)
     {
-        await RequireOpenPromPoint(c, record, input.TimePoint, ct);
-        db.PromResponses.Add(PromResponse.Record(c.Id, input.TimePoint, Today, input.BackPain, input.LegPain, input.Odi, outcomes.Value.Odi, source, recordedBy));
-        record?.MarkPromPointDone(input.TimePoint, Today);
+        await RequireOpenPromPoint(c, record, timePoint, Today, ct);
+        var response = PromResponse.Record(c.Id, timePoint, Today, answers.BackPain, answers.LegPain,
+            answers.Odi ?? [.. Enumerable.Repeat<int?>(null, Explant.Core.Outcomes.Odi.SectionCount)], outcomes.Value.Odi, source, recordedBy);
+        if (timePoint != Baseline)
+        {
+            record!.RecordPromPoint(timePoint, Today);
+        }
+        db.PromResponses.Add(response);
+        return response;
     }
 
-    /// <summary>A PROM may be taken at baseline (before the operation) or at a PROM point of the plan, once each.</summary>
-    private async Task RequireOpenPromPoint(SurgicalCase c, RecoveryRecord? record, string timePoint, CancellationToken ct)
+    /// <summary>
+    /// A PROM may be taken at baseline (before the operation: the case has not entered the theatre) or at a PROM point
+    /// of the plan on a day inside that point's window, once each.
+    /// </summary>
+    private async Task RequireOpenPromPoint(SurgicalCase c, RecoveryRecord? record, string timePoint, DateOnly on, CancellationToken ct)
     {
-        if (timePoint != Baseline && (record is null || record.Plan.All(p => p.Code != timePoint || p.Proms.Count == 0)))
+        if (timePoint == Baseline)
+        {
+            if (c.State is CaseState.InTheatre or CaseState.Recovering or CaseState.Discharged or CaseState.FollowUp or CaseState.Closed)
+            {
+                throw new DomainRuleException("baseline-before-surgery", "a baseline PROM is collected before the operation");
+            }
+        }
+        else if (record is null || record.Plan.All(p => p.Code != timePoint || p.Proms.Count == 0))
         {
             throw new ValidationException(new Dictionary<string, string[]> { ["timePoint"] = [$"'{timePoint}' is not a PROM point of case {c.Number}'s plan (baseline, or one generated at discharge)"] });
         }
-        if (timePoint == Baseline && c.State is CaseState.InTheatre or CaseState.Recovering or CaseState.Discharged or CaseState.FollowUp or CaseState.Closed)
+        else
         {
-            throw new DomainRuleException("baseline-before-surgery", "a baseline PROM is collected before the operation");
+            record.RequirePromWindow(timePoint, on);
         }
         if (await db.PromResponses.AnyAsync(p => p.CaseId == c.Id && p.TimePoint == timePoint, ct))
         {
@@ -151,17 +223,32 @@ public sealed class RecoveryService(ExplantDbContext db, IOptions<RecoveryOption
         }
     }
 
-    public async Task<string> IssueLink(string reference, string timePoint, CaseActor actor, CancellationToken ct = default)
+    /// <summary>
+    /// Issues a one-time link for a PROM point whose window is open today. The link expires after its lifetime or at
+    /// the end of the point's window, whichever comes first, so a patient cannot answer a closed point.
+    /// </summary>
+    public async Task<string> IssueLink(string reference, LinkInput input, CaseActor actor, CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(actor);
-        if (!actor.IsIn([Auth.Roles.Nurse, Auth.Roles.Surgeon]))
+        if (!actor.IsIn(WardRoles))
         {
             throw new DomainRuleException("role:prom-link", "PROM links are issued by a nurse or surgeon", forbidden: true);
         }
+        var check = new Check();
+        var timePoint = check.Text("timePoint", input.TimePoint, InputLimits.ShortText, required: true);
+        check.ThrowIfAny();
         var (c, record) = await Find(reference, ct);
         // Refused now rather than when the patient submits: the same checks as recording the answers.
-        await RequireOpenPromPoint(c, record, timePoint, ct);
-        var (link, token) = PromLink.Issue(c.Id, timePoint, Now, TimeSpan.FromDays(outcomes.Value.LinkLifetimeDays));
+        await RequireOpenPromPoint(c, record, timePoint!, Today, ct);
+        var lifetime = TimeSpan.FromDays(outcomes.Value.LinkLifetimeDays);
+        if (timePoint != Baseline)
+        {
+            // Midnight at the end of the window's last day, in the hospital's zone.
+            var windowEnd = time.ToUtc(record!.Plan.First(p => p.Code == timePoint).LateAfter.AddDays(1), TimeOnly.MinValue);
+            lifetime = windowEnd - Now < lifetime ? windowEnd - Now : lifetime;
+        }
+        var (link, token) = PromLink.Issue(c.Id, timePoint!, Now, lifetime);
         db.PromLinks.Add(link);
         await db.SaveChangesAsync(ct);
         return token;
@@ -177,14 +264,18 @@ public sealed class RecoveryService(ExplantDbContext db, IOptions<RecoveryOption
         return link;
     }
 
-    /// <summary>The patient's answers through a one-time link: the link and the response save together.</summary>
-    public async Task AnswerByLink(string token, int? backPain, int? legPain, IReadOnlyList<int?> odi, CancellationToken ct = default)
+    /// <summary>
+    /// The patient's answers through a one-time link (anonymous: the token is the credential). The link and the
+    /// response save together, after the same checks as in clinic (window, once) on the day of answering.
+    /// </summary>
+    public async Task AnswerByLink(string token, PromAnswers answers, CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(answers);
         var link = await db.PromLinks.FirstOrDefaultAsync(l => l.TokenHash == PromLink.Hash(token), ct) ?? throw new NotFoundException("link");
         link.Use(Now);
         var c = await db.Cases.FirstAsync(x => x.Id == link.CaseId, ct);
         var record = await db.RecoveryRecords.FirstOrDefaultAsync(r => r.CaseId == c.Id, ct);
-        await AddProm(c, record, new PromInput(link.TimePoint, backPain, legPain, odi), PromSource.PatientLink, "patient (link)", ct);
+        await AddProm(c, record, link.TimePoint, answers, PromSource.PatientLink, "patient (link)", ct);
         await db.SaveChangesAsync(ct);
     }
 
@@ -206,23 +297,72 @@ public sealed class RecoveryService(ExplantDbContext db, IOptions<RecoveryOption
 
     // ---- complications -------------------------------------------------------------------------------
 
-    public sealed record ComplicationInput(string Key, DateOnly OccurredOn, ClavienDindo Grade, SsiDepth? SsiDepth, string Description);
-
+    /// <summary>A complication of an operated case, dated between the day of surgery and today (no default date).</summary>
     public async Task<Complication> RecordComplication(string reference, ComplicationInput input, CaseActor actor, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(actor);
+        if (!actor.IsIn(ComplicationRoles))
+        {
+            throw new DomainRuleException("role:complication", "complications are recorded by clinicians", forbidden: true);
+        }
+        var check = new Check();
+        var key = check.Text("key", input.Key, InputLimits.ShortText, required: true);
+        var occurredOn = RecoveryParse.Date(check, "occurredOn", input.OccurredOn);
+        if (occurredOn is null && string.IsNullOrWhiteSpace(input.OccurredOn))
+        {
+            check.Add("occurredOn", "required (YYYY-MM-DD)");
+        }
+        ClavienDindo? grade = null;
+        if (check.Text("grade", input.Grade, InputLimits.ShortText, required: true) is { } g)
+        {
+            if (ClavienDindo.TryParse(g, out var parsed, out var error))
+            {
+                grade = parsed;
+            }
+            else
+            {
+                check.Add("grade", error ?? "not a Clavien–Dindo grade");
+            }
+        }
+        var depth = RecoveryParse.Enum<SsiDepth>(check, "ssiDepth", input.SsiDepth, required: false);
+        var description = check.Text("description", input.Description, InputLimits.Note);
+        check.ThrowIfAny();
+
         var (c, _) = await Find(reference, ct);
-        var theatre = await db.IntraOpRecords.AsNoTracking().FirstOrDefaultAsync(r => r.CaseId == c.Id, ct)
-            ?? throw new DomainRuleException("complication-after-surgery", $"case {c.Number} has not been operated on");
+        var theatre = await db.IntraOpRecords.AsNoTracking().FirstOrDefaultAsync(r => r.CaseId == c.Id, ct);
+        if (theatre?.At(Milestone.InRoom) is null)
+        {
+            throw new DomainRuleException("complication-after-surgery", $"case {c.Number} has not been operated on");
+        }
         var definition = (await ProcedureQueries.Find(db, c.ProcedureCode, c.ProcedureVersion, ct))?.Parse();
-        var complication = Complication.Record(c, definition?.Facts.Risks.Select(r => r.Key) ?? [], input.Key, input.OccurredOn, input.Grade, input.SsiDepth,
-            input.Description, SurgeryDate(theatre), actor);
+        var complication = Complication.Record(c, definition?.Facts.Risks.Select(r => r.Key) ?? [], key!, occurredOn!.Value, grade!.Value, depth,
+            description ?? "", OperatedOn(theatre)!.Value, Today, actor);
         db.Complications.Add(complication);
         await db.SaveChangesAsync(ct);
         return complication;
     }
 
-    public DateOnly SurgeryDate(IntraOpRecord theatre) => DateOnly.FromDateTime(time.ToLocal((theatre ?? throw new ArgumentNullException(nameof(theatre))).At(Milestone.InRoom) ?? Now));
+    /// <summary>The local date of the operation from the day-of-surgery record: in-room, else out-of-room time.</summary>
+    private DateOnly? OperatedOn(IntraOpRecord? theatre) =>
+        (theatre?.At(Milestone.InRoom) ?? theatre?.At(Milestone.OutOfRoom)) is { } utc ? time.LocalDate(utc) : null;
+
+    /// <summary>The operation's date (day-of-surgery record), else the case's planned surgery date; null when neither exists.</summary>
+    public DateOnly? SurgeryDate(SurgicalCase c, IntraOpRecord? theatre)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        return OperatedOn(theatre) ?? (c.PlannedSurgeryUtc is { } planned ? time.LocalDate(planned) : null);
+    }
+
+    /// <summary>
+    /// For display next to a day-of-surgery record (global period, SSI window): the operation's date, else the
+    /// check-in date (check-in happens on the booked day), else today. Rules use <see cref="SurgeryDate(SurgicalCase, IntraOpRecord?)"/>.
+    /// </summary>
+    public DateOnly SurgeryDate(IntraOpRecord theatre)
+    {
+        ArgumentNullException.ThrowIfNull(theatre);
+        return OperatedOn(theatre) ?? (theatre.CheckedInUtc is { } u ? time.LocalDate(u) : Today);
+    }
 
     public string? GlobalPeriod(SurgicalCase c) => coding.GlobalPeriods.GetValueOrDefault((c ?? throw new ArgumentNullException(nameof(c))).ProcedureCode);
 }

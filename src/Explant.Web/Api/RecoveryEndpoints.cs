@@ -10,14 +10,7 @@ namespace Explant.Web.Api;
 /// <summary>Recovery and discharge, follow-up, PROMs (including the patient's one-time link) and complications.</summary>
 internal static class RecoveryEndpoints
 {
-    public sealed record CriterionInput(string? Criterion);
-    public sealed record DischargeInput(DateOnly? Date, string? WoundCare, string? ActivityLimits, string? PainPlan, bool? PhysioReferral);
-    public sealed record VisitInput(string? Code, DateOnly? Date, WoundStatus? Wound, NeurologyStatus? Neurology, string? Imaging, string? Note);
-    public sealed record MissedInput(DateOnly? Date, string? Note);
-    public sealed record PromInput(string? TimePoint, int? BackPain, int? LegPain, List<int?>? Odi);
-    public sealed record LinkInput(string? TimePoint);
     public sealed record LinkView(string Url, string TimePoint);
-    public sealed record ComplicationInput(string? Key, DateOnly? OccurredOn, string? Grade, SsiDepth? SsiDepth, string? Description);
     public sealed record ComplicationView(Complication Complication, string Grade, bool? InGlobalPeriod, SsiWindowResult? SsiWindow);
     public sealed record RecoveryView(RecoveryRecord Record, int? LengthOfStayDays, bool? StayOutsideExpected, IReadOnlyList<FollowUpItemStatus> FollowUp,
         string? CloseReason, string CaseState);
@@ -31,16 +24,15 @@ internal static class RecoveryEndpoints
             return View(http, s, r ?? throw new NotFoundException($"recovery record of case {c.Number}"), c.State.ToString());
         });
         g.MapPost("/recovery", async (string id, HttpContext http, RecoveryService s, CancellationToken ct) => await Respond(http, s, await s.Open(id, http.User.ToCaseActor(), ct), id, ct));
+        // Every write binds the Core input record and calls its one command; nothing is parsed or defaulted here.
         g.MapPost("/recovery/criteria", async (string id, CriterionInput i, HttpContext http, RecoveryService s, CancellationToken ct) =>
-            await Respond(http, s, await s.Tick(id, http.Request.IfMatchRevision(), i.Criterion ?? throw HttpExtensions.Missing("criterion"), http.User.ToCaseActor(), ct), id, ct));
+            await Respond(http, s, await s.Tick(id, http.Request.IfMatchRevision(), i, http.User.ToCaseActor(), ct), id, ct));
         g.MapPost("/recovery/discharge", async (string id, DischargeInput i, HttpContext http, RecoveryService s, CancellationToken ct) =>
-            await Respond(http, s, await s.Discharge(id, http.Request.IfMatchRevision(), new(i.Date ?? s.Today, i.WoundCare, i.ActivityLimits, i.PainPlan, i.PhysioReferral ?? false),
-                http.User.ToCaseActor(), ct), id, ct));
+            await Respond(http, s, await s.Discharge(id, http.Request.IfMatchRevision(), i, http.User.ToCaseActor(), ct), id, ct));
         g.MapPost("/recovery/visits", async (string id, VisitInput i, HttpContext http, RecoveryService s, CancellationToken ct) =>
-            await Respond(http, s, await s.Visit(id, http.Request.IfMatchRevision(), new(i.Code ?? throw HttpExtensions.Missing("code"), i.Date ?? s.Today,
-                i.Wound ?? throw HttpExtensions.Missing("wound"), i.Neurology ?? throw HttpExtensions.Missing("neurology"), i.Imaging, i.Note), http.User.ToCaseActor(), ct), id, ct));
-        g.MapPost("/recovery/missed", async (string id, MissedInput i, HttpContext http, RecoveryService s, CancellationToken ct) =>
-            await Respond(http, s, await s.Missed(id, http.Request.IfMatchRevision(), i.Date ?? s.Today, i.Note ?? "", http.User.ToCaseActor(), ct), id, ct));
+            await Respond(http, s, await s.Visit(id, http.Request.IfMatchRevision(), i, http.User.ToCaseActor(), ct), id, ct));
+        g.MapPost("/recovery/missed", async (string id, MissedContactInput i, HttpContext http, RecoveryService s, CancellationToken ct) =>
+            await Respond(http, s, await s.Missed(id, http.Request.IfMatchRevision(), i, http.User.ToCaseActor(), ct), id, ct));
         g.MapPost("/recovery/close", async (string id, HttpContext http, RecoveryService s, CancellationToken ct) =>
             await Respond(http, s, await s.Close(id, http.Request.IfMatchRevision(), http.User.ToCaseActor(), ct), id, ct));
 
@@ -50,21 +42,11 @@ internal static class RecoveryEndpoints
             return TypedResults.Ok(await s.Trajectory(c, ct));
         });
         g.MapPost("/proms", async (string id, PromInput i, HttpContext http, RecoveryService s, CancellationToken ct) =>
-        {
-            var actor = http.User.ToCaseActor();
-            if (!actor.IsIn([Roles.Nurse, Roles.Surgeon]))
-            {
-                throw new DomainRuleException("role:prom", "PROMs are recorded by a nurse or surgeon (patients use their link)", forbidden: true);
-            }
-            var p = await s.RecordProm(id, new(i.TimePoint ?? throw HttpExtensions.Missing("timePoint"), i.BackPain, i.LegPain, i.Odi ?? [.. Enumerable.Repeat<int?>(null, Odi.SectionCount)]),
-                PromSource.Clinic, actor.Name, ct);
-            return TypedResults.Created($"/api/cases/{id}/proms", p);
-        });
+            TypedResults.Created($"/api/cases/{id}/proms", await s.RecordProm(id, i, http.User.ToCaseActor(), ct)));
         g.MapPost("/prom-links", async (string id, LinkInput i, HttpContext http, RecoveryService s, CancellationToken ct) =>
         {
-            var timePoint = i.TimePoint ?? throw HttpExtensions.Missing("timePoint");
-            var token = await s.IssueLink(id, timePoint, http.User.ToCaseActor(), ct);
-            return TypedResults.Created($"/prom/{token}", new LinkView($"{http.Request.Scheme}://{http.Request.Host}/prom/{token}", timePoint));
+            var token = await s.IssueLink(id, i, http.User.ToCaseActor(), ct);
+            return TypedResults.Created($"/prom/{token}", new LinkView($"{http.Request.Scheme}://{http.Request.Host}/prom/{token}", i.TimePoint!.Trim()));
         });
 
         g.MapGet("/complications", async (string id, RecoveryService s, ExplantDbContext db, CancellationToken ct) =>
@@ -76,12 +58,7 @@ internal static class RecoveryEndpoints
         });
         g.MapPost("/complications", async (string id, ComplicationInput i, HttpContext http, RecoveryService s, ExplantDbContext db, CancellationToken ct) =>
         {
-            if (!ClavienDindo.TryParse(i.Grade, out var grade, out var error))
-            {
-                throw new ValidationException(new Dictionary<string, string[]> { ["grade"] = [error ?? "not a Clavien–Dindo grade"] });
-            }
-            var x = await s.RecordComplication(id, new(i.Key ?? throw HttpExtensions.Missing("key"), i.OccurredOn ?? throw HttpExtensions.Missing("occurredOn"), grade,
-                i.SsiDepth, i.Description ?? ""), http.User.ToCaseActor(), ct);
+            var x = await s.RecordComplication(id, i, http.User.ToCaseActor(), ct);
             var (c, _) = await s.Find(id, ct);
             return TypedResults.Created($"/api/cases/{id}/complications", ViewOf(s, c, await db.IntraOpRecords.AsNoTracking().FirstOrDefaultAsync(r => r.CaseId == c.Id, ct), x));
         });

@@ -29,7 +29,6 @@ internal static class RecoveryForms
     public static Task<IResult> Handle(string id, string action, IFormCollection f, RecoveryService s, HttpContext http, CancellationToken ct)
     {
         var actor = http.User.ToCaseActor();
-        var rev = Revision(f);
         var page = $"/cases/{id}/recovery";
         var anchor = action switch
         {
@@ -38,47 +37,41 @@ internal static class RecoveryForms
             "visit" or "missed" or "close" => "#follow-up",
             _ => "#discharge",
         };
+        string? Field(string key) => S(f, key);
+        // Each case binds the same Core input record as the JSON endpoint (FromForm) and calls the same command.
         return Run(async () =>
         {
+            var rev = FormRevision(f);
             switch (action)
             {
                 case "open":
                     await s.Open(id, actor, ct);
                     return page;
                 case "tick":
-                    await s.Tick(id, rev, S(f, "criterion") ?? throw Invalid("criterion", "required"), actor, ct);
+                    await s.Tick(id, rev, CriterionInput.FromForm(Field), actor, ct);
                     return page + "#discharge";
                 case "discharge":
-                    await s.Discharge(id, rev, new(Date(f, "date") ?? s.Today, S(f, "woundCare"), S(f, "activityLimits"), S(f, "painPlan"), S(f, "physioReferral") is "on" or "true"),
-                        actor, ct);
+                    await s.Discharge(id, rev, DischargeInput.FromForm(Field), actor, ct);
                     return page + "#follow-up";
                 case "visit":
-                    await s.Visit(id, rev, new(S(f, "code") ?? throw Invalid("code", "required"), Date(f, "date") ?? s.Today, E<WoundStatus>(f, "wound"),
-                        E<NeurologyStatus>(f, "neurology"), S(f, "imaging"), S(f, "note")), actor, ct);
+                    await s.Visit(id, rev, VisitInput.FromForm(Field), actor, ct);
                     return page + "#follow-up";
                 case "missed":
-                    await s.Missed(id, rev, Date(f, "date") ?? s.Today, S(f, "note") ?? "", actor, ct);
+                    await s.Missed(id, rev, MissedContactInput.FromForm(Field), actor, ct);
                     return page + "#follow-up";
                 case "close":
                     await s.Close(id, rev, actor, ct);
                     return page + "#follow-up";
                 case "prom":
-                    if (!actor.IsIn([Roles.Nurse, Roles.Surgeon]))
-                    {
-                        throw new DomainRuleException("role:prom", "PROMs are recorded by a nurse or surgeon (patients use their link)", forbidden: true);
-                    }
-                    var (back, leg, odi) = Answers(f);
-                    await s.RecordProm(id, new(S(f, "timePoint") ?? throw Invalid("timePoint", "required"), back, leg, odi), PromSource.Clinic, actor.Name, ct);
+                    await s.RecordProm(id, PromInput.FromForm(Field), actor, ct);
                     return page + "#proms";
                 case "link":
-                    var timePoint = S(f, "timePoint") ?? throw Invalid("timePoint", "required");
-                    var token = await s.IssueLink(id, timePoint, actor, ct);
+                    var input = LinkInput.FromForm(Field);
+                    var token = await s.IssueLink(id, input, actor, ct);
                     // Shown once on the page that follows; only the hash is stored.
-                    return $"{page}?link={Uri.EscapeDataString($"{http.Request.Scheme}://{http.Request.Host}/prom/{token}")}&linkFor={Uri.EscapeDataString(timePoint)}#proms";
+                    return $"{page}?link={Uri.EscapeDataString($"{http.Request.Scheme}://{http.Request.Host}/prom/{token}")}&linkFor={Uri.EscapeDataString(input.TimePoint!.Trim())}#proms";
                 case "complication":
-                    var grade = ClavienDindo.TryParse(S(f, "grade"), out var g, out var error) ? g : throw Invalid("grade", error ?? "not a Clavien–Dindo grade");
-                    await s.RecordComplication(id, new(S(f, "key") ?? throw Invalid("key", "required"), Date(f, "occurredOn") ?? throw Invalid("occurredOn", "required"), grade,
-                        OptE<SsiDepth>(f, "ssiDepth"), S(f, "description") ?? ""), actor, ct);
+                    await s.RecordComplication(id, ComplicationInput.FromForm(Field), actor, ct);
                     return page + "#complications";
                 default:
                     throw new NotFoundException($"recovery action '{action}'");
@@ -90,19 +83,15 @@ internal static class RecoveryForms
     public static Task<IResult> Answer(string token, IFormCollection f, RecoveryService s, CancellationToken ct) =>
         Run(async () =>
         {
-            var (back, leg, odi) = Answers(f);
-            await s.AnswerByLink(token, back, leg, odi, ct);
+            await s.AnswerByLink(token, PromAnswers.FromForm(key => S(f, key)), ct);
             return $"/prom/{Uri.EscapeDataString(token)}?thanks=1";
         }, $"/prom/{Uri.EscapeDataString(token)}");
 
-    /// <summary>NRS back and leg (blank = not answered) and the ten ODI sections odi0…odi9 (0–5, blank or "skip" = not answered).</summary>
-    internal static (int? Back, int? Leg, List<int?> Odi) Answers(IFormCollection f)
-    {
-        int? Int(string key, int max) => S(f, key) is { } v && v != "skip"
-            ? int.TryParse(v, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n <= max ? n : throw Invalid(key, $"'{v}' is not 0–{max}")
-            : null;
-        return (Int("backPain", NrsScore.Max), Int("legPain", NrsScore.Max), [.. Enumerable.Range(0, Odi.SectionCount).Select(i => Int($"odi{i}", 5))]);
-    }
+    /// <summary>The hidden revision field; a malformed one is a refused field, not a 500 (FormEndpoints.Revision parses without trying).</summary>
+    private static long? FormRevision(IFormCollection f) =>
+        S(f, "revision") is not { } r ? null
+        : long.TryParse(r, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v
+        : throw Invalid("revision", "not a revision number; reload the page");
 
     private static async Task<IResult> Pdf(string id, ExplantDbContext db, RecoveryService s, ReadinessService readiness, HospitalTime time,
         IOptions<HospitalOptions> hospital, CancellationToken ct) =>

@@ -10,12 +10,13 @@ namespace Explant.Core.Tests.Recovery;
 public sealed class ComplicationTests
 {
     private static readonly DateOnly Surgery = new(2025, 3, 10);
+    private static readonly DateOnly Today = Surgery.AddYears(1);
     private static readonly SurgicalCase Case = CaseBuilder.ACase().InState(CaseState.FollowUp).Build();
     private static readonly string[] Risks = [.. CaseBuilder.Definition.Parse().Facts.Risks.Select(r => r.Key)];
     private static readonly ClavienDindo IIIb = new(ClavienDindoGrade.IIIb);
 
     private static Complication Record(string key, int day = 10, SsiDepth? depth = null, CaseActor? actor = null, ClavienDindo? grade = null) =>
-        Complication.Record(Case, Risks, key, Surgery.AddDays(day), grade ?? IIIb, depth, " washout in theatre ", Surgery, actor ?? Actors.Surgeon);
+        Complication.Record(Case, Risks, key, Surgery.AddDays(day), grade ?? IIIb, depth, " washout in theatre ", Surgery, Today, actor ?? Actors.Surgeon);
 
     [Fact]
     public void The_seed_definition_lists_infection_as_a_risk()
@@ -42,8 +43,8 @@ public sealed class ComplicationTests
             Assert.Equal(key, Record(key).Key);
         }
         // A register kind is accepted even for a definition without risks.
-        Assert.Equal("readmission", Complication.Record(Case, [], "readmission", Surgery.AddDays(5), IIIb, null, "", Surgery, Actors.Nurse).Key);
-        Assert.Throws<ValidationException>(() => Complication.Record(Case, [], "infection", Surgery.AddDays(5), IIIb, null, "", Surgery, Actors.Nurse));
+        Assert.Equal("readmission", Complication.Record(Case, [], "readmission", Surgery.AddDays(5), IIIb, null, "", Surgery, Today, Actors.Nurse).Key);
+        Assert.Throws<ValidationException>(() => Complication.Record(Case, [], "infection", Surgery.AddDays(5), IIIb, null, "", Surgery, Today, Actors.Nurse));
     }
 
     [Fact]
@@ -96,7 +97,7 @@ public sealed class ComplicationTests
     public void The_global_period_090_runs_from_the_day_before_to_90_days_after_surgery(int day, bool inside)
     {
         // Recorded on a surgery date 5 days later than the one compared against, so the pre-operative days can be reached.
-        var c = Complication.Record(Case, Risks, "hematoma", Surgery.AddDays(day + 5), IIIb, null, "", Surgery, Actors.Surgeon);
+        var c = Complication.Record(Case, Risks, "hematoma", Surgery.AddDays(day + 5), IIIb, null, "", Surgery, Today, Actors.Surgeon);
         Assert.Equal(inside, c.InGlobalPeriod(Surgery.AddDays(5), "090"));
     }
 

@@ -14,7 +14,7 @@ public sealed class DischargeTests
         var last = rig.Options.DischargeCriteria[^1];
         rig.TickAll(except: last);
 
-        var e = Assert.Throws<DomainRuleException>(() => rig.Record.DischargePatient(RecoveryRig.Command(RecoveryRig.Surgery.AddDays(2)), rig.Options, rig.FollowUp, Actors.Surgeon));
+        var e = Assert.Throws<DomainRuleException>(() => rig.Record.DischargePatient(RecoveryRig.Command(RecoveryRig.Surgery.AddDays(2)), rig.Options, rig.FollowUp, Actors.Surgeon, RecoveryRig.Today));
 
         Assert.Equal("discharge-criteria", e.Rule);
         Assert.Contains(last, e.Message, StringComparison.Ordinal);
@@ -23,7 +23,7 @@ public sealed class DischargeTests
         Assert.Empty(rig.Record.Plan);
 
         rig.Record.TickCriterion(last, rig.Options, Actors.Surgeon, RecoveryRig.Noon);
-        rig.Record.DischargePatient(RecoveryRig.Command(RecoveryRig.Surgery.AddDays(2)), rig.Options, rig.FollowUp, Actors.Surgeon);
+        rig.Record.DischargePatient(RecoveryRig.Command(RecoveryRig.Surgery.AddDays(2)), rig.Options, rig.FollowUp, Actors.Surgeon, RecoveryRig.Today);
 
         Assert.Equal(RecoveryRig.Surgery.AddDays(2), rig.Record.DischargedOn);
         Assert.Equal(Actors.Surgeon.Name, rig.Record.DischargedBy);
@@ -36,7 +36,7 @@ public sealed class DischargeTests
     public void Nothing_ticked_refuses_discharge_naming_every_criterion()
     {
         var rig = new RecoveryRig();
-        var e = Assert.Throws<DomainRuleException>(() => rig.Record.DischargePatient(RecoveryRig.Command(RecoveryRig.Surgery), rig.Options, rig.FollowUp, Actors.Nurse));
+        var e = Assert.Throws<DomainRuleException>(() => rig.Record.DischargePatient(RecoveryRig.Command(RecoveryRig.Surgery), rig.Options, rig.FollowUp, Actors.Nurse, RecoveryRig.Today));
         Assert.Equal("discharge-criteria", e.Rule);
         Assert.All(rig.Options.DischargeCriteria, c => Assert.Contains(c, e.Message, StringComparison.Ordinal));
     }
@@ -64,7 +64,7 @@ public sealed class DischargeTests
         Assert.Equal("role:discharge", tick.Rule);
 
         rig.TickAll();
-        var discharge = Assert.Throws<DomainRuleException>(() => rig.Record.DischargePatient(RecoveryRig.Command(RecoveryRig.Surgery.AddDays(1)), rig.Options, rig.FollowUp, Actors.Scheduler));
+        var discharge = Assert.Throws<DomainRuleException>(() => rig.Record.DischargePatient(RecoveryRig.Command(RecoveryRig.Surgery.AddDays(1)), rig.Options, rig.FollowUp, Actors.Scheduler, RecoveryRig.Today));
         Assert.True(discharge.Forbidden);
         Assert.Null(rig.Record.DischargedOn);
     }
@@ -73,12 +73,12 @@ public sealed class DischargeTests
     public void Discharge_before_the_surgery_date_is_refused_and_a_second_discharge_is_refused()
     {
         var rig = new RecoveryRig().TickAll();
-        var e = Assert.Throws<ValidationException>(() => rig.Record.DischargePatient(RecoveryRig.Command(RecoveryRig.Surgery.AddDays(-1)), rig.Options, rig.FollowUp, Actors.Surgeon));
+        var e = Assert.Throws<ValidationException>(() => rig.Record.DischargePatient(RecoveryRig.Command(RecoveryRig.Surgery.AddDays(-1)), rig.Options, rig.FollowUp, Actors.Surgeon, RecoveryRig.Today));
         Assert.Contains("date", e.Errors.Keys);
         Assert.Null(rig.Record.DischargedOn);
 
-        rig.Record.DischargePatient(RecoveryRig.Command(RecoveryRig.Surgery.AddDays(1)), rig.Options, rig.FollowUp, Actors.Surgeon);
-        var again = Assert.Throws<DomainRuleException>(() => rig.Record.DischargePatient(RecoveryRig.Command(RecoveryRig.Surgery.AddDays(3)), rig.Options, rig.FollowUp, Actors.Surgeon));
+        rig.Record.DischargePatient(RecoveryRig.Command(RecoveryRig.Surgery.AddDays(1)), rig.Options, rig.FollowUp, Actors.Surgeon, RecoveryRig.Today);
+        var again = Assert.Throws<DomainRuleException>(() => rig.Record.DischargePatient(RecoveryRig.Command(RecoveryRig.Surgery.AddDays(3)), rig.Options, rig.FollowUp, Actors.Surgeon, RecoveryRig.Today));
         Assert.Equal("discharged", again.Rule);
         Assert.Equal(RecoveryRig.Surgery.AddDays(1), rig.Record.DischargedOn);
         var tick = Assert.Throws<DomainRuleException>(() => rig.Record.TickCriterion("Voiding", rig.Options, Actors.Nurse, RecoveryRig.Noon));

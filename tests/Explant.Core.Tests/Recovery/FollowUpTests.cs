@@ -92,7 +92,7 @@ public sealed class FollowUpTests
     {
         var rig = new RecoveryRig().Discharge();
         rig.Visit("2wk", daysAfterSurgery: 15);
-        rig.Record.RecordVisit(new("2wk", RecoveryRig.Surgery.AddDays(16), WoundStatus.Concern, NeurologyStatus.Unchanged, null, "redness"), Actors.Surgeon);
+        rig.Record.RecordVisit(new("2wk", RecoveryRig.Surgery.AddDays(16), WoundStatus.Concern, NeurologyStatus.Unchanged, null, "redness"), Actors.Surgeon, RecoveryRig.Today);
 
         var visit = Assert.Single(rig.Record.Visits);
         Assert.Equal(WoundStatus.Concern, visit.Wound);

@@ -15,6 +15,9 @@ internal sealed class RecoveryRig
     public static readonly DateOnly Surgery = new(2025, 3, 10);
     public static readonly DateTime Noon = new(2025, 3, 11, 12, 0, 0, DateTimeKind.Utc);
 
+    /// <summary>The hospital's today for the rig's writes: past the whole plan, so any post-operative date is in the past.</summary>
+    public static readonly DateOnly Today = Surgery.AddYears(2);
+
     public RecoveryRig(int? stayMin = 1, int? stayMax = 3)
     {
         Case = CaseBuilder.ACase().InState(CaseState.Recovering).Build();
@@ -43,18 +46,18 @@ internal sealed class RecoveryRig
     public RecoveryRig Discharge(int daysAfterSurgery = 2)
     {
         TickAll();
-        Record.DischargePatient(Command(Surgery.AddDays(daysAfterSurgery)), Options, FollowUp, Actors.Surgeon);
+        Record.DischargePatient(Command(Surgery.AddDays(daysAfterSurgery)), Options, FollowUp, Actors.Surgeon, Today);
         return this;
     }
 
     public void Visit(string code, int daysAfterSurgery = 20) =>
-        Record.RecordVisit(new(code, Surgery.AddDays(daysAfterSurgery), WoundStatus.Healed, NeurologyStatus.Unchanged, null, "well"), Actors.Nurse);
+        Record.RecordVisit(new(code, Surgery.AddDays(daysAfterSurgery), WoundStatus.Healed, NeurologyStatus.Unchanged, null, "well"), Actors.Nurse, Today);
 
     public void Miss(int n)
     {
         for (var i = 0; i < n; i++)
         {
-            Record.RecordMissedContact(Surgery.AddDays(30 + i), "no answer on the phone", Options, Actors.Nurse);
+            Record.RecordMissedContact(Surgery.AddDays(30 + i), "no answer on the phone", Options, Actors.Nurse, Today);
         }
     }
 }

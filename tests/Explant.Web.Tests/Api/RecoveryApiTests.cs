@@ -48,7 +48,15 @@ public abstract class RecoveryApiTests(DatabaseProvider provider) : IAsyncLifeti
 
     private static readonly string[] VisitCodes = ["2wk", "6wk", "3mo", "6mo", "1y"];
 
-    /// <summary>A Ready case booked 10 days ahead (Scheduled); the day-of-surgery steps then run now.</summary>
+    /// <summary>Moves the app's clock to a wall-clock time on <see cref="Scenario.Today"/> + <paramref name="day"/> (forward only).</summary>
+    private void At(int day, int hour, int minute = 0) => factory.Clock.MoveTo(Today.AddDays(day), new TimeOnly(hour, minute));
+
+    private static DateOnly Date(int day) => Today.AddDays(day);
+
+    /// <summary>The day of surgery: every case is booked on Day(10) at 08:00 and operated that morning.</summary>
+    private const int SurgeryDay = 10;
+
+    /// <summary>A Ready case booked on Day(10) (Scheduled); the clock is still on Day(0).</summary>
     private async Task<int> BookedCaseAsync(string mrn)
     {
         var (patient, construct, _) = await PatientWithConstructAsync(surgeon, mrn);
@@ -56,7 +64,7 @@ public abstract class RecoveryApiTests(DatabaseProvider provider) : IAsyncLifeti
         await WalkToConsentedAsync(surgeon, nurse, number);
         await CompleteWorkUpAsync(surgeon, nurse, anesthesiologist, number, patient);
         Assert.Equal("Ready", (await Json(await nurse.PostAsync($"/api/cases/{number}/transitions/AttestReady", null))).GetProperty("state").GetString());
-        var booked = await scheduler.PostAsJsonAsync("/api/bookings", new { @case = number.ToString(), roomId = "OR1", date = Day(10), start = "08:00", durationMinutes = 120 });
+        var booked = await scheduler.PostAsJsonAsync("/api/bookings", new { @case = number.ToString(), roomId = "OR1", date = Day(SurgeryDay), start = "08:00", durationMinutes = 120 });
         Assert.Equal(HttpStatusCode.Created, booked.StatusCode);
         Assert.Equal("Scheduled", (await Json(booked)).GetProperty("state").GetString());
         return number;
@@ -137,24 +145,35 @@ public abstract class RecoveryApiTests(DatabaseProvider provider) : IAsyncLifeti
         }
     }
 
-    /// <summary>Check-in to out of room without detours (as TheatreApiTests): the case is Recovering, operated today.</summary>
+    /// <summary>
+    /// Check-in to out of room without detours (as TheatreApiTests), on the booked day with the clock moving through
+    /// the morning: checked in 07:00, in the room 08:00, out 10:40. The case is Recovering, operated on Day(10).
+    /// </summary>
     private async Task OperateAsync(int number, string mrn)
     {
         var t = new Conditional(number);
+        At(SurgeryDay, 7);
         await t.OkAsync(nurse, HttpMethod.Post, "check-in", new { mrn, birthDate = "1970-05-01", fastingConfirmed = true, medicationHoldsConfirmed = true, note = "wristband read" });
         await t.TickPhaseAsync(nurse, "SignIn");
+        At(SurgeryDay, 8);
         await t.OkAsync(nurse, HttpMethod.Post, "theatre/milestones", new { milestone = "InRoom" });
+        At(SurgeryDay, 8, 10);
         await t.OkAsync(anesthesiologist, HttpMethod.Post, "theatre/milestones", new { milestone = "AnesthesiaStart" });
+        At(SurgeryDay, 8, 30);
         await t.OkAsync(nurse, HttpMethod.Post, "theatre/milestones", new { milestone = "Positioned" });
-        await t.OkAsync(anesthesiologist, HttpMethod.Put, "theatre/prophylaxis", new { agent = "cefazolin", givenAt = DateTime.UtcNow.AddMinutes(-1) });
+        await t.OkAsync(anesthesiologist, HttpMethod.Put, "theatre/prophylaxis", new { agent = "cefazolin", givenAt = factory.Clock.GetUtcNow().UtcDateTime.AddMinutes(-1) });
         await t.OkAsync(surgeon, HttpMethod.Post, "theatre/levels", new { levels = t.Last.GetProperty("record").GetProperty("plannedLevels").GetString(), image = "AP fluoroscopy" });
         await t.TickPhaseAsync(surgeon, "TimeOut");
+        At(SurgeryDay, 9);
         await t.OkAsync(surgeon, HttpMethod.Post, "theatre/milestones", new { milestone = "Incision" });
         await t.AccountAllAsync(nurse);
+        At(SurgeryDay, 10);
         await t.OkAsync(surgeon, HttpMethod.Post, "theatre/milestones", new { milestone = "ClosureStart" });
+        At(SurgeryDay, 10, 20);
         await t.OkAsync(surgeon, HttpMethod.Post, "theatre/milestones", new { milestone = "ClosureEnd" });
         await t.OkAsync(nurse, HttpMethod.Put, "theatre/counts", new { correct = true });
         await t.TickPhaseAsync(nurse, "SignOut");
+        At(SurgeryDay, 10, 40);
         Assert.Equal("Recovering", (await t.OkAsync(nurse, HttpMethod.Post, "theatre/milestones", new { milestone = "OutOfRoom" })).GetProperty("caseState").GetString());
     }
 
@@ -163,10 +182,11 @@ public abstract class RecoveryApiTests(DatabaseProvider provider) : IAsyncLifeti
         date, woundCare = "keep the dressing dry for 5 days", activityLimits = "no lifting over 5 kg for 6 weeks", painPlan = "paracetamol, ibuprofen", physioReferral = true,
     };
 
-    /// <summary>Operated, recovery opened, every criterion ticked and discharged today: the case is in FollowUp.</summary>
+    /// <summary>Operated on Day(10), recovery opened, every criterion ticked and discharged on Day(12) (today then, the default): FollowUp.</summary>
     private async Task<Conditional> DischargedAsync(int number, string mrn)
     {
         await OperateAsync(number, mrn);
+        At(SurgeryDay + 2, 11);
         var r = new Conditional(number);
         await r.OkAsync(nurse, HttpMethod.Post, "recovery");
         foreach (var criterion in Criteria)
@@ -197,7 +217,7 @@ public abstract class RecoveryApiTests(DatabaseProvider provider) : IAsyncLifeti
         var opened = await r.OkAsync(nurse, HttpMethod.Post, "recovery");
         Assert.Equal("Recovering", opened.GetProperty("caseState").GetString());
         var record = opened.GetProperty("record");
-        Assert.Equal(Day(0), record.GetProperty("surgeryDate").GetString());
+        Assert.Equal(Day(SurgeryDay), record.GetProperty("surgeryDate").GetString());
         Assert.Equal((1, 3), (record.GetProperty("expectedStayMinDays").GetInt32(), record.GetProperty("expectedStayMaxDays").GetInt32()));
         Assert.Empty(record.GetProperty("plan").EnumerateArray());
         // Opening twice returns the same record.
@@ -218,14 +238,25 @@ public abstract class RecoveryApiTests(DatabaseProvider provider) : IAsyncLifeti
         Assert.Equal(Criteria.Count - 1, stored.GetProperty("record").GetProperty("discharge").GetArrayLength());
 
         await r.OkAsync(nurse, HttpMethod.Post, "recovery/criteria", new { criterion = Criteria[^1] });
-        var discharged = await r.OkAsync(surgeon, HttpMethod.Post, "recovery/discharge", Discharge(Day(2)));
+
+        // Two days later: a discharge dated tomorrow or before the operation is refused naming the date, and nothing is stored.
+        At(SurgeryDay + 2, 11);
+        await AssertInvalid(await r.SendAsync(surgeon, HttpMethod.Post, "recovery/discharge", Discharge(Day(SurgeryDay + 3))), "date");
+        await AssertInvalid(await r.SendAsync(surgeon, HttpMethod.Post, "recovery/discharge", Discharge(Day(SurgeryDay - 1))), "date");
+        await AssertInvalid(await r.SendAsync(surgeon, HttpMethod.Post, "recovery/discharge", Discharge("12/03/2026")), "date");
+        var untouched = await nurse.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/recovery");
+        Assert.Equal(JsonValueKind.Null, untouched.GetProperty("record").GetProperty("dischargedOn").ValueKind);
+        Assert.Empty(untouched.GetProperty("record").GetProperty("plan").EnumerateArray());
+        Assert.Equal("Recovering", await CaseStateAsync(number));
+
+        var discharged = await r.OkAsync(surgeon, HttpMethod.Post, "recovery/discharge", Discharge(Day(SurgeryDay + 2)));
         Assert.Equal("FollowUp", discharged.GetProperty("caseState").GetString());
         Assert.Equal("FollowUp", await CaseStateAsync(number));
 
         var view = await surgeon.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/recovery");
         Assert.Equal("FollowUp", view.GetProperty("caseState").GetString());
         var rec = view.GetProperty("record");
-        Assert.Equal(Day(2), rec.GetProperty("dischargedOn").GetString());
+        Assert.Equal(Day(SurgeryDay + 2), rec.GetProperty("dischargedOn").GetString());
         Assert.Equal("surgeon@test.local", rec.GetProperty("dischargedBy").GetString());
         Assert.True(rec.GetProperty("physioReferral").GetBoolean());
         Assert.Equal("no lifting over 5 kg for 6 weeks", rec.GetProperty("activityLimits").GetString());
@@ -235,11 +266,11 @@ public abstract class RecoveryApiTests(DatabaseProvider provider) : IAsyncLifeti
         var plan = PlanOf(view);
         Assert.Equal(["baseline", "2wk", "6wk", "3mo", "6mo", "1y"], plan.Keys.ToArray());
         string Due(string code) => plan[code].GetProperty("item").GetProperty("dueDate").GetString()!;
-        Assert.Equal(Day(14), Due("2wk"));
-        Assert.Equal(Day(42), Due("6wk"));
-        Assert.Equal(Day(92), Due("3mo"));   // 90 days after the discharge
-        Assert.Equal(Today.AddMonths(6).ToString("yyyy-MM-dd"), Due("6mo"));
-        Assert.Equal(Today.AddYears(1).ToString("yyyy-MM-dd"), Due("1y"));
+        Assert.Equal(Day(SurgeryDay + 14), Due("2wk"));
+        Assert.Equal(Day(SurgeryDay + 42), Due("6wk"));
+        Assert.Equal(Day(SurgeryDay + 2 + 90), Due("3mo"));   // 90 days after the discharge
+        Assert.Equal(Date(SurgeryDay).AddMonths(6).ToString("yyyy-MM-dd"), Due("6mo"));
+        Assert.Equal(Date(SurgeryDay).AddYears(1).ToString("yyyy-MM-dd"), Due("1y"));
         Assert.Equal("NotYetDue", plan["2wk"].GetProperty("status").GetString());
         Assert.Equal(3, plan.Values.Count(p => p.GetProperty("item").GetProperty("proms").GetArrayLength() > 0));
 
@@ -254,35 +285,49 @@ public abstract class RecoveryApiTests(DatabaseProvider provider) : IAsyncLifeti
         var number = await BookedCaseAsync("R-200");
         var r = await DischargedAsync(number, "R-200");
 
-        var visit = await r.OkAsync(nurse, HttpMethod.Post, "recovery/visits", new { code = "2wk", date = Day(0), wound = "Healing", neurology = "Improved", note = "walking 1 km" });
+        At(SurgeryDay + 14, 9);   // the 2-week visit
+        var visit = await r.OkAsync(nurse, HttpMethod.Post, "recovery/visits", new { code = "2wk", wound = "Healing", neurology = "Improved", note = "walking 1 km" });
         Assert.Equal("Done", PlanOf(visit)["2wk"].GetProperty("status").GetString());
-        Assert.Equal("Healing", Assert.Single(visit.GetProperty("record").GetProperty("visits").EnumerateArray()).GetProperty("wound").GetString());
-        await AssertInvalid(await r.SendAsync(nurse, HttpMethod.Post, "recovery/visits", new { code = "3wk", date = Day(0), wound = "Healed", neurology = "Unchanged" }), "code");
-        // A visit is documented when it happens, not ahead of time.
-        await AssertInvalid(await r.SendAsync(nurse, HttpMethod.Post, "recovery/visits", new { code = "6wk", date = Day(1), wound = "Healed", neurology = "Unchanged" }), "date");
-        Assert.Equal(HttpStatusCode.BadRequest, (await r.SendAsync(nurse, HttpMethod.Post, "recovery/visits", new { code = "6wk", date = Day(0), wound = "Oozing", neurology = "Unchanged" })).StatusCode);
+        var recorded = Assert.Single(visit.GetProperty("record").GetProperty("visits").EnumerateArray());
+        Assert.Equal(("Healing", Day(SurgeryDay + 14)), (recorded.GetProperty("wound").GetString(), recorded.GetProperty("date").GetString()));   // blank date = today
+        await AssertInvalid(await r.SendAsync(nurse, HttpMethod.Post, "recovery/visits", new { code = "3wk", date = Day(SurgeryDay + 14), wound = "Healed", neurology = "Unchanged" }), "code");
+        // A visit is documented when it happens, not ahead of time, and not before the operation.
+        await AssertInvalid(await r.SendAsync(nurse, HttpMethod.Post, "recovery/visits", new { code = "6wk", date = Day(SurgeryDay + 15), wound = "Healed", neurology = "Unchanged" }), "date");
+        await AssertInvalid(await r.SendAsync(nurse, HttpMethod.Post, "recovery/visits", new { code = "6wk", date = Day(SurgeryDay - 1), wound = "Healed", neurology = "Unchanged" }), "date");
+        await AssertInvalid(await r.SendAsync(nurse, HttpMethod.Post, "recovery/visits", new { code = "6wk", date = Day(SurgeryDay + 14), wound = "Oozing", neurology = "Unchanged" }), "wound");
+        await AssertInvalid(await r.SendAsync(nurse, HttpMethod.Post, "recovery/visits", new { code = "6wk", wound = "Healed", neurology = "Unchanged", note = new string('n', 4001) }), "note");
+        // Clinical records are written by clinical roles: the scheduler reads only.
+        await AssertRefused(await r.SendAsync(scheduler, HttpMethod.Post, "recovery/visits", new { code = "6wk", wound = "Healed", neurology = "Unchanged" }), HttpStatusCode.Forbidden, "role:visit");
+        Assert.Single((await nurse.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/recovery")).GetProperty("record").GetProperty("visits").EnumerateArray());
 
+        At(SurgeryDay + 52, 9);
         await AssertRefused(await r.SendAsync(surgeon, HttpMethod.Post, "recovery/close"), HttpStatusCode.Conflict, "close-follow-up");
+        await AssertInvalid(await r.SendAsync(nurse, HttpMethod.Post, "recovery/missed", new { date = Day(SurgeryDay + 53), note = "no answer" }), "date");
+        await AssertInvalid(await r.SendAsync(nurse, HttpMethod.Post, "recovery/missed", new { date = Day(SurgeryDay - 1), note = "no answer" }), "date");
+        await AssertRefused(await r.SendAsync(scheduler, HttpMethod.Post, "recovery/missed", new { note = "no answer" }), HttpStatusCode.Forbidden, "role:follow-up");
+        Assert.Empty((await nurse.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/recovery")).GetProperty("record").GetProperty("missed").EnumerateArray());
+
         var seen = r.ETag;
-        await r.OkAsync(nurse, HttpMethod.Post, "recovery/missed", new { date = Day(42), note = "no answer" });
+        await r.OkAsync(nurse, HttpMethod.Post, "recovery/missed", new { date = Day(SurgeryDay + 42), note = "no answer" });
         var current = r.ETag;
         r.ETag = seen;   // a second screen that has not reloaded
-        Assert.Equal(HttpStatusCode.PreconditionFailed, (await r.SendAsync(surgeon, HttpMethod.Post, "recovery/missed", new { date = Day(42), note = "no answer" })).StatusCode);
+        Assert.Equal(HttpStatusCode.PreconditionFailed, (await r.SendAsync(surgeon, HttpMethod.Post, "recovery/missed", new { date = Day(SurgeryDay + 42), note = "no answer" })).StatusCode);
         Assert.Single((await nurse.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/recovery")).GetProperty("record").GetProperty("missed").EnumerateArray());
         r.ETag = current;
-        await r.OkAsync(nurse, HttpMethod.Post, "recovery/missed", new { date = Day(44), note = "no answer" });
+        await r.OkAsync(nurse, HttpMethod.Post, "recovery/missed", new { date = Day(SurgeryDay + 44), note = "no answer" });
         var two = await r.SendAsync(surgeon, HttpMethod.Post, "recovery/close");
         await AssertRefused(two, HttpStatusCode.Conflict, "close-follow-up");
         Assert.Equal("FollowUp", await CaseStateAsync(number));
 
-        var third = await r.OkAsync(nurse, HttpMethod.Post, "recovery/missed", new { date = Day(50), note = "letter returned" });
+        var third = await r.OkAsync(nurse, HttpMethod.Post, "recovery/missed", new { note = "letter returned" });
+        Assert.Equal(Day(SurgeryDay + 52), third.GetProperty("record").GetProperty("missed")[2].GetProperty("date").GetString());   // blank date = today
         Assert.Equal("lost to follow-up after 3 missed contacts", third.GetProperty("closeReason").GetString());
         await AssertRefused(await r.SendAsync(nurse, HttpMethod.Post, "recovery/close"), HttpStatusCode.Forbidden, "role:close");
         var closed = await r.OkAsync(surgeon, HttpMethod.Post, "recovery/close");
         Assert.Equal("Closed", closed.GetProperty("caseState").GetString());
         Assert.Equal("lost to follow-up after 3 missed contacts", closed.GetProperty("record").GetProperty("closedReason").GetString());
         Assert.Equal("Closed", await CaseStateAsync(number));
-        await AssertRefused(await r.SendAsync(nurse, HttpMethod.Post, "recovery/visits", new { code = "6wk", date = Day(0), wound = "Healed", neurology = "Unchanged" }), HttpStatusCode.Conflict, "follow-up-closed");
+        await AssertRefused(await r.SendAsync(nurse, HttpMethod.Post, "recovery/visits", new { code = "6wk", wound = "Healed", neurology = "Unchanged" }), HttpStatusCode.Conflict, "follow-up-closed");
     }
 
     [Fact]
@@ -300,6 +345,13 @@ public abstract class RecoveryApiTests(DatabaseProvider provider) : IAsyncLifeti
         await DischargedAsync(number, "R-300");
         await AssertRefused(await nurse.PostAsJsonAsync($"/api/cases/{number}/proms", Prom("baseline", 5, 5, 2)), HttpStatusCode.Conflict, "baseline-before-surgery");
         await AssertInvalid(await nurse.PostAsJsonAsync($"/api/cases/{number}/proms", Prom("6wk", 3, 5, 2)), "timePoint");   // a visit without PROMs
+        // Two days after the operation is not "3 months": the point's window opens on its due date (discharge + 90 days).
+        await AssertRefused(await nurse.PostAsJsonAsync($"/api/cases/{number}/proms", Prom("3mo", 3, 5, 2)), HttpStatusCode.Conflict, "prom-window");
+        At(SurgeryDay + 2 + 89, 9);
+        await AssertRefused(await nurse.PostAsJsonAsync($"/api/cases/{number}/proms", Prom("3mo", 3, 5, 2)), HttpStatusCode.Conflict, "prom-window");
+        Assert.Single((await surgeon.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/proms")).EnumerateArray());   // the baseline only
+
+        At(SurgeryDay + 2 + 90, 9);
         await AssertInvalid(await nurse.PostAsJsonAsync($"/api/cases/{number}/proms", Prom("3mo", 11, 5, 2)), "backPain");
         await AssertInvalid(await nurse.PostAsJsonAsync($"/api/cases/{number}/proms", new { timePoint = "3mo", backPain = 3, odi = new int?[] { 2, 2, 2, 2, 2, 6, 2, 2, 2, 2 } }), "odi[5]");
         await AssertInvalid(await nurse.PostAsJsonAsync($"/api/cases/{number}/proms", new { timePoint = "3mo", backPain = 3, odi = new int?[] { 2, 2, 2 } }), "odi");
@@ -328,16 +380,28 @@ public abstract class RecoveryApiTests(DatabaseProvider provider) : IAsyncLifeti
         Assert.Equal((60.0m, 40.0m, -20.0m), (odi.GetProperty("baseline").GetDecimal(), odi.GetProperty("followUp").GetDecimal(), odi.GetProperty("change").GetDecimal()));
         Assert.True(odi.GetProperty("reachedByPoints").GetBoolean());
         Assert.True(odi.GetProperty("reached").GetBoolean());
+        Assert.Equal(Day(SurgeryDay + 92), f.GetProperty("collectedOn").GetString());
+
+        // The 1-year window closes 14 days (grace) after its due date: a day later the PROM is refused, nothing stored.
+        At((Date(SurgeryDay).AddYears(1).DayNumber - Today.DayNumber) + 15, 9);
+        await AssertRefused(await nurse.PostAsJsonAsync($"/api/cases/{number}/proms", Prom("1y", 2, 2, 1)), HttpStatusCode.Conflict, "prom-window");
+        Assert.Equal(2, (await surgeon.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/proms")).GetArrayLength());
     }
 
     [Fact]
-    public async Task A_prom_link_is_a_url_whose_token_is_stored_only_as_its_hash()
+    public async Task A_prom_link_is_a_url_whose_token_is_stored_only_as_its_hash_and_it_expires_with_its_points_window()
     {
         var number = await BookedCaseAsync("R-400");
         await DischargedAsync(number, "R-400");
 
         await AssertInvalid(await nurse.PostAsJsonAsync($"/api/cases/{number}/prom-links", new { timePoint = "6wk" }), "timePoint");
         await AssertRefused(await scheduler.PostAsJsonAsync($"/api/cases/{number}/prom-links", new { timePoint = "1y" }), HttpStatusCode.Forbidden, "role:prom-link");
+        // Not issued before the 1-year window opens.
+        await AssertRefused(await nurse.PostAsJsonAsync($"/api/cases/{number}/prom-links", new { timePoint = "1y" }), HttpStatusCode.Conflict, "prom-window");
+
+        // Issued on the window's last day (due + 14 days' grace): the link dies with the window at midnight, not 14 days later.
+        var lastDay = Date(SurgeryDay).AddYears(1).AddDays(14);
+        factory.Clock.MoveTo(lastDay, new TimeOnly(9, 0));
         var link = await Created(await nurse.PostAsJsonAsync($"/api/cases/{number}/prom-links", new { timePoint = "1y" }));
         Assert.Equal("1y", link.GetProperty("timePoint").GetString());
         var url = link.GetProperty("url").GetString()!;
@@ -352,16 +416,22 @@ public abstract class RecoveryApiTests(DatabaseProvider provider) : IAsyncLifeti
         Assert.NotEqual(token, stored.TokenHash, StringComparer.OrdinalIgnoreCase);
         Assert.Equal(PromLink.Hash(token), stored.TokenHash);
         Assert.Null(stored.UsedUtc);
+        Assert.Equal(TestClock.At(lastDay.AddDays(1), TimeOnly.MinValue).UtcDateTime, DateTime.SpecifyKind(stored.ExpiresUtc, DateTimeKind.Utc));
     }
 
     [Fact]
     public async Task Complications_are_keyed_like_the_consent_graded_and_placed_in_the_global_period_and_ssi_window()
     {
         var number = await BookedCaseAsync("R-500");
-        var infection = new { key = "infection", occurredOn = Day(20), grade = "IIIb", ssiDepth = "DeepIncisional", description = "deep wound infection, washout" };
+        var infection = new { key = "infection", occurredOn = Day(SurgeryDay + 20), grade = "IIIb", ssiDepth = "DeepIncisional", description = "deep wound infection, washout" };
         await AssertRefused(await surgeon.PostAsJsonAsync($"/api/cases/{number}/complications", infection), HttpStatusCode.Conflict, "complication-after-surgery");
 
         await OperateAsync(number, "R-500");
+        // On the day of surgery a complication dated 20 days later has not happened yet.
+        await AssertInvalid(await surgeon.PostAsJsonAsync($"/api/cases/{number}/complications", infection), "occurredOn");
+        Assert.Empty((await nurse.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/complications")).EnumerateArray());
+
+        At(SurgeryDay + 91, 12);
         var created = await Created(await surgeon.PostAsJsonAsync($"/api/cases/{number}/complications", infection));
         Assert.Equal("IIIb", created.GetProperty("grade").GetString());
         Assert.True(created.GetProperty("inGlobalPeriod").GetBoolean());
@@ -369,23 +439,29 @@ public abstract class RecoveryApiTests(DatabaseProvider provider) : IAsyncLifeti
         Assert.Equal("DeepIncisional", window.GetProperty("depth").GetString());
         Assert.True(window.GetProperty("inside").GetBoolean());
         Assert.Equal(90, window.GetProperty("windowDays").GetInt32());
-        Assert.Equal(Day(0), window.GetProperty("surgeryDate").GetString());
-        Assert.Equal(Day(89), window.GetProperty("lastDayInWindow").GetString());
+        Assert.Equal(Day(SurgeryDay), window.GetProperty("surgeryDate").GetString());
+        Assert.Equal(Day(SurgeryDay + 89), window.GetProperty("lastDayInWindow").GetString());
         var c = created.GetProperty("complication");
         Assert.Equal(("infection", "DeepIncisional", "surgeon@test.local"), (c.GetProperty("key").GetString(), c.GetProperty("ssiDepth").GetString(), c.GetProperty("recordedBy").GetString()));
 
-        await AssertInvalid(await surgeon.PostAsJsonAsync($"/api/cases/{number}/complications", new { key = "pulmonary-embolism", occurredOn = Day(3), grade = "II" }), "key");
-        await AssertInvalid(await surgeon.PostAsJsonAsync($"/api/cases/{number}/complications", new { key = "hematoma", occurredOn = Day(3), grade = "IIIc" }), "grade");
-        await AssertInvalid(await surgeon.PostAsJsonAsync($"/api/cases/{number}/complications", new { key = "hematoma", occurredOn = Day(3), grade = "II", ssiDepth = "SuperficialIncisional" }), "ssiDepth");
-        await AssertInvalid(await surgeon.PostAsJsonAsync($"/api/cases/{number}/complications", new { key = "hematoma", occurredOn = Day(-1), grade = "II" }), "occurredOn");
-        await AssertRefused(await scheduler.PostAsJsonAsync($"/api/cases/{number}/complications", new { key = "hematoma", occurredOn = Day(3), grade = "II" }), HttpStatusCode.Forbidden, "role:complication");
+        await AssertInvalid(await surgeon.PostAsJsonAsync($"/api/cases/{number}/complications", new { key = "pulmonary-embolism", occurredOn = Day(SurgeryDay + 3), grade = "II" }), "key");
+        await AssertInvalid(await surgeon.PostAsJsonAsync($"/api/cases/{number}/complications", new { key = "hematoma", occurredOn = Day(SurgeryDay + 3), grade = "IIIc" }), "grade");
+        await AssertInvalid(await surgeon.PostAsJsonAsync($"/api/cases/{number}/complications", new { key = "hematoma", occurredOn = Day(SurgeryDay + 3), grade = "II", ssiDepth = "SuperficialIncisional" }), "ssiDepth");
+        await AssertInvalid(await surgeon.PostAsJsonAsync($"/api/cases/{number}/complications", new { key = "infection", occurredOn = Day(SurgeryDay + 3), grade = "II", ssiDepth = "1" }), "ssiDepth");
+        await AssertInvalid(await surgeon.PostAsJsonAsync($"/api/cases/{number}/complications", new { key = "hematoma", occurredOn = Day(SurgeryDay - 1), grade = "II" }), "occurredOn");
+        await AssertInvalid(await surgeon.PostAsJsonAsync($"/api/cases/{number}/complications", new { key = "hematoma", occurredOn = Day(SurgeryDay + 92), grade = "II" }), "occurredOn");
+        await AssertInvalid(await surgeon.PostAsJsonAsync($"/api/cases/{number}/complications", new { key = "hematoma", grade = "II" }), "occurredOn");
+        await AssertRefused(await scheduler.PostAsJsonAsync($"/api/cases/{number}/complications", new { key = "hematoma", occurredOn = Day(SurgeryDay + 3), grade = "II" }), HttpStatusCode.Forbidden, "role:complication");
+        var admin = await factory.ClientForAsync("admin@test.local");
+        await AssertRefused(await admin.PostAsJsonAsync($"/api/cases/{number}/complications", new { key = "hematoma", occurredOn = Day(SurgeryDay + 3), grade = "II" }), HttpStatusCode.Forbidden, "role:complication");
+        Assert.Single((await nurse.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/complications")).EnumerateArray());
 
-        var hematoma = await Created(await nurse.PostAsJsonAsync($"/api/cases/{number}/complications", new { key = "hematoma", occurredOn = Day(2), grade = "II-d" }));
+        var hematoma = await Created(await nurse.PostAsJsonAsync($"/api/cases/{number}/complications", new { key = "hematoma", occurredOn = Day(SurgeryDay + 2), grade = "II-d" }));
         Assert.Equal("II-d", hematoma.GetProperty("grade").GetString());
         Assert.Equal(JsonValueKind.Null, hematoma.GetProperty("ssiWindow").ValueKind);
-        var late = await Created(await surgeon.PostAsJsonAsync($"/api/cases/{number}/complications", new { key = "readmission", occurredOn = Day(91), grade = "II" }));
+        var late = await Created(await anesthesiologist.PostAsJsonAsync($"/api/cases/{number}/complications", new { key = "readmission", occurredOn = Day(SurgeryDay + 91), grade = "II" }));
         Assert.False(late.GetProperty("inGlobalPeriod").GetBoolean());
-        var lastDay = await Created(await surgeon.PostAsJsonAsync($"/api/cases/{number}/complications", new { key = "dural-tear", occurredOn = Day(90), grade = "IIIb" }));
+        var lastDay = await Created(await surgeon.PostAsJsonAsync($"/api/cases/{number}/complications", new { key = "dural-tear", occurredOn = Day(SurgeryDay + 90), grade = "IIIb" }));
         Assert.True(lastDay.GetProperty("inGlobalPeriod").GetBoolean());
 
         var listed = (await nurse.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/complications")).EnumerateArray().ToList();
@@ -415,14 +491,122 @@ public abstract class RecoveryApiTests(DatabaseProvider provider) : IAsyncLifeti
             "BUG: the baseline PROM was recorded before surgery, yet the plan generated at discharge shows the baseline point " +
             $"{plan["baseline"].GetProperty("status").GetString()}: RecoveryService.Discharge must mark it done from the stored response, or the plan can never be complete");
 
-        for (var i = 0; i < VisitCodes.Length; i++)
+        // Each visit on its due date, the clock moving with them.
+        foreach (var code in VisitCodes)
         {
-            await r.OkAsync(surgeon, HttpMethod.Post, "recovery/visits", new { code = VisitCodes[i], date = Day(0), wound = "Healed", neurology = "Unchanged" });
+            var due = DateOnly.ParseExact(plan[code].GetProperty("item").GetProperty("dueDate").GetString()!, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            factory.Clock.MoveTo(due, new TimeOnly(10, 0));
+            await r.OkAsync(surgeon, HttpMethod.Post, "recovery/visits", new { code, date = due.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), wound = "Healed", neurology = "Unchanged" });
         }
         var close = await r.SendAsync(surgeon, HttpMethod.Post, "recovery/close");
         Assert.True(close.StatusCode == HttpStatusCode.OK, $"BUG: every visit done and the baseline recorded, yet close: {(int)close.StatusCode} {await close.Content.ReadAsStringAsync()}");
         Assert.Equal("follow-up plan complete", r.Last.GetProperty("record").GetProperty("closedReason").GetString());
         Assert.Equal("Closed", await CaseStateAsync(number));
+    }
+
+    // ---- form posts (static SSR): the same commands, refusals come back as ?error=… --------------------------------
+
+    private static readonly System.Text.RegularExpressions.Regex AntiforgeryField =
+        new("name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    private static async Task<string> AntiforgeryTokenAsync(HttpClient client, string page)
+    {
+        var html = await client.GetStringAsync(page);
+        var match = AntiforgeryField.Match(html);
+        Assert.True(match.Success, $"no antiforgery token on {page}");
+        return System.Net.WebUtility.HtmlDecode(match.Groups[1].Value);
+    }
+
+    /// <summary>A cookie client signed in through the login form, as a browser would be; redirects are not followed.</summary>
+    private async Task<HttpClient> FormClientAsync(string email)
+    {
+        var client = factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var token = await AntiforgeryTokenAsync(client, "/login");
+        var login = await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["email"] = email, ["password"] = ExplantFactory.Password, ["returnUrl"] = "/", ["__RequestVerificationToken"] = token,
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+        Assert.Equal("/", login.Headers.Location?.OriginalString);
+        return client;
+    }
+
+    /// <summary>Posts a form with the page's antiforgery token; returns the decoded redirect target (never a 500).</summary>
+    private static async Task<string> PostFormAsync(HttpClient client, string page, string action, Dictionary<string, string> fields)
+    {
+        fields["__RequestVerificationToken"] = await AntiforgeryTokenAsync(client, page);
+        var response = await client.PostAsync(action, new FormUrlEncodedContent(fields));
+        Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"{action}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return Uri.UnescapeDataString(response.Headers.Location!.OriginalString);
+    }
+
+    private static void AssertFormError(string location, string expected)
+    {
+        Assert.Contains("error=", location, StringComparison.Ordinal);
+        Assert.Contains(expected, location, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Every_kind_of_recovery_form_post_is_refused_like_its_json_twin_with_the_field_or_rule_and_nothing_is_stored()
+    {
+        var number = await BookedCaseAsync("R-800");
+        await OperateAsync(number, "R-800");
+        var r = new Conditional(number);
+        await r.OkAsync(nurse, HttpMethod.Post, "recovery");
+        foreach (var criterion in Criteria)
+        {
+            await r.OkAsync(nurse, HttpMethod.Post, "recovery/criteria", new { criterion });
+        }
+        At(SurgeryDay + 2, 11);
+        var page = $"/cases/{number}/recovery";
+        var form = $"/forms/recovery/{number}";
+        var ward = await FormClientAsync("nurse@test.local");
+        string Revision() => r.ETag!.Trim('"', 'W', '/');
+
+        // tick, discharge: an unknown criterion; a discharge tomorrow, in a culture's date format, or with a garbled revision.
+        AssertFormError(await PostFormAsync(ward, page, $"{form}/tick", new() { ["criterion"] = "Feels fine", ["revision"] = Revision() }), "criterion:");
+        AssertFormError(await PostFormAsync(ward, page, $"{form}/discharge", new() { ["date"] = Day(SurgeryDay + 3), ["revision"] = Revision() }), "date:");
+        AssertFormError(await PostFormAsync(ward, page, $"{form}/discharge", new() { ["date"] = "03/12/2026", ["revision"] = Revision() }), "date:");
+        AssertFormError(await PostFormAsync(ward, page, $"{form}/discharge", new() { ["physioReferral"] = "maybe", ["revision"] = Revision() }), "physioReferral:");
+        AssertFormError(await PostFormAsync(ward, page, $"{form}/discharge", new() { ["revision"] = "twelve" }), "revision:");
+        Assert.Equal("Recovering", await CaseStateAsync(number));
+
+        await r.OkAsync(surgeon, HttpMethod.Post, "recovery/discharge", Discharge());
+        At(SurgeryDay + 14, 9);
+        ward = await FormClientAsync("nurse@test.local");   // the cookie of two weeks ago has expired on the app's clock
+
+        // visit, missed contact, close: an enum by number, a future date, the nurse closing.
+        AssertFormError(await PostFormAsync(ward, page, $"{form}/visit", new() { ["code"] = "2wk", ["wound"] = "2", ["neurology"] = "Unchanged", ["revision"] = Revision() }), "wound:");
+        AssertFormError(await PostFormAsync(ward, page, $"{form}/visit", new() { ["code"] = "2wk", ["date"] = Day(SurgeryDay + 15), ["wound"] = "Healed", ["neurology"] = "Unchanged", ["revision"] = Revision() }), "date:");
+        AssertFormError(await PostFormAsync(ward, page, $"{form}/missed", new() { ["date"] = Day(SurgeryDay + 15), ["revision"] = Revision() }), "date:");
+        AssertFormError(await PostFormAsync(ward, page, $"{form}/close", new() { ["revision"] = Revision() }), "close needs role surgeon");
+        var stored = (await nurse.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/recovery")).GetProperty("record");
+        Assert.Empty(stored.GetProperty("visits").EnumerateArray());
+        Assert.Empty(stored.GetProperty("missed").EnumerateArray());
+
+        // PROM in clinic and link: a number that is not one; the 3-month point two weeks after surgery.
+        AssertFormError(await PostFormAsync(ward, page, $"{form}/prom", new() { ["timePoint"] = "3mo", ["backPain"] = "3", ["odi3"] = "three" }), "odi[3]:");
+        AssertFormError(await PostFormAsync(ward, page, $"{form}/prom", new() { ["timePoint"] = "3mo", ["backPain"] = "3" }), "opens on");
+        AssertFormError(await PostFormAsync(ward, page, $"{form}/link", new() { ["timePoint"] = "3mo" }), "opens on");
+        Assert.Empty((await nurse.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/proms")).EnumerateArray());
+
+        // complication: a date in the future and an SSI depth by number; the scheduler is refused.
+        AssertFormError(await PostFormAsync(ward, page, $"{form}/complication", new() { ["key"] = "hematoma", ["occurredOn"] = Day(SurgeryDay + 15), ["grade"] = "II" }), "occurredOn:");
+        AssertFormError(await PostFormAsync(ward, page, $"{form}/complication", new() { ["key"] = "infection", ["occurredOn"] = Day(SurgeryDay + 3), ["grade"] = "II", ["ssiDepth"] = "1" }), "ssiDepth:");
+        await factory.AddUserAsync("scheduler2@test.local", Roles.Scheduler);
+        var office = await FormClientAsync("scheduler2@test.local");
+        AssertFormError(await PostFormAsync(office, page, $"{form}/complication", new() { ["key"] = "hematoma", ["occurredOn"] = Day(SurgeryDay + 3), ["grade"] = "II" }), "complications are recorded by clinicians");
+        Assert.Empty((await nurse.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/complications")).EnumerateArray());
+
+        // The patient's link form: a malformed answer is refused and the link stays unused.
+        At(SurgeryDay + 2 + 90, 9);
+        var link = await Created(await nurse.PostAsJsonAsync($"/api/cases/{number}/prom-links", new { timePoint = "3mo" }));
+        var path = new Uri(link.GetProperty("url").GetString()!).AbsolutePath;
+        var phone = factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        AssertFormError(await PostFormAsync(phone, path, $"/forms{path}", new() { ["backPain"] = "2", ["odi0"] = "-" }), "odi[0]:");
+        Assert.Empty((await nurse.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/proms")).EnumerateArray());
+        Assert.EndsWith("?thanks=1", await PostFormAsync(phone, path, $"/forms{path}", new() { ["backPain"] = "2", ["legPain"] = "1" }), StringComparison.Ordinal);
+        Assert.Equal("3mo", (await nurse.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/proms"))[0].GetProperty("timePoint").GetString());
     }
 }
 

@@ -103,28 +103,37 @@ public sealed class PromBrowserTests : IAsyncLifetime
         Assert.True(baseline.StatusCode == HttpStatusCode.Created, await baseline.Content.ReadAsStringAsync());
         Assert.Equal(60.0m, (await Json(baseline)).GetProperty("odiScore").GetDecimal());
 
-        // Check-in → theatre → out of room, over the API.
+        // Check-in → theatre → out of room, over the API, on the booked day with the clock moving through the morning.
+        void At(int day, int hour, int minute = 0) => factory.Clock.MoveTo(Today.AddDays(day), new TimeOnly(hour, minute));
         var t = new Conditional(number);
+        At(10, 7);
         await t.OkAsync(nurse, HttpMethod.Post, "check-in", new { mrn = "PR-1", birthDate = "1970-05-01", fastingConfirmed = true, medicationHoldsConfirmed = true, note = "wristband read" });
         await t.TickPhaseAsync(nurse, "SignIn");
+        At(10, 8);
         await t.OkAsync(nurse, HttpMethod.Post, "theatre/milestones", new { milestone = "InRoom" });
+        At(10, 8, 10);
         await t.OkAsync(anesthesiologist, HttpMethod.Post, "theatre/milestones", new { milestone = "AnesthesiaStart" });
+        At(10, 8, 30);
         await t.OkAsync(nurse, HttpMethod.Post, "theatre/milestones", new { milestone = "Positioned" });
-        await t.OkAsync(anesthesiologist, HttpMethod.Put, "theatre/prophylaxis", new { agent = "cefazolin", givenAt = DateTime.UtcNow.AddMinutes(-1) });
+        await t.OkAsync(anesthesiologist, HttpMethod.Put, "theatre/prophylaxis", new { agent = "cefazolin", givenAt = factory.Clock.GetUtcNow().UtcDateTime.AddMinutes(-1) });
         await t.OkAsync(surgeon, HttpMethod.Post, "theatre/levels", new { levels = t.Last.GetProperty("record").GetProperty("plannedLevels").GetString(), image = "AP fluoroscopy" });
         await t.TickPhaseAsync(surgeon, "TimeOut");
+        At(10, 9);
         await t.OkAsync(surgeon, HttpMethod.Post, "theatre/milestones", new { milestone = "Incision" });
         foreach (var line in t.Last.GetProperty("record").GetProperty("explants").EnumerateArray().Select(l => l.GetProperty("id").GetGuid()).ToList())
         {
             await t.OkAsync(nurse, HttpMethod.Put, $"theatre/explants/{line}", new { outcome = "Removed", condition = "Intact" });
         }
+        At(10, 11);
         await t.OkAsync(surgeon, HttpMethod.Post, "theatre/milestones", new { milestone = "ClosureStart" });
+        At(10, 11, 20);
         await t.OkAsync(surgeon, HttpMethod.Post, "theatre/milestones", new { milestone = "ClosureEnd" });
         await t.OkAsync(nurse, HttpMethod.Put, "theatre/counts", new { correct = true });
         await t.TickPhaseAsync(nurse, "SignOut");
+        At(10, 11, 40);
         Assert.Equal("Recovering", (await t.OkAsync(nurse, HttpMethod.Post, "theatre/milestones", new { milestone = "OutOfRoom" })).GetProperty("caseState").GetString());
 
-        // Recovery: tick every criterion, discharge with the patient's plan.
+        // Recovery: tick every criterion on the ward, discharge two days after the operation (today, by default) with the patient's plan.
         List<string> criteria;
         await using (var scope = factory.Scope())
         {
@@ -136,6 +145,7 @@ public sealed class PromBrowserTests : IAsyncLifetime
         {
             await r.OkAsync(nurse, HttpMethod.Post, "recovery/criteria", new { criterion });
         }
+        At(12, 11);
         var discharged = await r.OkAsync(nurse, HttpMethod.Post, "recovery/discharge",
             new { woundCare = "Keep the dressing dry for 5 days", activityLimits = "No lifting over 5 kg for 6 weeks", painPlan = "Paracetamol regularly", physioReferral = true });
         Assert.Equal("FollowUp", discharged.GetProperty("caseState").GetString());
@@ -143,8 +153,13 @@ public sealed class PromBrowserTests : IAsyncLifetime
         var plan = (await nurse.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/recovery")).GetProperty("record").GetProperty("plan").EnumerateArray().ToList();
         // The pre-operative baseline counts for the plan's baseline point.
         Assert.NotNull(plan.Single(p => p.GetProperty("code").GetString() == "baseline").GetProperty("doneOn").GetString());
-        var threeMonths = plan.Where(p => p.GetProperty("proms").GetArrayLength() > 0 && p.GetProperty("code").GetString() != "baseline")
-            .OrderBy(p => p.GetProperty("dueDate").GetString(), StringComparer.Ordinal).First().GetProperty("code").GetString()!;
+        var firstPoint = plan.Where(p => p.GetProperty("proms").GetArrayLength() > 0 && p.GetProperty("code").GetString() != "baseline")
+            .OrderBy(p => p.GetProperty("dueDate").GetString(), StringComparer.Ordinal).First();
+        var threeMonths = firstPoint.GetProperty("code").GetString()!;
+        // The link is issued once the point's window opens: on its due date, 90 days after the discharge.
+        var due = DateOnly.ParseExact(firstPoint.GetProperty("dueDate").GetString()!, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(Today.AddDays(12 + 90), due);
+        factory.Clock.MoveTo(due, new TimeOnly(9, 0));
         var issued = await nurse.PostAsJsonAsync($"/api/cases/{number}/prom-links", new { timePoint = threeMonths });
         Assert.Equal(HttpStatusCode.Created, issued.StatusCode);
         var url = (await Json(issued)).GetProperty("url").GetString()!;
@@ -183,8 +198,8 @@ public sealed class PromBrowserTests : IAsyncLifetime
         Assert.Equal("reached", await point.GetAttributeAsync("data-odi-mcid"));
         Assert.Contains("MCID", await point.InnerHTMLAsync(), StringComparison.Ordinal);
         Assert.Equal("60.0", await page.GetAttributeAsync("#prom-chart [data-testid=prom-point][data-timepoint='baseline']", "data-odi"));
-        // The 3-month point is also a visit, so it stays open until the visit; the pre-operative baseline point is done.
-        Assert.Equal("NotYetDue", await page.GetAttributeAsync($"#follow-up tr[data-code='{threeMonths}'] .fu-status", "data-status"));
+        // The 3-month point is also a visit, so it stays open (due today) until the visit; the pre-operative baseline point is done.
+        Assert.Equal("Due", await page.GetAttributeAsync($"#follow-up tr[data-code='{threeMonths}'] .fu-status", "data-status"));
         Assert.Equal("Done", await page.GetAttributeAsync("#follow-up tr[data-code='baseline'] .fu-status", "data-status"));
 
         // The discharge instructions carry the patient's own plan.
