@@ -107,15 +107,21 @@ public static class ConstructHandlers
     }
 
     /// <summary>Adds one component (If-Match revision when given): clinicians only; nothing stored when refused.</summary>
+    /// <summary>
+    /// Adds a component found on the construct. Open cases planning to remove all components take it into their plan in
+    /// the same save, so a consent signed for "all components" never silently covers hardware it did not list (issue #12 §7).
+    /// </summary>
     public static async Task<Construct> AddComponent(ExplantDbContext db, Guid constructId, Construct.ComponentInput input, long? expectedRevision,
-        CaseActor actor, CancellationToken ct = default)
+        CaseActor actor, HospitalTime time, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(input);
         PatientRecord.RequireWriter(actor);
         var construct = await db.Constructs.FirstOrDefaultAsync(c => c.Id == constructId, ct) ?? throw new NotFoundException($"construct {constructId}");
         Concurrency.Expect(db, construct, expectedRevision, "the construct");
+        ArgumentNullException.ThrowIfNull(time);
         construct.AddComponent(input);
+        await Cases.CaseHandlers.HardwareAdded(db, construct, actor, time.UtcNow, ct);
         await db.SaveChangesAsync(ct);
         return construct;
     }

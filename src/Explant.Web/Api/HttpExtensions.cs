@@ -17,5 +17,4 @@ internal static class HttpExtensions
 
     public static ValidationException Missing(string field) => new(new Dictionary<string, string[]> { [field] = ["required"] });
 
-    public static DateOnly Today(this HospitalTime clock) => DateOnly.FromDateTime(clock.UtcNow);
 }

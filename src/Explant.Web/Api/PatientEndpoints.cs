@@ -108,10 +108,10 @@ internal static class PatientEndpoints
         return TypedResults.Ok(ToDetail(construct));
     }
 
-    private static async Task<Ok<ConstructDetail>> AddComponent(Guid id, Construct.ComponentInput input, ExplantDbContext db, HttpContext http, HttpResponse response,
+    private static async Task<Ok<ConstructDetail>> AddComponent(Guid id, Construct.ComponentInput input, ExplantDbContext db, HospitalTime time, HttpContext http, HttpResponse response,
         CancellationToken ct)
     {
-        var construct = await ConstructHandlers.AddComponent(db, id, input, http.Request.IfMatchRevision(), http.User.ToCaseActor(), ct);
+        var construct = await ConstructHandlers.AddComponent(db, id, input, http.Request.IfMatchRevision(), http.User.ToCaseActor(), time, ct);
         response.SetETag(construct.Revision);
         return TypedResults.Ok(ToDetail(construct));
     }

@@ -39,7 +39,7 @@ internal static class PatientForms
             return $"/patients/{id}#construct-{c.Id}";
         }, $"/patients/{id}#constructs");
 
-    private static Task<IResult> AddComponent(Guid id, IFormCollection f, ExplantDbContext db, HttpContext http, CancellationToken ct)
+    private static Task<IResult> AddComponent(Guid id, IFormCollection f, ExplantDbContext db, HospitalTime time, HttpContext http, CancellationToken ct)
     {
         var fields = Fields(f);
         // The page to go back to on a refusal; an id that does not parse is not echoed into the redirect.
@@ -47,7 +47,7 @@ internal static class PatientForms
         return Run(async () =>
         {
             var (input, revision) = ConstructHandlers.ComponentFromForm(fields);
-            var c = await ConstructHandlers.AddComponent(db, id, input, revision, http.User.ToCaseActor(), ct);
+            var c = await ConstructHandlers.AddComponent(db, id, input, revision, http.User.ToCaseActor(), time, ct);
             return $"/patients/{c.PatientId}#construct-{c.Id}";
         }, back);
     }

@@ -122,7 +122,7 @@ public sealed class ImplantCommandTests : IAsyncLifetime
     {
         var c = await db.ConstructAsync(patientId);
         var e = await Assert.ThrowsAsync<ValidationException>(() => ConstructHandlers.AddComponent(db.Context(), c.Id,
-            PatientDb.Screw("L4", Side.Left, (decimal?)diameter, (decimal?)length), c.Revision, PatientDb.Anesthesiologist));
+            PatientDb.Screw("L4", Side.Left, (decimal?)diameter, (decimal?)length), c.Revision, PatientDb.Anesthesiologist, db.Time));
         Assert.Equal([field], e.Errors.Keys);
         Assert.Contains("not plausible", e.Errors[field][0], StringComparison.Ordinal);
         var stored = await db.Context().Constructs.SingleAsync();
@@ -135,7 +135,7 @@ public sealed class ImplantCommandTests : IAsyncLifetime
     public async Task Component_size_limits_are_inclusive(double diameter, double length)
     {
         var c = await db.ConstructAsync(patientId);
-        var added = await ConstructHandlers.AddComponent(db.Context(), c.Id, PatientDb.Screw("L4", Side.Left, (decimal)diameter, (decimal)length), c.Revision, PatientDb.Nurse);
+        var added = await ConstructHandlers.AddComponent(db.Context(), c.Id, PatientDb.Screw("L4", Side.Left, (decimal)diameter, (decimal)length), c.Revision, PatientDb.Nurse, db.Time);
         Assert.Equal(4, added.Components.Count);
     }
 
@@ -157,7 +157,7 @@ public sealed class ImplantCommandTests : IAsyncLifetime
             "udi" => PatientDb.Screw("L4", Side.Left) with { Udi = huge },
             _ => PatientDb.Screw("L4", Side.Left) with { Note = huge },
         };
-        var e = await Assert.ThrowsAsync<ValidationException>(() => ConstructHandlers.AddComponent(db.Context(), c.Id, input, null, PatientDb.Surgeon));
+        var e = await Assert.ThrowsAsync<ValidationException>(() => ConstructHandlers.AddComponent(db.Context(), c.Id, input, null, PatientDb.Surgeon, db.Time));
         Assert.Equal([field], e.Errors.Keys);
         Assert.StartsWith("at most", e.Errors[field][0], StringComparison.Ordinal);
         Assert.Equal(3, (await db.Context().Constructs.SingleAsync()).Components.Count);
@@ -168,7 +168,7 @@ public sealed class ImplantCommandTests : IAsyncLifetime
     {
         var c = await db.ConstructAsync(patientId);
         var e = await Assert.ThrowsAsync<ValidationException>(() => ConstructHandlers.AddComponent(db.Context(), c.Id,
-            new Construct.ComponentInput(null, "L4", null, Side.Left, null, null, null, null, null, null, null), null, PatientDb.Surgeon));
+            new Construct.ComponentInput(null, "L4", null, Side.Left, null, null, null, null, null, null, null), null, PatientDb.Surgeon, db.Time));
         Assert.Equal(["kind"], e.Errors.Keys);
     }
 
@@ -176,7 +176,7 @@ public sealed class ImplantCommandTests : IAsyncLifetime
     public async Task A_missing_material_is_unknown()
     {
         var c = await db.ConstructAsync(patientId);
-        var added = await ConstructHandlers.AddComponent(db.Context(), c.Id, PatientDb.Screw("L4", Side.Left) with { Material = null }, null, PatientDb.Surgeon);
+        var added = await ConstructHandlers.AddComponent(db.Context(), c.Id, PatientDb.Screw("L4", Side.Left) with { Material = null }, null, PatientDb.Surgeon, db.Time);
         Assert.Equal(Material.Unknown, added.Components[^1].Material);
     }
 
@@ -184,7 +184,7 @@ public sealed class ImplantCommandTests : IAsyncLifetime
     public async Task A_stale_revision_adds_nothing()
     {
         var c = await db.ConstructAsync(patientId);
-        await Assert.ThrowsAsync<StaleRevisionException>(() => ConstructHandlers.AddComponent(db.Context(), c.Id, PatientDb.Screw("L4", Side.Left), c.Revision + 1, PatientDb.Surgeon));
+        await Assert.ThrowsAsync<StaleRevisionException>(() => ConstructHandlers.AddComponent(db.Context(), c.Id, PatientDb.Screw("L4", Side.Left), c.Revision + 1, PatientDb.Surgeon, db.Time));
         Assert.Equal(3, (await db.Context().Constructs.SingleAsync()).Components.Count);
     }
 

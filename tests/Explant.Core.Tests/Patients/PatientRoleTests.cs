@@ -66,7 +66,7 @@ public sealed class PatientRoleTests : IAsyncLifetime
     {
         var p = await db.PatientAsync("R-4");
         var c = await ConstructHandlers.Record(db.Context(), p.Id, PatientDb.ConstructInput(), PatientDb.Actor(role), db.Time);
-        var added = await ConstructHandlers.AddComponent(db.Context(), c.Id, PatientDb.Screw("L4", Side.Left), c.Revision, PatientDb.Actor(role));
+        var added = await ConstructHandlers.AddComponent(db.Context(), c.Id, PatientDb.Screw("L4", Side.Left), c.Revision, PatientDb.Actor(role), db.Time);
         var study = await ConstructHandlers.RecordImaging(db.Context(), p.Id, new ImagingInput(PatientDb.Today, Modality.XRay, [], [], null), PatientDb.Actor(role), db.Time);
         Assert.Equal(4, added.Components.Count);
         Assert.Equal(4, (await db.Context().Constructs.SingleAsync()).Components.Count);
@@ -92,7 +92,7 @@ public sealed class PatientRoleTests : IAsyncLifetime
         var p = await db.PatientAsync("R-6");
         var c = await db.ConstructAsync(p.Id);
         AssertForbidden(await Assert.ThrowsAsync<DomainRuleException>(() =>
-            ConstructHandlers.AddComponent(db.Context(), c.Id, PatientDb.Screw("L4", Side.Left), c.Revision, PatientDb.Actor(role))));
+            ConstructHandlers.AddComponent(db.Context(), c.Id, PatientDb.Screw("L4", Side.Left), c.Revision, PatientDb.Actor(role), db.Time)));
         var stored = await db.Context().Constructs.SingleAsync();
         Assert.Equal(3, stored.Components.Count);
         Assert.Equal(c.Revision, stored.Revision);
