@@ -15,20 +15,43 @@ public static class CoreServiceCollectionExtensions
         services.AddOptions<HospitalOptions>().Bind(configuration.GetSection("Hospital"))
             .Validate(o => TimeZoneInfo.TryFindSystemTimeZoneById(o.TimeZone, out _), "Hospital:TimeZone is not a known IANA time zone").ValidateOnStart();
         services.AddSingleton<HospitalTime>();
-        services.AddOptions<PathwayOptions>().Bind(configuration.GetSection("Pathway"));
-        services.AddOptions<ReadinessOptions>().Bind(configuration.GetSection("Readiness"));
+        // Settings sections: configured lists replace the defaults, and a bad value stops the start with its key (Settings).
+        services.AddSettings<PathwayOptions>(configuration, "Pathway", o =>
+            o.FusionEvidenceModalities.Count == 0 ? ["FusionEvidenceModalities needs at least one modality (S26: CT)"] : []);
+        services.AddSettings<ReadinessOptions>(configuration, "Readiness", ReadinessProblems);
         services.AddScoped<ReadinessService>();
-        services.AddOptions<Scheduling.SchedulingOptions>().Bind(configuration.GetSection("Scheduling"));
-        services.AddOptions<Theatre.TheatreOptions>().Bind(configuration.GetSection("Theatre"))
-            .Validate(o => o.Problems().Count == 0, "Theatre settings are invalid (see TheatreOptions.Problems)").ValidateOnStart();
+        services.AddSettings<Scheduling.SchedulingOptions>(configuration, "Scheduling", o =>
+            [.. Settings.Range("SurgeonDailyLimitMinutes", o.SurgeonDailyLimitMinutes, 30, 1440), .. Settings.Range("DefaultTurnoverMinutes", o.DefaultTurnoverMinutes, 0, 240)]);
+        services.AddSettings<Theatre.TheatreOptions>(configuration, "Theatre", o => o.Problems());
         services.AddSingleton(configuration.GetSection("Coding").Get<Coding.CodingOptions>() ?? new Coding.CodingOptions());
         services.AddScoped<Theatre.TheatreService>();
-        services.AddOptions<Recovery.RecoveryOptions>().Bind(configuration.GetSection("Recovery"));
-        services.AddOptions<Recovery.OutcomeOptions>().Bind(configuration.GetSection("Outcomes"));
+        services.AddSettings<Recovery.RecoveryOptions>(configuration, "Recovery", o =>
+            [.. Settings.Range("MissedContactsForLoss", o.MissedContactsForLoss, 1, 20), .. o.DischargeCriteria.Count == 0 ? new[] { "DischargeCriteria needs at least one criterion" } : []]);
+        services.AddSettings<Recovery.OutcomeOptions>(configuration, "Outcomes", o => Settings.Range("LinkLifetimeDays", o.LinkLifetimeDays, 1, 90));
         services.AddScoped<Recovery.RecoveryService>();
         // Licensed ODI wording is site configuration (never shipped, DOMAIN.md §6.5); malformed text stops the start.
         services.AddOptions<Outcomes.OdiLicensedTextOptions>().Bind(configuration.GetSection(Outcomes.OdiLicensedTextOptions.SectionName))
             .Validate(o => o.Validate().Count == 0, "Outcomes:Odi:LicensedText is invalid (6 statements per section, a licence reference)").ValidateOnStart();
         return services;
+    }
+
+    private static IEnumerable<string> ReadinessProblems(ReadinessOptions o)
+    {
+        foreach (var (key, days) in new[] { ("RadiographWindowDays", o.RadiographWindowDays), ("LabWindowDays", o.LabWindowDays), ("TypeAndScreenWindowDays", o.TypeAndScreenWindowDays),
+            ("HbA1cWindowDays", o.HbA1cWindowDays), ("PregnancyTestWindowDays", o.PregnancyTestWindowDays), ("HistoryPhysicalWindowDays", o.HistoryPhysicalWindowDays) })
+        {
+            foreach (var p in Settings.Range(key, days, 1, 365)) { yield return p; }
+        }
+        foreach (var p in Settings.Range("HistoryPhysicalUpdateHours", o.HistoryPhysicalUpdateHours, 1, 168)) { yield return p; }
+        foreach (var p in Settings.Range("MedicationReviewLeadDays", o.MedicationReviewLeadDays, 1, 60)) { yield return p; }
+        foreach (var p in Settings.Range("HbA1cTarget", (double)o.HbA1cTarget, 5, 14)) { yield return p; }
+        if (o.InrThreshold is { } inr) { foreach (var p in Settings.Range("InrThreshold", (double)inr, 1, 3)) { yield return p; } }
+        if (o.AspirinOmitDays is { } a) { foreach (var p in Settings.Range("AspirinOmitDays", a, 0, 14)) { yield return p; } }
+        if (!Enum.IsDefined(o.GlpPolicy)) { yield return $"GlpPolicy '{o.GlpPolicy}' is not one of {string.Join(", ", Enum.GetNames<GlpPolicy>())}"; }
+        if (o.PregnancyTestMinAge >= o.PregnancyTestMaxAge) { yield return "PregnancyTestMinAge must be below PregnancyTestMaxAge"; }
+        foreach (var (intake, hours) in o.FastingHours)
+        {
+            foreach (var p in Settings.Range($"FastingHours:{intake}", hours, 0, 24)) { yield return p; }
+        }
     }
 }

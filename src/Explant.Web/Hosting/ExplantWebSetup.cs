@@ -26,7 +26,7 @@ internal static class ExplantWebSetup
         services.AddScoped<IActor, HttpActor>();
         services.AddExplantCore(builder.Configuration);
         // Duration model settings (§8.1 booking quantile ⚠) for the week proposal.
-        services.AddOptions<Explant.Planner.DurationOptions>().Bind(builder.Configuration.GetSection("Scheduling:Duration"));
+        services.AddSettings<Explant.Planner.DurationOptions>(builder.Configuration, "Scheduling:Duration", o => Settings.Range("BookingQuantile", o.BookingQuantile, 0.05, 0.99));
 
         services.AddIdentityApiEndpoints<ExplantUser>(o =>
             {

@@ -1,0 +1,68 @@
+using Explant.Core.Cases;
+using Explant.Core.Implants;
+using Explant.Core.Readiness;
+using Explant.Core.Scheduling;
+using Explant.Core.Theatre;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Explant.Core.Tests.Data;
+
+/// <summary>Issue #12 §10: a configured list replaces the default list; an invalid setting stops the start with its key.</summary>
+public sealed class SettingsTests
+{
+    private static ServiceProvider Services(Dictionary<string, string?> settings)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var services = new ServiceCollection();
+        services.AddExplantCore(configuration);
+        return services.BuildServiceProvider();
+    }
+
+    private static async Task<OptionsValidationException> StartFails(Dictionary<string, string?> settings)
+    {
+        await using var sp = Services(settings);
+        // ValidateOnStart runs through this validator when the host starts.
+        var validator = sp.GetRequiredService<IStartupValidator>();
+        return Assert.ThrowsAny<OptionsValidationException>(() => validator.Validate());
+    }
+
+    [Fact]
+    public async Task A_configured_list_replaces_the_default_instead_of_being_appended()
+    {
+        await using var sp = Services(new()
+        {
+            ["Pathway:FusionEvidenceModalities:0"] = "MRI",
+            ["Scheduling:RequiredCapabilities:0"] = "o-arm",
+            ["Recovery:DischargeCriteria:0"] = "walks with a frame",
+        });
+        Assert.Equal([Modality.MRI], sp.GetRequiredService<IOptions<PathwayOptions>>().Value.FusionEvidenceModalities);
+        Assert.Equal(["o-arm"], sp.GetRequiredService<IOptions<SchedulingOptions>>().Value.RequiredCapabilities);
+        Assert.Equal(["walks with a frame"], sp.GetRequiredService<IOptions<Explant.Core.Recovery.RecoveryOptions>>().Value.DischargeCriteria);
+    }
+
+    [Fact]
+    public async Task An_unconfigured_list_keeps_its_default_and_scalars_still_bind()
+    {
+        await using var sp = Services(new() { ["Readiness:LabWindowDays"] = "14", ["Theatre:MilestoneFutureToleranceMinutes"] = "5" });
+        Assert.Equal([Modality.CT], sp.GetRequiredService<IOptions<PathwayOptions>>().Value.FusionEvidenceModalities);
+        Assert.Equal(14, sp.GetRequiredService<IOptions<ReadinessOptions>>().Value.LabWindowDays);
+        var theatre = sp.GetRequiredService<IOptions<TheatreOptions>>().Value;
+        Assert.Equal(5, theatre.MilestoneFutureToleranceMinutes);
+        Assert.Equal(new TheatreOptions().Prophylaxis.Count, theatre.Prophylaxis.Count);
+    }
+
+    [Theory]
+    [InlineData("Readiness:LabWindowDays", "0", "Readiness: LabWindowDays")]
+    [InlineData("Readiness:HbA1cTarget", "80", "Readiness: HbA1cTarget")]
+    [InlineData("Scheduling:SurgeonDailyLimitMinutes", "-5", "Scheduling: SurgeonDailyLimitMinutes")]
+    [InlineData("Recovery:MissedContactsForLoss", "0", "Recovery: MissedContactsForLoss")]
+    [InlineData("Theatre:MilestoneFutureToleranceMinutes", "600", "Theatre")]
+    [InlineData("Hospital:TimeZone", "Mars/Olympus", "Hospital:TimeZone")]
+    public async Task An_invalid_setting_stops_the_start_naming_its_key(string key, string value, string named)
+    {
+        var ex = await StartFails(new() { [key] = value });
+        Assert.Contains(named, ex.Message, StringComparison.Ordinal);
+    }
+}
