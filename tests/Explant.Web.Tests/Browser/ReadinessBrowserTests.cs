@@ -96,10 +96,9 @@ public sealed class ReadinessBrowserTests : IAsyncLifetime
         await page.ClickAsync("button[data-trigger=AttestReady]");
         await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
         Assert.Contains("Ready", await page.InnerTextAsync("h1"), StringComparison.Ordinal);
-        var schedule = page.Locator("li:has(button[data-trigger=Schedule])");
-        Assert.Contains("[scheduler]", await schedule.InnerTextAsync(), StringComparison.Ordinal);
-        Assert.DoesNotContain("readiness", await schedule.InnerTextAsync(), StringComparison.Ordinal);
-        Assert.DoesNotContain("secondary", await page.GetAttributeAsync("button[data-trigger=Schedule]", "class") ?? "", StringComparison.Ordinal);
+        // Scheduling is the booking's step (issue #12 §1): no button, the page says where it happens.
+        Assert.Equal(0, await page.Locator("button[data-trigger=Schedule]").CountAsync());
+        Assert.Contains("booking", await page.InnerTextAsync("li[data-step=Schedule]"), StringComparison.Ordinal);
 
         await page.GotoAsync($"{factory.ServerAddress}/cases/{number}/instructions");
         var lastMetformin = Today.AddDays(8).ToString("dddd d MMMM", System.Globalization.CultureInfo.GetCultureInfo("en-GB"));
