@@ -127,6 +127,26 @@ public static class CaseHandlers
         }
     }
 
+    /// <summary>A pre-operative result as the API body and the readiness form send it.</summary>
+    public sealed record ResultInput(LabKind? Kind, decimal? Value, string? Unit, DateOnly? TakenOn);
+
+    /// <summary>Records a result against the patient's own dates (not before birth, not after the hospital's today).</summary>
+    public static async Task<SurgicalCase> RecordResult(ExplantDbContext db, string reference, long? expectedRevision, ResultInput input, CaseActor actor,
+        HospitalTime time, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(time);
+        var check = new Validation.Check();
+        if (input.Kind is null) { check.Add("kind", $"required: one of {string.Join(", ", Enum.GetNames<LabKind>())}"); }
+        if (input.TakenOn is null) { check.Add("takenOn", "required (YYYY-MM-DD)"); }
+        check.ThrowIfAny();
+        return await Mutate(db, reference, expectedRevision, async c =>
+        {
+            var born = await db.Patients.AsNoTracking().Where(p => p.Id == c.PatientId).Select(p => p.BirthDate).FirstAsync(ct);
+            c.RecordResult(input.Kind!.Value, input.Value, input.Unit, input.TakenOn!.Value, actor, time.Today, born);
+        }, ct);
+    }
+
     public sealed record HandOverInput(string? Surgeon, string? Reason);
 
     /// <summary>

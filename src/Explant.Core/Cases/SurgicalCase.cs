@@ -407,18 +407,20 @@ public sealed class SurgicalCase : IVersioned
         }
     }
 
-    public void RecordInfectionEvidence(decimal? crp, decimal? esr, DateOnly? markersDate, string? culturePlan, CaseActor actor)
+    public void RecordInfectionEvidence(decimal? crp, decimal? esr, DateOnly? markersDate, string? culturePlan, CaseActor actor, DateOnly? today = null)
     {
         RequireRole(actor, "evidence", Roles.Surgeon, Roles.Nurse, Roles.Anesthesiologist);
         if (!BeforeTheatre)
         {
             throw new DomainRuleException("evidence-before-theatre", $"{Label}: pre-operative evidence cannot change in state {State}");
         }
-        if (crp is < 0 || esr is < 0)
-        {
-            throw new ValidationException(new Dictionary<string, string[]> { [crp is < 0 ? "crpMgL" : "esrMmH"] = ["cannot be negative"] });
-        }
-        Infection = new InfectionEvidence { CrpMgL = crp, EsrMmH = esr, MarkersDate = markersDate, CulturePlan = string.IsNullOrWhiteSpace(culturePlan) ? null : culturePlan.Trim() };
+        var check = new Validation.Check();
+        check.Range("crpMgL", crp, Validation.Plausible.CrpMgL);
+        check.Range("esrMmH", esr, Validation.Plausible.EsrMmH);
+        var plan = check.Text("culturePlan", culturePlan, Validation.InputLimits.Note);
+        check.Date("markersDate", markersDate, notBefore: (new DateOnly(1900, 1, 1), "1900"), notAfter: (today ?? DateOnly.MaxValue, "today"));
+        check.ThrowIfAny();
+        Infection = new InfectionEvidence { CrpMgL = crp, EsrMmH = esr, MarkersDate = markersDate, CulturePlan = plan };
     }
 
     /// <summary>
@@ -655,23 +657,41 @@ public sealed class SurgicalCase : IVersioned
         PlannedSurgeryUtc = utc;
     }
 
-    public void RecordResult(LabKind kind, decimal? value, string? unit, DateOnly takenOn, CaseActor actor, DateOnly today)
+    /// <summary>
+    /// Records a pre-operative result. Dates: not in the future, not before the patient's birth (when given). Values:
+    /// within the data-entry limits of <see cref="Validation.Plausible"/> for their kind and unit (issue #12 §8), so a
+    /// creatinine of 1,000,000 mg/dL or a unit mix-up never reaches a dabigatran hold calculation.
+    /// </summary>
+    public void RecordResult(LabKind kind, decimal? value, string? unit, DateOnly takenOn, CaseActor actor, DateOnly today, DateOnly? bornOn = null)
     {
         RequireRole(actor, "results", Roles.Nurse, Roles.Surgeon, Roles.Anesthesiologist);
         RequirePreOp();
-        var errors = new Dictionary<string, string[]>();
-        if (takenOn > today) { errors["takenOn"] = ["cannot be in the future"]; }
-        if (value is < 0) { errors["value"] = ["cannot be negative"]; }
-        if (kind == LabKind.Creatinine && (value is not > 0 || unit is not ("mg/dL" or "umol/L" or "µmol/L")))
+        var check = new Validation.Check();
+        check.Date("takenOn", takenOn, notBefore: bornOn is { } b ? (b, "the patient's birth") : (new DateOnly(1900, 1, 1), "1900"), notAfter: (today, "today"));
+        var u = check.Text("unit", unit, 20);
+        if (value is < 0) { check.Add("value", "cannot be negative"); }
+        if (kind == LabKind.Creatinine && (value is not > 0 || u is not ("mg/dL" or "umol/L" or "µmol/L")))
         {
-            errors[value is not > 0 ? "value" : "unit"] = ["creatinine needs a positive value in mg/dL or umol/L"];
+            check.Add(value is not > 0 ? "value" : "unit", "creatinine needs a positive value in mg/dL or umol/L");
         }
-        if (errors.Count > 0)
+        else if (value is >= 0 && PlausibleFor(kind, u) is { } range)
         {
-            throw new ValidationException(errors);
+            check.Range("value", value, range);
         }
-        Results.Add(new LabResult { Kind = kind, Value = value, Unit = string.IsNullOrWhiteSpace(unit) ? null : unit.Trim(), TakenOn = takenOn, RecordedBy = actor.Name });
+        check.ThrowIfAny();
+        Results.Add(new LabResult { Kind = kind, Value = value, Unit = u, TakenOn = takenOn, RecordedBy = actor.Name });
     }
+
+    private static Validation.Plausible? PlausibleFor(LabKind kind, string? unit) => kind switch
+    {
+        LabKind.Creatinine => unit == "mg/dL" ? Validation.Plausible.CreatinineMgDl : Validation.Plausible.CreatinineUmolL,
+        LabKind.PtInr => Validation.Plausible.Inr,
+        LabKind.Aptt => Validation.Plausible.Aptt,
+        LabKind.Crp => Validation.Plausible.CrpMgL,
+        LabKind.Esr => Validation.Plausible.EsrMmH,
+        LabKind.HbA1c => Validation.Plausible.HbA1cPercent,
+        _ => null,
+    };
 
     public LabResult? Latest(LabKind kind) => Results.Where(r => r.Kind == kind).OrderByDescending(r => r.TakenOn).FirstOrDefault();
 

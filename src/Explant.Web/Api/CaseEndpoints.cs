@@ -52,7 +52,7 @@ internal static class CaseEndpoints
         cases.MapDelete("/{id}/indications/{key}", (string id, string key, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct) =>
             Mutate(id, http, db, clock, c => c.RemoveIndication(key, http.User.ToCaseActor()), ct));
         cases.MapPut("/{id}/evidence/infection", (string id, InfectionInput input, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct) =>
-            Mutate(id, http, db, clock, c => c.RecordInfectionEvidence(input.CrpMgL, input.EsrMmH, input.MarkersDate, input.CulturePlan, http.User.ToCaseActor()), ct));
+            Mutate(id, http, db, clock, c => c.RecordInfectionEvidence(input.CrpMgL, input.EsrMmH, input.MarkersDate, input.CulturePlan, http.User.ToCaseActor(), clock.Today), ct));
         cases.MapPost("/{id}/evidence/fusion", (string id, FusionInput input, HttpContext http, ExplantDbContext db, HospitalTime clock, IOptions<PathwayOptions> options, CancellationToken ct) =>
             Respond(http, db, clock, CaseHandlers.LinkFusionEvidence(db, id, http.Request.IfMatchRevision(), input.ImagingStudyId ?? throw HttpExtensions.Missing("imagingStudyId"), options.Value, http.User.ToCaseActor(), ct), ct));
         cases.MapPost("/{id}/evidence/fusion-override", (string id, ReasonInput input, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct) =>

@@ -13,7 +13,6 @@ namespace Explant.Web.Api;
 internal static class ReadinessEndpoints
 {
     public sealed record SurgeryInput(string? Local);
-    public sealed record ResultInput(LabKind? Kind, decimal? Value, string? Unit, DateOnly? TakenOn);
     public sealed record HistoryPhysicalInput(DateOnly? On);
     public sealed record AsaInput(string? AsaClass);
     public sealed record OverrideInput(string? RuleId, string? Reason);
@@ -26,9 +25,8 @@ internal static class ReadinessEndpoints
         cases.MapGet("/{id}/readiness", Get);
         cases.MapPut("/{id}/planned-surgery", (string id, SurgeryInput input, HttpContext http, ExplantDbContext db, HospitalTime clock, HospitalTime time, CancellationToken ct) =>
             Mutate(id, http, db, clock, c => c.SetPlannedSurgery(ParseLocal(input.Local, time), http.User.ToCaseActor(), clock.UtcNow), ct));
-        cases.MapPost("/{id}/results", (string id, ResultInput input, HttpContext http, ExplantDbContext db, HospitalTime clock, ReadinessService readiness, CancellationToken ct) =>
-            Mutate(id, http, db, clock, c => c.RecordResult(input.Kind ?? throw HttpExtensions.Missing("kind"), input.Value, input.Unit, input.TakenOn ?? throw HttpExtensions.Missing("takenOn"),
-                http.User.ToCaseActor(), readiness.Today), ct));
+        cases.MapPost("/{id}/results", (string id, CaseHandlers.ResultInput input, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct) =>
+            Respond(id, http, db, clock, CaseHandlers.RecordResult(db, id, http.Request.IfMatchRevision(), input, http.User.ToCaseActor(), clock, ct), ct));
         cases.MapPut("/{id}/history-physical", (string id, HistoryPhysicalInput input, HttpContext http, ExplantDbContext db, HospitalTime clock, ReadinessService readiness, CancellationToken ct) =>
             Mutate(id, http, db, clock, c => c.RecordHistoryPhysical(input.On ?? throw HttpExtensions.Missing("on"), http.User.ToCaseActor(), readiness.Today), ct));
         cases.MapPost("/{id}/history-physical/update", (string id, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct) =>
@@ -62,9 +60,12 @@ internal static class ReadinessEndpoints
         }
     }
 
-    private static async Task<Ok<ReadinessReport>> Mutate(string id, HttpContext http, ExplantDbContext db, HospitalTime clock, Action<SurgicalCase> change, CancellationToken ct)
+    private static Task<Ok<ReadinessReport>> Mutate(string id, HttpContext http, ExplantDbContext db, HospitalTime clock, Action<SurgicalCase> change, CancellationToken ct) =>
+        Respond(id, http, db, clock, CaseHandlers.Mutate(db, id, http.Request.IfMatchRevision(), change, ct), ct);
+
+    private static async Task<Ok<ReadinessReport>> Respond(string id, HttpContext http, ExplantDbContext db, HospitalTime clock, Task<SurgicalCase> work, CancellationToken ct)
     {
-        var c = await CaseHandlers.Mutate(db, id, http.Request.IfMatchRevision(), change, ct);
+        var c = await work;
         http.Response.SetETag(c.Revision);
         return TypedResults.Ok(await http.RequestServices.GetRequiredService<ReadinessService>().Evaluate(c, ct));
     }

@@ -155,7 +155,7 @@ internal static class FormEndpoints
                     await Mutate(c => c.RemoveIndication(S(f, "key") ?? "", actor));
                     return page + "#indications";
                 case "infection":
-                    await Mutate(c => c.RecordInfectionEvidence(D(f, "crpMgL"), D(f, "esrMmH"), Date(f, "markersDate"), S(f, "culturePlan"), actor));
+                    await Mutate(c => c.RecordInfectionEvidence(D(f, "crpMgL"), D(f, "esrMmH"), Date(f, "markersDate"), S(f, "culturePlan"), actor, readiness.Today));
                     return page + "#evidence";
                 case "fusion":
                     await CaseHandlers.LinkFusionEvidence(db, id, revision, Guid.TryParse(S(f, "imagingStudyId"), out var sid) ? sid : throw Invalid("imagingStudyId", "choose a study"),
@@ -186,7 +186,8 @@ internal static class FormEndpoints
                     await Mutate(c => c.SetPlannedSurgery(ReadinessEndpoints.ParseLocal(S(f, "local"), http.RequestServices.GetRequiredService<HospitalTime>()), actor, now));
                     return page + "#readiness";
                 case "result":
-                    await Mutate(c => c.RecordResult(E<LabKind>(f, "kind"), D(f, "value"), S(f, "unit"), Date(f, "takenOn") ?? throw Invalid("takenOn", "required"), actor, readiness.Today));
+                    await CaseHandlers.RecordResult(db, id, revision, new(E<LabKind>(f, "kind"), D(f, "value"), S(f, "unit"), Date(f, "takenOn")), actor,
+                        http.RequestServices.GetRequiredService<HospitalTime>(), ct);
                     return page + "#readiness";
                 case "hp":
                     await Mutate(c => c.RecordHistoryPhysical(Date(f, "on") ?? throw Invalid("on", "required"), actor, readiness.Today));

@@ -157,6 +157,34 @@ public abstract class SideDoorApiTests(DatabaseProvider provider) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task Implausible_results_are_refused_by_field_through_the_api_and_the_form_and_nothing_is_stored()
+    {
+        var (patient, construct, _) = await PatientWithConstructAsync(surgeon, "SD-5");
+        var number = (await OpenCaseAsync(surgeon, patient, construct)).GetProperty("number").GetInt32();
+        foreach (var (body, field) in new (object, string)[]
+        {
+            (new { kind = "Creatinine", value = 1000000, unit = "mg/dL", takenOn = Day(0) }, "value"),
+            (new { kind = "PtInr", value = 99, takenOn = Day(0) }, "value"),
+            (new { kind = "Cbc", takenOn = "0001-01-01" }, "takenOn"),
+            (new { kind = "Cbc", takenOn = "1969-01-01" }, "takenOn"),
+            (new { kind = "Cbc", takenOn = Day(1) }, "takenOn"),
+        })
+        {
+            var refused = await nurse.PostAsJsonAsync($"/api/cases/{number}/results", body);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.True((await Json(refused)).GetProperty("errors").TryGetProperty(field, out _), $"{field}: {await refused.Content.ReadAsStringAsync()}");
+        }
+        using (var form = await FormSession.SignInAsync(factory, "nurse@test.local"))
+        {
+            var posted = await form.PostAsync($"/forms/cases/{number}/result", ("kind", "Creatinine"), ("value", "1000000"), ("unit", "mg/dL"), ("takenOn", Day(0)));
+            Assert.Contains("not plausible", posted.Error, StringComparison.Ordinal);
+        }
+        var view = await nurse.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/readiness");
+        Assert.DoesNotContain("1000000", view.ToString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await nurse.PostAsJsonAsync($"/api/cases/{number}/results", new { kind = "Creatinine", value = 0.9, unit = "mg/dL", takenOn = Day(0) })).StatusCode);
+    }
+
+    [Fact]
     public async Task A_surgery_date_in_the_past_or_years_ahead_is_refused_by_field()
     {
         var (patient, construct, _) = await PatientWithConstructAsync(surgeon, "SD-4");
