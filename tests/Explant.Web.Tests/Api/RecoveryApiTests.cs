@@ -127,55 +127,15 @@ public abstract class RecoveryApiTests(DatabaseProvider provider) : IAsyncLifeti
             Assert.NotNull(ETag);
             return Last;
         }
-
-        public async Task TickPhaseAsync(HttpClient client, string phase)
-        {
-            foreach (var id in Last.GetProperty("checklist").EnumerateArray().Where(i => i.GetProperty("phase").GetString() == phase).Select(i => i.GetProperty("id").GetString()!).ToList())
-            {
-                await OkAsync(client, HttpMethod.Post, "theatre/ticks", new { itemId = id, answer = "Yes" });
-            }
-        }
-
-        public async Task AccountAllAsync(HttpClient client)
-        {
-            foreach (var line in Last.GetProperty("record").GetProperty("explants").EnumerateArray().Select(l => l.GetProperty("id").GetGuid()).ToList())
-            {
-                await OkAsync(client, HttpMethod.Put, $"theatre/explants/{line}", new { outcome = "Removed", condition = "Intact" });
-            }
-        }
     }
 
     /// <summary>
-    /// Check-in to out of room without detours (as TheatreApiTests), on the booked day with the clock moving through
-    /// the morning: checked in 07:00, in the room 08:00, out 10:40. The case is Recovering, operated on Day(10).
+    /// Check-in to out of room without detours (the shared day-of-surgery flow): on the booked day, checked in at
+    /// 07:00, each checklist item ticked by its owner, the clock moving on a minute a step. The case is Recovering,
+    /// operated on Day(10), out of the room that morning.
     /// </summary>
-    private async Task OperateAsync(int number, string mrn)
-    {
-        var t = new Conditional(number);
-        At(SurgeryDay, 7);
-        await t.OkAsync(nurse, HttpMethod.Post, "check-in", new { mrn, birthDate = "1970-05-01", fastingConfirmed = true, medicationHoldsConfirmed = true, note = "wristband read" });
-        await t.TickPhaseAsync(nurse, "SignIn");
-        At(SurgeryDay, 8);
-        await t.OkAsync(nurse, HttpMethod.Post, "theatre/milestones", new { milestone = "InRoom" });
-        At(SurgeryDay, 8, 10);
-        await t.OkAsync(anesthesiologist, HttpMethod.Post, "theatre/milestones", new { milestone = "AnesthesiaStart" });
-        At(SurgeryDay, 8, 30);
-        await t.OkAsync(nurse, HttpMethod.Post, "theatre/milestones", new { milestone = "Positioned" });
-        await t.OkAsync(anesthesiologist, HttpMethod.Put, "theatre/prophylaxis", new { agent = "cefazolin", givenAt = factory.Clock.GetUtcNow().UtcDateTime.AddMinutes(-1) });
-        await t.OkAsync(surgeon, HttpMethod.Post, "theatre/levels", new { levels = t.Last.GetProperty("record").GetProperty("plannedLevels").GetString(), image = "AP fluoroscopy" });
-        await t.TickPhaseAsync(surgeon, "TimeOut");
-        At(SurgeryDay, 9);
-        await t.OkAsync(surgeon, HttpMethod.Post, "theatre/milestones", new { milestone = "Incision" });
-        await t.AccountAllAsync(nurse);
-        At(SurgeryDay, 10);
-        await t.OkAsync(surgeon, HttpMethod.Post, "theatre/milestones", new { milestone = "ClosureStart" });
-        At(SurgeryDay, 10, 20);
-        await t.OkAsync(surgeon, HttpMethod.Post, "theatre/milestones", new { milestone = "ClosureEnd" });
-        await t.OkAsync(nurse, HttpMethod.Put, "theatre/counts", new { correct = true });
-        await t.TickPhaseAsync(nurse, "SignOut");
-        At(SurgeryDay, 10, 40);
-        Assert.Equal("Recovering", (await t.OkAsync(nurse, HttpMethod.Post, "theatre/milestones", new { milestone = "OutOfRoom" })).GetProperty("caseState").GetString());
-    }
+    private Task OperateAsync(int number, string mrn) =>
+        DayOfSurgery.OperateAsync(factory, DayOfSurgery.Team(surgeon, anesthesiologist, nurse), number, mrn, Date(SurgeryDay));
 
     private static object Discharge(string? date = null) => new
     {

@@ -7,6 +7,7 @@ using Explant.Core.Procedures;
 using Explant.Web.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using static Explant.Web.Tests.Infrastructure.Scenario;
+using Conditional = Explant.Web.Tests.Infrastructure.TheatreSession;
 
 namespace Explant.Web.Tests.Api;
 
@@ -88,93 +89,8 @@ public abstract class TheatreApiTests(DatabaseProvider provider) : IAsyncLifetim
     private static IEnumerable<string> MilestonesOf(JsonElement view) =>
         view.GetProperty("record").GetProperty("milestones").EnumerateArray().Select(m => m.GetProperty("milestone").GetString()!);
 
-    /// <summary>Sends requests to one case's theatre record (or note) with If-Match set to the last entity tag it saw.</summary>
-    private sealed class Conditional(int number, ExplantFactory factory, IReadOnlyDictionary<string, HttpClient>? byRole = null)
-    {
-        public string? ETag { get; set; }
-        public JsonElement Last { get; private set; }
-
-        public async Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string path, object? body = null)
-        {
-            // Time moves on between steps, so each milestone and tick lies after the previous one.
-            factory.Clock.Advance(TimeSpan.FromMinutes(1));
-            using var request = new HttpRequestMessage(method, $"/api/cases/{number}/{path}");
-            if (body is not null)
-            {
-                request.Content = JsonContent.Create(body);
-            }
-            if (ETag is not null)
-            {
-                request.Headers.TryAddWithoutValidation("If-Match", ETag);
-            }
-            var response = await client.SendAsync(request);
-            if (response.IsSuccessStatusCode)
-            {
-                ETag = response.Headers.ETag?.Tag;
-                Last = await Json(response);
-            }
-            return response;
-        }
-
-        /// <summary>Sends and requires 200; returns the new view.</summary>
-        public async Task<JsonElement> OkAsync(HttpClient client, HttpMethod method, string path, object? body = null)
-        {
-            var response = await SendAsync(client, method, path, body);
-            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-            Assert.True(Last.ValueKind == JsonValueKind.Object && (Last.TryGetProperty("record", out _) || Last.TryGetProperty("sections", out _)),
-                $"{method} {path}: 200 but the body is neither the theatre record view nor the note: {Last.GetRawText()[..Math.Min(300, Last.GetRawText().Length)]}");
-            Assert.NotNull(ETag);
-            return Last;
-        }
-
-        public Task<HttpResponseMessage> Milestone(HttpClient client, string milestone) =>
-            SendAsync(client, HttpMethod.Post, "theatre/milestones", new { milestone });
-
-        /// <summary>Ticks every item of the phase, each by the client of the role that owns it (WHO names who answers, S44).</summary>
-        public async Task TickPhaseAsync(string phase, params string[] notApplicable)
-        {
-            foreach (var item in Last.GetProperty("checklist").EnumerateArray().Where(i => i.GetProperty("phase").GetString() == phase).ToList())
-            {
-                var id = item.GetProperty("id").GetString()!;
-                var client = byRole![item.GetProperty("owner").GetString()!];
-                await OkAsync(client, HttpMethod.Post, "theatre/ticks", new { itemId = id, answer = notApplicable.Contains(id) ? "NotApplicable" : "Yes" });
-            }
-            Assert.DoesNotContain(Last.GetProperty("checklist").EnumerateArray(), i => i.GetProperty("phase").GetString() == phase && i.GetProperty("tick").ValueKind == JsonValueKind.Null);
-        }
-
-        public async Task AccountAllAsync(HttpClient client)
-        {
-            foreach (var line in Last.GetProperty("record").GetProperty("explants").EnumerateArray().Select(l => l.GetProperty("id").GetGuid()).ToList())
-            {
-                await OkAsync(client, HttpMethod.Put, $"theatre/explants/{line}", new { outcome = "Removed", condition = "Intact" });
-            }
-        }
-    }
-
-    /// <summary>Check-in to out of room without detours (for the note tests).</summary>
-    private async Task<Conditional> OperateAsync(int number, string mrn)
-    {
-        var t = new Conditional(number, factory, byRole);
-        MorningOfSurgery();
-        await t.OkAsync(nurse, HttpMethod.Post, "check-in", CheckIn(mrn));
-        await t.TickPhaseAsync("SignIn");
-        await t.OkAsync(nurse, HttpMethod.Post, "theatre/milestones", new { milestone = "InRoom" });
-        await t.OkAsync(anesthesiologist, HttpMethod.Post, "theatre/milestones", new { milestone = "AnesthesiaStart" });
-        await t.OkAsync(nurse, HttpMethod.Post, "theatre/milestones", new { milestone = "Positioned" });
-        await t.OkAsync(anesthesiologist, HttpMethod.Put, "theatre/prophylaxis", new { agent = "cefazolin", givenAt = NowUtc(-1) });
-        await t.OkAsync(surgeon, HttpMethod.Post, "theatre/levels", new { levels = t.Last.GetProperty("record").GetProperty("plannedLevels").GetString(), image = "AP fluoroscopy" });
-        await t.TickPhaseAsync("TimeOut");
-        await t.OkAsync(surgeon, HttpMethod.Post, "theatre/milestones", new { milestone = "Incision" });
-        await t.OkAsync(surgeon, HttpMethod.Put, "theatre/findings", new { fusion = new[] { new { range = "L3-L5", status = "Solid" } }, loosening = true, estimatedBloodLossMl = 250 });
-        await t.OkAsync(nurse, HttpMethod.Post, "theatre/specimens", new { kind = "TissueCulture", description = "deep tissue L4" });
-        await t.AccountAllAsync(nurse);
-        await t.OkAsync(surgeon, HttpMethod.Post, "theatre/milestones", new { milestone = "ClosureStart" });
-        await t.OkAsync(surgeon, HttpMethod.Post, "theatre/milestones", new { milestone = "ClosureEnd" });
-        await t.OkAsync(nurse, HttpMethod.Put, "theatre/counts", new { correct = true });
-        await t.TickPhaseAsync("SignOut");
-        Assert.Equal("Recovering", (await t.OkAsync(nurse, HttpMethod.Post, "theatre/milestones", new { milestone = "OutOfRoom" })).GetProperty("caseState").GetString());
-        return t;
-    }
+    /// <summary>Check-in to out of room without detours (for the note tests), on the booked day.</summary>
+    private Task<Conditional> OperateAsync(int number, string mrn) => DayOfSurgery.OperateAsync(factory, byRole, number, mrn, SurgeryDay);
 
     [Fact]
     public async Task A_case_postponed_after_check_in_and_scheduled_again_is_checked_in_afresh()

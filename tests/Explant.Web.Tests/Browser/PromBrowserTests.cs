@@ -52,7 +52,7 @@ public sealed class PromBrowserTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await factory.DisposeAsync();
 
-    /// <summary>Requests to one case with If-Match set to the last entity tag seen (theatre record, then recovery record).</summary>
+    /// <summary>Requests to one case with If-Match set to the last entity tag seen (the recovery record).</summary>
     private sealed class Conditional(int number)
     {
         public string? ETag { get; set; }
@@ -75,14 +75,6 @@ public sealed class PromBrowserTests : IAsyncLifetime
             Last = await Json(response);
             return Last;
         }
-
-        public async Task TickPhaseAsync(HttpClient client, string phase)
-        {
-            foreach (var id in Last.GetProperty("checklist").EnumerateArray().Where(i => i.GetProperty("phase").GetString() == phase).Select(i => i.GetProperty("id").GetString()!).ToList())
-            {
-                await OkAsync(client, HttpMethod.Post, "theatre/ticks", new { itemId = id, answer = "Yes" });
-            }
-        }
     }
 
     private static async Task Submit(IPage page, string selector)
@@ -103,35 +95,10 @@ public sealed class PromBrowserTests : IAsyncLifetime
         Assert.True(baseline.StatusCode == HttpStatusCode.Created, await baseline.Content.ReadAsStringAsync());
         Assert.Equal(60.0m, (await Json(baseline)).GetProperty("odiScore").GetDecimal());
 
-        // Check-in → theatre → out of room, over the API, on the booked day with the clock moving through the morning.
+        // Check-in → theatre → out of room, over the API, on the booked day: each checklist item ticked by its owner,
+        // the clock moving on through the morning.
         void At(int day, int hour, int minute = 0) => factory.Clock.MoveTo(Today.AddDays(day), new TimeOnly(hour, minute));
-        var t = new Conditional(number);
-        At(10, 7);
-        await t.OkAsync(nurse, HttpMethod.Post, "check-in", new { mrn = "PR-1", birthDate = "1970-05-01", fastingConfirmed = true, medicationHoldsConfirmed = true, note = "wristband read" });
-        await t.TickPhaseAsync(nurse, "SignIn");
-        At(10, 8);
-        await t.OkAsync(nurse, HttpMethod.Post, "theatre/milestones", new { milestone = "InRoom" });
-        At(10, 8, 10);
-        await t.OkAsync(anesthesiologist, HttpMethod.Post, "theatre/milestones", new { milestone = "AnesthesiaStart" });
-        At(10, 8, 30);
-        await t.OkAsync(nurse, HttpMethod.Post, "theatre/milestones", new { milestone = "Positioned" });
-        await t.OkAsync(anesthesiologist, HttpMethod.Put, "theatre/prophylaxis", new { agent = "cefazolin", givenAt = factory.Clock.GetUtcNow().UtcDateTime.AddMinutes(-1) });
-        await t.OkAsync(surgeon, HttpMethod.Post, "theatre/levels", new { levels = t.Last.GetProperty("record").GetProperty("plannedLevels").GetString(), image = "AP fluoroscopy" });
-        await t.TickPhaseAsync(surgeon, "TimeOut");
-        At(10, 9);
-        await t.OkAsync(surgeon, HttpMethod.Post, "theatre/milestones", new { milestone = "Incision" });
-        foreach (var line in t.Last.GetProperty("record").GetProperty("explants").EnumerateArray().Select(l => l.GetProperty("id").GetGuid()).ToList())
-        {
-            await t.OkAsync(nurse, HttpMethod.Put, $"theatre/explants/{line}", new { outcome = "Removed", condition = "Intact" });
-        }
-        At(10, 11);
-        await t.OkAsync(surgeon, HttpMethod.Post, "theatre/milestones", new { milestone = "ClosureStart" });
-        At(10, 11, 20);
-        await t.OkAsync(surgeon, HttpMethod.Post, "theatre/milestones", new { milestone = "ClosureEnd" });
-        await t.OkAsync(nurse, HttpMethod.Put, "theatre/counts", new { correct = true });
-        await t.TickPhaseAsync(nurse, "SignOut");
-        At(10, 11, 40);
-        Assert.Equal("Recovering", (await t.OkAsync(nurse, HttpMethod.Post, "theatre/milestones", new { milestone = "OutOfRoom" })).GetProperty("caseState").GetString());
+        await DayOfSurgery.OperateAsync(factory, DayOfSurgery.Team(surgeon, anesthesiologist, nurse), number, "PR-1", Today.AddDays(10));
 
         // Recovery: tick every criterion on the ward, discharge two days after the operation (today, by default) with the patient's plan.
         List<string> criteria;
