@@ -91,7 +91,7 @@ public sealed class OdiScoringTests
     [InlineData("80.1", OdiBand.BedBoundOrExaggerating)]
     [InlineData("81", OdiBand.BedBoundOrExaggerating)]
     [InlineData("100", OdiBand.BedBoundOrExaggerating)]
-    public void Bands_follow_DOMAIN_md_with_upper_inclusive_limits(string percent, OdiBand band) =>
+    public void Bands_follow_the_sourced_table_with_upper_inclusive_limits(string percent, OdiBand band) =>
         Assert.Equal(band, Odi.BandOf(decimal.Parse(percent, System.Globalization.CultureInfo.InvariantCulture)));
 
     [Theory]
@@ -100,7 +100,7 @@ public sealed class OdiScoringTests
     [InlineData(OdiBand.Severe, "severe")]
     [InlineData(OdiBand.Crippled, "crippled")]
     [InlineData(OdiBand.BedBoundOrExaggerating, "bed-bound or exaggerating")]
-    public void Band_labels_are_DOMAIN_md_words(OdiBand band, string label) => Assert.Equal(label, Odi.BandLabel(band));
+    public void Band_labels_are_the_sourced_words(OdiBand band, string label) => Assert.Equal(label, Odi.BandLabel(band));
 
     [Theory]
     [InlineData("1,1,1,1,1,1,1,1,1,1", OdiBand.Minimal)]       // 20.0

@@ -57,7 +57,7 @@ public sealed class PainAndMcidTests
     }
 
     [Fact]
-    public void Defaults_are_DOMAIN_md_rule_39()
+    public void Defaults_are_rule_39()
     {
         Assert.Equal(2m, Defaults.NrsPoints);
         Assert.Equal(30m, Defaults.NrsPercent);

@@ -57,7 +57,7 @@ public sealed class SsiWindowTests
     }
 
     [Fact]
-    public void Shipped_90_day_list_is_the_DOMAIN_md_list_with_FUSN_and_without_LAM()
+    public void Shipped_90_day_list_is_the_sourced_list_with_FUSN_and_without_LAM()
     {
         Assert.Equal(14, Defaults.NinetyDayCategories.Count);
         Assert.Contains("FUSN", Defaults.NinetyDayCategories);

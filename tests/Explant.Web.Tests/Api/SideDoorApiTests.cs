@@ -185,6 +185,20 @@ public abstract class SideDoorApiTests(DatabaseProvider provider) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task Hardware_added_after_consent_sends_an_all_components_case_back_for_re_consent_and_frees_its_slot()
+    {
+        var number = await ScheduledCaseAsync("SD-6");
+        var view = await nurse.GetFromJsonAsync<JsonElement>($"/api/cases/{number}");
+        var construct = view.GetProperty("construct").GetProperty("id").GetGuid();
+        var added = await nurse.PostAsJsonAsync($"/api/constructs/{construct}/components", new { kind = "Hook", level = "L2", side = "Left", material = "Titanium", hookType = "Laminar" });
+        Assert.Equal(HttpStatusCode.OK, added.StatusCode);
+        var after = await nurse.GetFromJsonAsync<JsonElement>($"/api/cases/{number}");
+        Assert.Equal("Decided", after.GetProperty("state").GetString());
+        Assert.False(after.GetProperty("consentValid").GetBoolean());
+        Assert.DoesNotContain($"\"caseNumber\":{number}", await nurse.GetStringAsync($"/api/schedule/{Day(10)}"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_surgery_date_in_the_past_or_years_ahead_is_refused_by_field()
     {
         var (patient, construct, _) = await PatientWithConstructAsync(surgeon, "SD-4");
