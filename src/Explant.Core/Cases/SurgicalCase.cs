@@ -216,6 +216,7 @@ public sealed class SurgicalCase : IVersioned
     {
         ArgumentNullException.ThrowIfNull(actor);
         request ??= new TransitionRequest();
+        request = request with { Reason = Limited("reason", request.Reason, Validation.InputLimits.Note) };
         var transition = CaseTransitions.Find(State, trigger)
             ?? throw new DomainRuleException($"transition:{trigger}",
                 $"{Label} cannot {trigger}: not allowed from {State} (allowed: {string.Join(", ", CaseTransitions.From(State).Select(t => t.Trigger))})");
@@ -377,6 +378,8 @@ public sealed class SurgicalCase : IVersioned
 
     public void AddIndication(string key, string? icdCode, string? note, CaseActor actor)
     {
+        note = Limited("note", note, Validation.InputLimits.Note);
+        icdCode = Limited("icdCode", icdCode, 16);
         RequireRole(actor, "indication", Roles.Surgeon);
         RequireState("record indications", CaseState.Referred, CaseState.Assessed);
         if (!DefinitionIndications.Contains(key))
@@ -463,6 +466,7 @@ public sealed class SurgicalCase : IVersioned
 
     public void OverrideFusionEvidence(string reason, CaseActor actor, DateTime nowUtc)
     {
+        reason = Limited("reason", reason, Validation.InputLimits.Note) ?? "";
         RequireRole(actor, "override", Roles.Surgeon);
         if (string.IsNullOrWhiteSpace(reason))
         {
@@ -476,6 +480,7 @@ public sealed class SurgicalCase : IVersioned
 
     public void RecordDecision(IReadOnlyCollection<string> alternativesDiscussed, string choice, string? note, CaseActor actor, DateTime nowUtc)
     {
+        note = Limited("note", note, Validation.InputLimits.Note);
         ArgumentNullException.ThrowIfNull(alternativesDiscussed);
         RequireRole(actor, "decision", Roles.Surgeon);
         RequireState("record the shared decision", CaseState.Assessed);
@@ -517,6 +522,7 @@ public sealed class SurgicalCase : IVersioned
 
     public void SignConsentAsPatient(int version, string signature, CaseActor witness, DateTime nowUtc)
     {
+        signature = Limited("signature", signature, Validation.InputLimits.ShortText) ?? "";
         RequireRole(witness, "consent", Roles.Surgeon, Roles.Nurse);
         var consent = SignableConsent(version);
         if (string.IsNullOrWhiteSpace(signature))
@@ -577,6 +583,7 @@ public sealed class SurgicalCase : IVersioned
 
     public void WithdrawConsent(int version, string reason, CaseActor actor, DateTime nowUtc)
     {
+        reason = Limited("reason", reason, Validation.InputLimits.Note) ?? "";
         RequireRole(actor, "consent", Roles.Surgeon, Roles.Nurse);
         var consent = Consents.FirstOrDefault(c => c.Version == version)
             ?? throw new DomainRuleException("consent-missing", $"{Label} has no consent version {version}");
@@ -737,6 +744,8 @@ public sealed class SurgicalCase : IVersioned
 
     public void OverrideReadiness(string ruleId, string reason, CaseActor actor, DateTime nowUtc)
     {
+        ruleId = Limited("ruleId", ruleId, Validation.InputLimits.ShortText) ?? "";
+        reason = Limited("reason", reason, Validation.InputLimits.Note) ?? "";
         RequireRole(actor, "readiness override", Roles.Surgeon, Roles.Anesthesiologist);
         RequirePreOp();
         if (string.IsNullOrWhiteSpace(ruleId) || string.IsNullOrWhiteSpace(reason))
@@ -797,6 +806,15 @@ public sealed class SurgicalCase : IVersioned
     }
 
     // ---- helpers -----------------------------------------------------------------------------------
+
+    /// <summary>Trimmed text within its length limit (issue #12 §8), null when blank; refused naming the field otherwise.</summary>
+    private static string? Limited(string field, string? text, int max)
+    {
+        var check = new Validation.Check();
+        var t = check.Text(field, text, max);
+        check.ThrowIfAny();
+        return t;
+    }
 
     private void RequireRole(CaseActor actor, string what, params string[] roles)
     {

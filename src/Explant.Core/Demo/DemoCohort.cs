@@ -82,8 +82,8 @@ internal static class DemoCohort
         {
             return 0;
         }
-        var nowUtc = clock.GetUtcNow().UtcDateTime;
-        var today = DateOnly.FromDateTime(time.ToLocal(nowUtc));
+        var nowUtc = time.UtcNow;
+        var today = time.Today;
         var first = today.AddMonths(-24).AddDays(1);
         var last = today.AddDays(-7);
         var taken = (await db.RoomDays.AsNoTracking().Where(d => d.Date >= first && d.Date <= last).Select(d => new { d.RoomId, d.Date }).ToListAsync(ct))

@@ -32,8 +32,8 @@ internal static class DemoPathway
         {
             return 0;
         }
-        var now = clock.GetUtcNow().UtcDateTime;
-        var today = DateOnly.FromDateTime(now);
+        var now = time.UtcNow;
+        var today = time.Today; // the hospital's date, never the UTC date (issue #12 §9)
         var actor = new CaseActor(surgeon, Roles.All);
 
         async Task<(Patient, Construct)> Patient(string mrn, string family, string given, DateOnly born, Sex sex, decimal kg, decimal cm,
