@@ -99,8 +99,12 @@ public static class CaseHandlers
         }, ct);
 
     public static Task<SurgicalCase> LinkFusionEvidence(ExplantDbContext db, string reference, long? expectedRevision, Guid studyId,
-        PathwayOptions options, CaseActor actor, CancellationToken ct = default) =>
-        Mutate(db, reference, expectedRevision, async c =>
+        PathwayOptions options, CaseActor actor, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        // Role first: the study is not looked up for a role that may not link it.
+        actor.Require("evidence", Roles.Surgeon);
+        return Mutate(db, reference, expectedRevision, async c =>
         {
             ArgumentNullException.ThrowIfNull(options);
             var study = await db.ImagingStudies.AsNoTracking().FirstOrDefaultAsync(s => s.Id == studyId, ct)
@@ -108,6 +112,7 @@ public static class CaseHandlers
             var construct = await db.Constructs.AsNoTracking().FirstAsync(x => x.Id == c.ConstructId, ct);
             c.LinkFusionEvidence(study, construct, options.FusionEvidenceModalities, actor);
         }, ct);
+    }
 
     /// <summary>
     /// After hardware is added to a construct: every open case on it that plans to remove all components takes the new

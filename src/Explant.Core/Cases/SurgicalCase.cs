@@ -434,9 +434,9 @@ public sealed class SurgicalCase : IVersioned
     {
         ArgumentNullException.ThrowIfNull(study);
         ArgumentNullException.ThrowIfNull(construct);
+        RequireRole(actor, "evidence", Roles.Surgeon);
         var span = construct.FusionSpan ?? throw new DomainRuleException("construct-span", "the construct has no components, so it has no span to prove fusion across");
         ArgumentNullException.ThrowIfNull(acceptedModalities);
-        RequireRole(actor, "evidence", Roles.Surgeon);
         if (study.PatientId != PatientId)
         {
             throw new DomainRuleException("evidence-same-patient", "the imaging study belongs to another patient", unprocessable: true);

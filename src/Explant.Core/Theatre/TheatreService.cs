@@ -53,6 +53,9 @@ public sealed class TheatreService(ExplantDbContext db, ReadinessService readine
     /// </summary>
     public async Task<IntraOpRecord> CheckIn(string reference, CheckInCommand command, CaseActor actor, CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(actor);
+        // Role first: a role that may not write this learns nothing about the record (issue "Pathway integrity" §5).
+        actor.Require("check-in", Auth.Roles.Nurse);
         ArgumentNullException.ThrowIfNull(command);
         var check = new Check();
         var mrn = check.Text("mrn", command.Mrn, required: true);
@@ -141,6 +144,9 @@ public sealed class TheatreService(ExplantDbContext db, ReadinessService readine
 
     public Task<IntraOpRecord> Tick(string reference, long? revision, TickCommand command, CaseActor actor, CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(actor);
+        // Role first: a role that may not write this learns nothing about the record (issue "Pathway integrity" §5).
+        actor.Require("checklist", Auth.Roles.Nurse, Auth.Roles.Surgeon, Auth.Roles.Anesthesiologist);
         ArgumentNullException.ThrowIfNull(command);
         var check = new Check();
         var itemId = check.Text("itemId", command.ItemId, required: true);
@@ -151,6 +157,9 @@ public sealed class TheatreService(ExplantDbContext db, ReadinessService readine
 
     public Task<IntraOpRecord> ConfirmLevels(string reference, long? revision, LevelsCommand command, CaseActor actor, CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(actor);
+        // Role first: a role that may not write this learns nothing about the record (issue "Pathway integrity" §5).
+        actor.Require("levels", Auth.Roles.Surgeon);
         ArgumentNullException.ThrowIfNull(command);
         var check = new Check();
         var levels = check.Text("levels", command.Levels, required: true);
@@ -162,6 +171,9 @@ public sealed class TheatreService(ExplantDbContext db, ReadinessService readine
     /// <summary>Records a milestone (now when no time is given); in room and out of room move the case along the pathway.</summary>
     public Task<IntraOpRecord> Milestone(string reference, long? revision, MilestoneCommand command, CaseActor actor, CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(actor);
+        // Role first: a role that may not write this learns nothing about the record (issue "Pathway integrity" §5).
+        actor.Require("milestones", Auth.Roles.Nurse, Auth.Roles.Anesthesiologist, Auth.Roles.Surgeon);
         ArgumentNullException.ThrowIfNull(command);
         var check = new Check();
         if (command.Milestone is null)
@@ -187,6 +199,9 @@ public sealed class TheatreService(ExplantDbContext db, ReadinessService readine
 
     public Task<IntraOpRecord> Step(string reference, long? revision, StepCommand command, CaseActor actor, CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(actor);
+        // Role first: a role that may not write this learns nothing about the record (issue "Pathway integrity" §5).
+        actor.Require("steps", Auth.Roles.Surgeon, Auth.Roles.Nurse);
         ArgumentNullException.ThrowIfNull(command);
         var check = new Check();
         if (command.Index is null)
@@ -200,6 +215,9 @@ public sealed class TheatreService(ExplantDbContext db, ReadinessService readine
 
     public Task<IntraOpRecord> Findings(string reference, long? revision, FindingsCommand command, CaseActor actor, CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(actor);
+        // Role first: a role that may not write this learns nothing about the record (issue "Pathway integrity" §5).
+        actor.Require("findings", Auth.Roles.Surgeon);
         ArgumentNullException.ThrowIfNull(command);
         var check = new Check();
         var fusion = command.Fusion ?? [];
@@ -225,6 +243,9 @@ public sealed class TheatreService(ExplantDbContext db, ReadinessService readine
 
     public Task<IntraOpRecord> Prophylaxis(string reference, long? revision, ProphylaxisCommand command, CaseActor actor, CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(actor);
+        // Role first: a role that may not write this learns nothing about the record (issue "Pathway integrity" §5).
+        actor.Require("prophylaxis", Auth.Roles.Anesthesiologist, Auth.Roles.Surgeon);
         ArgumentNullException.ThrowIfNull(command);
         var check = new Check();
         var agent = check.Text("agent", command.Agent, required: true);
@@ -237,6 +258,9 @@ public sealed class TheatreService(ExplantDbContext db, ReadinessService readine
 
     public async Task<IntraOpRecord> Specimen(string reference, long? revision, SpecimenCommand command, CaseActor actor, CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(actor);
+        // Role first: a role that may not write this learns nothing about the record (issue "Pathway integrity" §5).
+        actor.Require("specimens", Auth.Roles.Nurse, Auth.Roles.Surgeon);
         ArgumentNullException.ThrowIfNull(command);
         var check = new Check();
         if (command.Kind is null)
@@ -254,6 +278,9 @@ public sealed class TheatreService(ExplantDbContext db, ReadinessService readine
 
     public Task<IntraOpRecord> Counts(string reference, long? revision, CountsCommand command, CaseActor actor, CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(actor);
+        // Role first: a role that may not write this learns nothing about the record (issue "Pathway integrity" §5).
+        actor.Require("counts", Auth.Roles.Nurse);
         ArgumentNullException.ThrowIfNull(command);
         var check = new Check();
         if (command.Correct is null)
@@ -276,6 +303,9 @@ public sealed class TheatreService(ExplantDbContext db, ReadinessService readine
 
     public Task<IntraOpRecord> Account(string reference, long? revision, AccountCommand command, CaseActor actor, CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(actor);
+        // Role first: a role that may not write this learns nothing about the record (issue "Pathway integrity" §5).
+        actor.Require("reconciliation", Auth.Roles.Nurse, Auth.Roles.Surgeon);
         ArgumentNullException.ThrowIfNull(command);
         var check = new Check();
         if (command.LineId is null)
@@ -289,6 +319,9 @@ public sealed class TheatreService(ExplantDbContext db, ReadinessService readine
 
     public Task<IntraOpRecord> AddUnplanned(string reference, long? revision, UnplannedCommand command, CaseActor actor, CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(actor);
+        // Role first: a role that may not write this learns nothing about the record (issue "Pathway integrity" §5).
+        actor.Require("reconciliation", Auth.Roles.Nurse, Auth.Roles.Surgeon);
         ArgumentNullException.ThrowIfNull(command);
         var check = new Check();
         var description = check.Text("description", command.Description, required: true);
@@ -345,6 +378,9 @@ public sealed class TheatreService(ExplantDbContext db, ReadinessService readine
 
     public Task<OperativeNote> EditNote(string reference, long? revision, NoteSectionCommand command, CaseActor actor, CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(actor);
+        // Role first: a role that may not write this learns nothing about the record (issue "Pathway integrity" §5).
+        actor.Require("note", Auth.Roles.Surgeon);
         ArgumentNullException.ThrowIfNull(command);
         var check = new Check();
         var key = check.Text("key", command.Key, required: true);
@@ -353,11 +389,18 @@ public sealed class TheatreService(ExplantDbContext db, ReadinessService readine
         return ChangeNote(reference, revision, (c, n, r) => n.Edit(key!, text ?? "", actor), ct);
     }
 
-    public Task<OperativeNote> SignNote(string reference, long? revision, CaseActor actor, CancellationToken ct = default) =>
-        ChangeNote(reference, revision, (c, n, r) => n.Sign(actor, Now, r.Closed, c.Surgeon), ct);
+    public Task<OperativeNote> SignNote(string reference, long? revision, CaseActor actor, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        actor.Require("note", Auth.Roles.Surgeon);
+        return ChangeNote(reference, revision, (c, n, r) => n.Sign(actor, Now, r.Closed, c.Surgeon), ct);
+    }
 
     public Task<OperativeNote> AddAddendum(string reference, long? revision, AddendumCommand command, CaseActor actor, CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(actor);
+        // Role first: a role that may not write this learns nothing about the record (issue "Pathway integrity" §5).
+        actor.Require("addendum", Auth.Roles.Surgeon);
         ArgumentNullException.ThrowIfNull(command);
         var check = new Check();
         var text = check.Text("text", command.Text, InputLimits.LongText, required: true);
