@@ -142,21 +142,13 @@ public sealed record Plausible(string What, decimal Min, decimal Max, string Uni
 /// <summary>Enums arrive by name only (issue #12 §8): "99" or "1" never becomes a value, whatever the route.</summary>
 public static class EnumNames
 {
-    /// <summary>The value named by <paramref name="text"/> (case-insensitive), or null when it names none.</summary>
-    public static T? TryParse<T>(string? text) where T : struct, Enum
-    {
-        var t = text?.Trim();
-        if (string.IsNullOrEmpty(t) || !char.IsLetter(t[0]) || !Enum.TryParse<T>(t, ignoreCase: true, out var value) || !Enum.IsDefined(value))
-        {
-            return null;
-        }
-        return value;
-    }
+    /// <summary>The value named by <paramref name="text"/> (case-insensitive), or null when it names none (<see cref="EnumText"/>).</summary>
+    public static T? TryParse<T>(string? text) where T : struct, Enum => EnumText.TryParse<T>(text, out var value) ? value : null;
 
     /// <summary>The value named by <paramref name="text"/>; otherwise a validation error on <paramref name="field"/> listing the names.</summary>
     public static T Parse<T>(string field, string? text) where T : struct, Enum =>
         TryParse<T>(text) ?? throw new ValidationException(new Dictionary<string, string[]>
         {
-            [field] = [$"'{text}' is not one of {string.Join(", ", Enum.GetNames<T>())}"],
+            [field] = [$"'{text}': {EnumText.Choices<T>()}"],
         });
 }

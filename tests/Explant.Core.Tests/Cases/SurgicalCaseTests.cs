@@ -257,7 +257,7 @@ public sealed class SurgicalCaseTests
         Assert.Equal("frightened of the risks", consent.WithdrawnReason);
         var last = c.History[^1];
         Assert.Equal((state, CaseState.Decided, CaseTrigger.ConsentWithdrawn, Actors.Nurse.Name), (last.From, last.To, last.Trigger, last.By));
-        Assert.Equal("  frightened of the risks ", last.Reason);
+        Assert.Equal("frightened of the risks", last.Reason);
 
         Assert.Equal("guard:Consent", Assert.Throws<DomainRuleException>(() => c.FireStep(CaseTrigger.Consent, Actors.Surgeon, b.Now())).Rule);
         Assert.Equal("consent-withdrawn", Assert.Throws<DomainRuleException>(() => c.SignConsentAsSurgeon(consent.Version, Actors.Surgeon, b.Now())).Rule);

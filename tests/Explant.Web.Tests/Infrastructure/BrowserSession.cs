@@ -28,7 +28,8 @@ public sealed class BrowserSession : IAsyncDisposable
             Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
         });
         var context = await session.browser.NewContextAsync(new() { AcceptDownloads = true, ViewportSize = new() { Width = 1024, Height = 1366 } });
-        context.SetDefaultTimeout(20_000);
+        // Generous: on two shared cores a page can wait behind PostgreSQL tests running in parallel; a real hang still fails.
+        context.SetDefaultTimeout(60_000);
         return (session, await context.NewPageAsync());
     }
 

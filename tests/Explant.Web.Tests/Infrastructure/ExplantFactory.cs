@@ -135,5 +135,11 @@ public sealed class ExplantFactory : WebApplicationFactory<Program>
                 File.Delete(f);
             }
         }
+        else
+        {
+            // Each factory has its own database: close its pooled connections so the shared cluster never runs out.
+            using var connection = new Npgsql.NpgsqlConnection(ConnectionString);
+            Npgsql.NpgsqlConnection.ClearPool(connection);
+        }
     }
 }

@@ -53,7 +53,7 @@ public sealed class PostgresCluster
         await RunAsync(Path.Combine(binDir, "initdb"), asRoot, "-D", dataDir, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-locale");
         var port = FreePort();
         await RunAsync(Path.Combine(binDir, "pg_ctl"), asRoot, "-D", dataDir, "-l", Path.Combine(dataDir, "server.log"), "-w", "-t", "60",
-            "-o", $"-p {port} -h 127.0.0.1 -k {dataDir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off", "start");
+            "-o", $"-p {port} -h 127.0.0.1 -k {dataDir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=500", "start");
         var cluster = new PostgresCluster(dataDir, binDir, port);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.Stop(asRoot);
         return cluster;
