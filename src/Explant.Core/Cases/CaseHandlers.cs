@@ -169,7 +169,17 @@ public static class CaseHandlers
         var named = check.Text("surgeon", input.Surgeon) ?? actor.Name;
         check.ThrowIfAny();
         var surgeon = await Accounts.RequireSurgeon(db, named, "surgeon", ct);
-        return await Mutate(db, reference, expectedRevision, c => c.HandOver(surgeon, reason!, actor, nowUtc), ct);
+        return await Mutate(db, reference, expectedRevision, async c =>
+        {
+            // The operating surgeon signs the operative note: until it is signed, the case is not handed to someone else.
+            if (c.State is not (CaseState.Referred or CaseState.Assessed or CaseState.Decided or CaseState.Consented or CaseState.Ready or CaseState.Postponed)
+                && !await db.OperativeNotes.AnyAsync(n => n.CaseId == c.Id && n.SignedAtUtc != null, ct))
+            {
+                throw new DomainRuleException("hand-over-note-unsigned",
+                    $"case {c.Number} was operated on by {c.Surgeon} and the operative note is not signed: the operating surgeon signs it before handing over");
+            }
+            c.HandOver(surgeon, reason!, actor, nowUtc);
+        }, ct);
     }
 
     public static async Task<(SurgicalCase Case, ConsentRecord Consent)> GenerateConsent(ExplantDbContext db, string reference, long? expectedRevision,

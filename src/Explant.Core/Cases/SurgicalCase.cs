@@ -435,6 +435,10 @@ public sealed class SurgicalCase : IVersioned
         ArgumentNullException.ThrowIfNull(study);
         ArgumentNullException.ThrowIfNull(construct);
         RequireRole(actor, "evidence", Roles.Surgeon);
+        if (!BeforeTheatre)
+        {
+            throw new DomainRuleException("evidence-before-theatre", $"{Label}: pre-operative evidence cannot change in state {State}");
+        }
         var span = construct.FusionSpan ?? throw new DomainRuleException("construct-span", "the construct has no components, so it has no span to prove fusion across");
         ArgumentNullException.ThrowIfNull(acceptedModalities);
         if (study.PatientId != PatientId)
@@ -553,11 +557,16 @@ public sealed class SurgicalCase : IVersioned
         CompleteConsentIfSigned(consent, surgeon, nowUtc);
     }
 
+    /// <summary>
+    /// The consent step fires when the last signature lands, whoever gives it: the surgeon may sign before the patient,
+    /// and a nurse may witness the patient's signature last. The step is recorded in the name of the surgeon who signed.
+    /// </summary>
     private void CompleteConsentIfSigned(ConsentRecord consent, CaseActor actor, DateTime nowUtc)
     {
-        if (consent.FullySigned && State == CaseState.Decided && actor.IsIn([Roles.Surgeon]))
+        if (consent.FullySigned && State == CaseState.Decided)
         {
-            FireStep(CaseTrigger.Consent, actor, nowUtc);
+            FireStep(CaseTrigger.Consent, new CaseActor(consent.SurgeonSignature ?? actor.Name, [Roles.Surgeon]), nowUtc,
+                new TransitionRequest($"consent v{consent.Version} signed by patient and surgeon (last signature by {actor.Name})"));
         }
     }
 

@@ -22,6 +22,12 @@ public sealed class Medication
     /// Null means the patient is still taking it: a hold whose last-dose day has passed then cannot be honoured (issue #12 §7).
     /// </summary>
     public DateOnly? StoppedOn { get; set; }
+
+    /// <summary>
+    /// The surgery date the stop was confirmed for. A stop confirmed for another date (a postponed operation, after
+    /// which the patient restarted) does not count for this one.
+    /// </summary>
+    public DateOnly? StoppedForSurgeryOn { get; set; }
 }
 
 /// <summary>
@@ -140,9 +146,13 @@ public sealed class Patient : IVersioned
                 var dose = check.Text($"medications[{i}].dose", m?.Dose, ListItemMax);
                 // The confirmed last dose (issue #12 §7) is a past day of this patient's life.
                 var stopped = check.Date($"medications[{i}].stoppedOn", m?.StoppedOn, notBefore: (d.BirthDate, "birth"), notAfter: (today, "today"));
+                if (stopped is not null && m?.StoppedForSurgeryOn is null)
+                {
+                    check.Add($"medications[{i}].stoppedForSurgeryOn", "required with stoppedOn: the surgery date the stop was confirmed for");
+                }
                 if (name is not null)
                 {
-                    medications.Add(new Medication { Name = name, Dose = dose, StoppedOn = stopped });
+                    medications.Add(new Medication { Name = name, Dose = dose, StoppedOn = stopped, StoppedForSurgeryOn = stopped is null ? null : m?.StoppedForSurgeryOn });
                 }
             }
         }
@@ -153,14 +163,15 @@ public sealed class Patient : IVersioned
     /// The patient confirms they took the last dose of <paramref name="drug"/> on <paramref name="lastDose"/> (check-in's
     /// "medication holds confirmed" against their instructions). A stop already recorded is never overwritten.
     /// </summary>
-    public bool ConfirmStopped(string drug, DateOnly lastDose)
+    public bool ConfirmStopped(string drug, DateOnly lastDose, DateOnly surgeryOn)
     {
         var med = Medications.FirstOrDefault(m => string.Equals(m.Name, drug, StringComparison.OrdinalIgnoreCase));
-        if (med is null || med.StoppedOn is not null)
+        if (med is null || (med.StoppedOn is not null && med.StoppedForSurgeryOn == surgeryOn))
         {
             return false;
         }
         med.StoppedOn = lastDose;
+        med.StoppedForSurgeryOn = surgeryOn;
         return true;
     }
 

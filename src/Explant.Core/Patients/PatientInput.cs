@@ -6,7 +6,7 @@ namespace Explant.Core.Patients;
 
 /// <summary>One current medication as entered: "apixaban" "5 mg bd".</summary>
 /// <summary>A medication; <see cref="StoppedOn"/> is the confirmed day of the last dose taken before surgery, when known.</summary>
-public sealed record MedicationInput(string? Name, string? Dose, DateOnly? StoppedOn = null);
+public sealed record MedicationInput(string? Name, string? Dose, DateOnly? StoppedOn = null, DateOnly? StoppedForSurgeryOn = null);
 
 /// <summary>
 /// A patient's demographics, allergies and medications as the API (JSON body) and the form (fields) send them.
@@ -59,7 +59,7 @@ public sealed record PatientInput(string? Facility, string? Mrn, string? FamilyN
         var details = new Patient.Details(Facility ?? "", Mrn ?? "", FamilyName ?? "", GivenName ?? "",
             BirthDate ?? today, Sex ?? Patients.Sex.Unknown, WeightKg, HeightCm,
             Allergies is null ? null : [.. Allergies.Select(a => a ?? "")],
-            Medications is null ? null : [.. Medications.Select(m => new Medication { Name = m?.Name!, Dose = m?.Dose, StoppedOn = m?.StoppedOn })]);
+            Medications is null ? null : [.. Medications.Select(m => new Medication { Name = m?.Name!, Dose = m?.Dose, StoppedOn = m?.StoppedOn, StoppedForSurgeryOn = m?.StoppedForSurgeryOn })]);
         var clean = Patient.Validate(details, today, check);
         check.ThrowIfAny();
         return clean;

@@ -130,7 +130,8 @@ public static class ReadinessEngine
                 // Issue #12 §7: once the last-dose day has passed, the hold is honoured only if the patient stopped in time.
                 // Nobody confirmed a stop: the patient is still recorded as taking the drug, so the surgery date cannot stand.
                 var title = $"Medication: {med.Name} ({DrugTable.ClassName(info.Class)})";
-                if (med.StoppedOn is not { } stopped)
+                // A stop confirmed for another surgery date (postponed, restarted since) says nothing about this one.
+                if (med.StoppedOn is not { } stopped || med.StoppedForSurgeryOn != surgeryDate)
                 {
                     Add(id, title, hold.Source, ItemStatus.Missing, true,
                         $"The last dose was due by {lastDose:dddd d MMMM} and nobody has confirmed that the patient stopped: the hold cannot be honoured for surgery on {surgeryDate:dddd d MMMM} unless they did. Record the day of the last dose taken, or move the surgery.",

@@ -33,6 +33,11 @@ public sealed class TheatreService(ExplantDbContext db, ReadinessService readine
         {
             throw new DomainRuleException("record-after-check-in", $"case {c.Number} is not checked in: the day-of-surgery record starts at check-in");
         }
+        if (c.State is CaseState.Scheduled or CaseState.Postponed or CaseState.Cancelled or CaseState.Decided or CaseState.Declined)
+        {
+            // Checked in, then postponed, cancelled or consent withdrawn: the day's record waits for a new check-in.
+            throw new DomainRuleException("record-case-state", $"case {c.Number} is {c.State}: its day-of-surgery record takes no entries until it is checked in again");
+        }
         Concurrency.Expect(db, record, expectedRevision, $"theatre record of case {c.Number}");
         return (c, record);
     }
@@ -92,7 +97,7 @@ public sealed class TheatreService(ExplantDbContext db, ReadinessService readine
         {
             if (hold.LastDoseDate is { } lastDose && lastDose < time.Today)
             {
-                patient.ConfirmStopped(hold.Drug, lastDose);
+                patient.ConfirmStopped(hold.Drug, lastDose, bookedDay!.Value);
             }
         }
         var report = await readiness.Evaluate(c, patient, ct);

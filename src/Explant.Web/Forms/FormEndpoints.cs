@@ -33,7 +33,8 @@ internal static class FormEndpoints
     internal static string? S(IFormCollection f, string key) => f[key].ToString() is { Length: > 0 } v ? v.Trim() : null;
 
     internal static decimal? D(IFormCollection f, string key) =>
-        S(f, key) is { } v ? decimal.TryParse(v, NumberStyles.Number, CultureInfo.InvariantCulture, out var d) ? d : throw Invalid(key, $"'{v}' is not a number") : null;
+        // A '.' decimal only: "1,2" is not 12 (thousands separators would turn a typo into a plausible value).
+        S(f, key) is { } v ? decimal.TryParse(v, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var d) ? d : throw Invalid(key, $"'{v}' is not a number (use a '.' for decimals)") : null;
 
     internal static DateOnly? Date(IFormCollection f, string key) =>
         S(f, key) is { } v ? DateOnly.TryParseExact(v, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : throw Invalid(key, $"'{v}' is not a date (YYYY-MM-DD)") : null;
@@ -86,7 +87,7 @@ internal static class FormEndpoints
                 ? t : throw Invalid("start", "a time (HH:mm) is required");
             var caseRef = S(f, "case") ?? throw Invalid("case", "required");
             // A blank duration books the estimate the board shows next to the case (at the booking quantile).
-            var minutes = D(f, "durationMinutes") is { } m ? (int)m
+            var minutes = S(f, "durationMinutes") is not null ? Int(f, "durationMinutes")
                 : (await Explant.Web.Scheduling.CaseDurations.Estimate(db, [await CaseHandlers.Find(db, caseRef, ct) ?? throw new NotFoundException($"case {caseRef}")], durations.Value, ct))
                     .Values.Single().BookingMinutes;
             await Explant.Core.Scheduling.BookCase.Handle(db, readiness, time, options.Value,

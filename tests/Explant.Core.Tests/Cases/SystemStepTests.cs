@@ -169,3 +169,21 @@ public sealed class HardwareAfterConsentTests
         Assert.Equal(CaseState.InTheatre, inTheatre.State);
     }
 }
+
+/// <summary>The consent step fires on the last signature, whoever signs last (a regression the system step could cause).</summary>
+public sealed class ConsentSignatureOrderTests
+{
+    [Fact]
+    public void Surgeon_first_then_the_patient_witnessed_by_a_nurse_consents_the_case()
+    {
+        var b = ACase().InState(CaseState.Decided);
+        var c = b.Build();
+        var consent = c.GenerateConsent("the document", Actors.Surgeon, b.Now());
+        c.SignConsentAsSurgeon(consent.Version, Actors.Surgeon, b.Now());
+        Assert.Equal(CaseState.Decided, c.State);
+        c.SignConsentAsPatient(consent.Version, "Jane Doe", Actors.Nurse, b.Now());
+        Assert.Equal(CaseState.Consented, c.State);
+        Assert.Equal(CaseTrigger.Consent, c.History[^1].Trigger);
+        Assert.Equal(Actors.Surgeon.Name, c.History[^1].By);
+    }
+}

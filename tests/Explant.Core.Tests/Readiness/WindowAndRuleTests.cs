@@ -638,7 +638,12 @@ public sealed class WindowAndRuleTests
         Assert.Contains("cannot be honoured", open.Explanation, StringComparison.Ordinal);
         Assert.Contains(open, rig.Evaluate().OpenBlocking);
 
+        // A stop confirmed for an earlier surgery date (postponed, restarted since) does not count for this one.
         rig.Patient.Medications[0].StoppedOn = lastDose;
+        rig.Patient.Medications[0].StoppedForSurgeryOn = S.AddDays(-20);
+        Assert.True(rig.Item("medication:apixaban").IsOpen);
+
+        rig.Patient.Medications[0].StoppedForSurgeryOn = S;
         var kept = rig.Item("medication:apixaban");
         Assert.Equal(ItemStatus.Met, kept.Status);
         Assert.False(kept.IsOpen);

@@ -174,6 +174,10 @@ public abstract class RecoveryApiTests(DatabaseProvider provider) : IAsyncLifeti
         Assert.Equal("Scheduled", await CaseStateAsync(number));
 
         await OperateAsync(number, "R-100");
+        // The operating surgeon signs the note before anyone takes the case over (issue #12 §6).
+        await factory.AddUserAsync("colleague@test.local", Roles.Surgeon);
+        var colleague = await factory.ClientForAsync("colleague@test.local");
+        await AssertRefused(await colleague.PostAsJsonAsync($"/api/cases/{number}/hand-over", new { reason = "covering the ward" }), HttpStatusCode.Conflict, "hand-over-note-unsigned");
         var opened = await r.OkAsync(nurse, HttpMethod.Post, "recovery");
         Assert.Equal("Recovering", opened.GetProperty("caseState").GetString());
         var record = opened.GetProperty("record");

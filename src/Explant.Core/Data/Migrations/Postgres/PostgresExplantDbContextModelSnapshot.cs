@@ -1418,6 +1418,8 @@ namespace Explant.Core.Data.Migrations.Postgres
                             b1.Property<string>("Name")
                                 .IsRequired();
 
+                            b1.Property<DateOnly?>("StoppedForSurgeryOn");
+
                             b1.Property<DateOnly?>("StoppedOn");
 
                             b1.HasKey("PatientId", "__synthesizedOrdinal");

@@ -1404,6 +1404,8 @@ namespace Explant.Core.Data.Migrations.Sqlite
                             b1.Property<string>("Name")
                                 .IsRequired();
 
+                            b1.Property<DateOnly?>("StoppedForSurgeryOn");
+
                             b1.Property<DateOnly?>("StoppedOn");
 
                             b1.HasKey("PatientId", "__synthesizedOrdinal");
