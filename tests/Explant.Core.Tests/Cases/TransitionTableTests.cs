@@ -373,14 +373,18 @@ public sealed class TransitionTableTests
         c.SignConsentAsSurgeon(v1.Version, Actors.Surgeon, b.Now());
         Assert.Contains("not signed by both", Refused(c, CaseTrigger.Consent, Actors.Surgeon, b.Now()).Message, StringComparison.Ordinal);
 
-        // The patient signs last with a nurse as witness: fully signed, but only a surgeon moves the case on.
-        c.SignConsentAsPatient(v1.Version, "Pat Patient", Actors.Nurse, b.Now());
-        Assert.Equal(CaseState.Decided, c.State);
-        Assert.True(c.ConsentValid);
-
-        // A newer, unsigned version for the same plan supersedes it.
+        // A newer, unsigned version for the same plan supersedes the older one.
         c.GenerateConsent("v2", Actors.Surgeon, b.Now());
         Assert.Contains("not signed by both", Refused(c, CaseTrigger.Consent, Actors.Surgeon, b.Now()).Message, StringComparison.Ordinal);
+        Assert.Throws<DomainRuleException>(() => c.SignConsentAsPatient(v1.Version, "Pat Patient", Actors.Nurse, b.Now()));
+
+        // The patient signs last with a nurse as witness: the consent step fires, in the signing surgeon's name.
+        var v2 = c.CurrentConsent!;
+        c.SignConsentAsSurgeon(v2.Version, Actors.Surgeon, b.Now());
+        c.SignConsentAsPatient(v2.Version, "Pat Patient", Actors.Nurse, b.Now());
+        Assert.Equal(CaseState.Consented, c.State);
+        Assert.True(c.ConsentValid);
+        Assert.Equal(Actors.Surgeon.Name, c.History[^1].By);
     }
 
     [Fact]

@@ -104,7 +104,15 @@ public abstract class TheatreApiTests(DatabaseProvider provider) : IAsyncLifetim
         Assert.Equal(HttpStatusCode.OK, (await surgeon.PostAsJsonAsync($"/api/cases/{number}/transitions/Postpone", new { reason = "theatre list overran" })).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await surgeon.PostAsync($"/api/cases/{number}/transitions/Resume", null)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await nurse.PostAsync($"/api/cases/{number}/transitions/AttestReady", null)).StatusCode);
-        Assert.Equal(HttpStatusCode.Created, (await scheduler.PostAsJsonAsync("/api/bookings", new { @case = number.ToString(), roomId = "OR1", date = Day(11), start = "08:00", durationMinutes = 120 })).StatusCode);
+        // The apixaban stop confirmed at check-in was for the first date: a new date needs it confirmed again (the patient
+        // may have restarted), so the booking is refused until a nurse records it for the new date.
+        var rebook = new { @case = number.ToString(), roomId = "OR1", date = Day(11), start = "08:00", durationMinutes = 120 };
+        Assert.Equal(HttpStatusCode.Conflict, (await scheduler.PostAsJsonAsync("/api/bookings", rebook)).StatusCode);
+        var patientId = (await nurse.GetFromJsonAsync<JsonElement>($"/api/cases/{number}")).GetProperty("patient").GetProperty("id").GetGuid();
+        var confirmed = await nurse.PutAsJsonAsync($"/api/patients/{patientId}",
+            PatientBody("T-150", medications: [new { name = "apixaban", dose = "5 mg bd", stoppedOn = Day(7), stoppedForSurgeryOn = Day(11) }]));
+        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await scheduler.PostAsJsonAsync("/api/bookings", rebook)).StatusCode);
         // The same record, a new day: refused until the new booked day comes.
         await AssertRefused(await t.SendAsync(nurse, HttpMethod.Post, "check-in", CheckIn("T-150")), HttpStatusCode.Conflict, "check-in-booked-day");
         factory.Clock.MoveTo(SurgeryDay.AddDays(1), new TimeOnly(7, 0));
