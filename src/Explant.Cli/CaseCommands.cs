@@ -101,6 +101,12 @@ internal static class CaseCommands
                 await console.Err.WriteLineAsync(e.Message);
                 return ExitCodes.DomainFailure;
             }
+            catch (Explant.Core.Data.ValidationException e)
+            {
+                // e.g. a reason longer than the limit: bad input, named by field.
+                await console.Err.WriteLineAsync(string.Join("; ", e.Errors.Select(x => $"--{x.Key}: {string.Join(", ", x.Value)}")));
+                return ExitCodes.BadInput;
+            }
         });
         return new Command("case", "Surgical cases.") { show, transition };
     }

@@ -88,7 +88,7 @@ public readonly partial record struct SpinalLevel : IComparable<SpinalLevel>
     public static bool operator <=(SpinalLevel a, SpinalLevel b) => a.Ordinal <= b.Ordinal;
     public static bool operator >=(SpinalLevel a, SpinalLevel b) => a.Ordinal >= b.Ordinal;
 
-    [GeneratedRegex(@"^([CTLScstls])\s*(\d{1,2})$")]
+    [GeneratedRegex(@"^([CTLScstls])\s*([0-9]{1,2})$")]
     private static partial Regex LevelPattern();
 }
 

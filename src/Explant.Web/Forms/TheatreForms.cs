@@ -12,7 +12,7 @@ internal static class TheatreForms
     public static Task<IResult> Handle(string id, string action, IFormCollection f, TheatreService theatre, HttpContext http, CancellationToken ct)
     {
         var actor = http.User.ToCaseActor();
-        var back = S(f, "back") is { } b && b.StartsWith('/') && !b.StartsWith("//", StringComparison.Ordinal) ? b : $"/theatre/case/{id}";
+        var back = S(f, "back") is { } b && b.StartsWith('/') && !b.StartsWith("//", StringComparison.Ordinal) && !b.StartsWith("/\\", StringComparison.Ordinal) ? b : $"/theatre/case/{id}";
         var screen = $"/theatre/case/{id}";
 
         // FormEndpoints.Revision uses long.Parse: a tampered or truncated revision must come back as a field error,

@@ -124,6 +124,9 @@ public sealed class CaseTransitionCliTests() : CliHarness("explant-cli-transitio
         Assert.Contains("case 1: Assessed", ok.Out, StringComparison.Ordinal);
 
         Assert.Equal(2, (await Run("case", "transition", "1", "Fly", "--user", "surgeon@demo.explant.local")).Exit);
+        var longReason = await Run("case", "transition", "2", "Postpone", "--user", "surgeon@demo.explant.local", "--reason", new string('x', 5000));
+        Assert.Equal(2, longReason.Exit);
+        Assert.Contains("--reason: at most 4000 characters", longReason.Err, StringComparison.Ordinal);
         Assert.Equal(2, (await Run("case", "transition", "1", "Assess", "--user", "nobody@x.org")).Exit);
     }
 }
