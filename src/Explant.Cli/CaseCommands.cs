@@ -59,7 +59,7 @@ internal static class CaseCommands
         var transition = new Command("transition", "Fire a pathway trigger as a staff account; a refusal names the rule (exit 1).") { tid, trigger, user, reason, cancel };
         transition.SetAction(async (parse, ct) =>
         {
-            if (Explant.Core.Validation.EnumNames.TryParse<CaseTrigger>(parse.GetValue(trigger)) is not { } t)
+            if (Explant.Core.Validation.EnumText.Find<CaseTrigger>(parse.GetValue(trigger)) is not { } t)
             {
                 await console.Err.WriteLineAsync($"trigger: '{parse.GetValue(trigger)}' is not a pathway trigger (a person fires: {string.Join(", ", CaseTransitions.Table.Where(x => x.FiredByPerson).Select(x => x.Trigger).Distinct())})");
                 return ExitCodes.BadInput;
@@ -67,7 +67,7 @@ internal static class CaseCommands
             CancelReason? cancelReason = null;
             if (parse.GetValue(cancel) is { } cr)
             {
-                if (Explant.Core.Validation.EnumNames.TryParse<CancelReason>(cr) is not { } parsed)
+                if (Explant.Core.Validation.EnumText.Find<CancelReason>(cr) is not { } parsed)
                 {
                     await console.Err.WriteLineAsync($"--cancel-reason: '{cr}' is not one of {string.Join(", ", Enum.GetNames<CancelReason>())}");
                     return ExitCodes.BadInput;

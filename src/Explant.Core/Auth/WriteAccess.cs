@@ -68,6 +68,7 @@ public static class WriteAccess
         // readiness
         new("PUT", "/api/cases/{id}/planned-surgery", [Roles.Surgeon, Roles.Scheduler], "set the planned surgery time (before booking)"),
         new("POST", "/api/cases/{id}/results", Clinicians, "record a lab result"),
+        new("POST", "/api/cases/{id}/medication-stops", Clinicians, "record the day of the last dose of a held drug for this surgery date"),
         new("PUT", "/api/cases/{id}/history-physical", SA, "record the history and physical"),
         new("POST", "/api/cases/{id}/history-physical/update", SA, "record the day-of-surgery H&P update"),
         new("PUT", "/api/cases/{id}/asa", A, "record the ASA class"),

@@ -61,7 +61,7 @@ internal static class DemoCohort
     ];
 
     public static async Task<int> SeedAsync(ExplantDbContext db, HospitalTime time, ReadinessOptions readinessOptions, TheatreOptions theatre,
-        RecoveryOptions recoveryOptions, OutcomeOptions outcomes, string demoSurgeon, TimeProvider clock, CancellationToken ct)
+        RecoveryOptions recoveryOptions, OutcomeOptions outcomes, string demoSurgeon, CancellationToken ct)
     {
         if (await db.Patients.AnyAsync(p => p.Facility == DemoPathway.Facility && p.Mrn.StartsWith(MrnPrefix), ct))
         {

@@ -26,7 +26,7 @@ internal static class DemoPathway
     private static IEnumerable<Construct.ComponentInput> Bilateral(string[] levels, decimal dia = 6.5m, Material m = Material.Titanium) =>
         levels.SelectMany(l => new[] { Screw(l, Side.Left, dia, 45, m), Screw(l, Side.Right, dia, 45, m) });
 
-    public static async Task<int> SeedAsync(ExplantDbContext db, Readiness.ReadinessService readiness, HospitalTime time, SchedulingOptions scheduling, string surgeon, TimeProvider clock, CancellationToken ct)
+    public static async Task<int> SeedAsync(ExplantDbContext db, Readiness.ReadinessService readiness, HospitalTime time, SchedulingOptions scheduling, string surgeon, CancellationToken ct)
     {
         if (await db.Patients.AnyAsync(p => p.Facility == Facility, ct))
         {

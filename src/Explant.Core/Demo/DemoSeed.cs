@@ -69,7 +69,7 @@ public static class DemoSeed
             credentials.Add(new Credential(role, email, password));
         }
         var patients = await DemoPathway.SeedAsync(db, sp.GetRequiredService<Readiness.ReadinessService>(), sp.GetRequiredService<HospitalTime>(),
-            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Scheduling.SchedulingOptions>>().Value, $"{Roles.Surgeon}@{EmailDomain}", clock, ct);
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Scheduling.SchedulingOptions>>().Value, $"{Roles.Surgeon}@{EmailDomain}", ct);
         // A synthetic two-year history for the dashboard (see DemoCohort for every assumption); skipped when present.
         // "Demo:Cohort=false" leaves it out (about 20 s on SQLite), e.g. for tests that only need the demo patients.
         if (!string.Equals(sp.GetService<Microsoft.Extensions.Configuration.IConfiguration>()?["Demo:Cohort"], "false", StringComparison.OrdinalIgnoreCase))
@@ -77,7 +77,7 @@ public static class DemoSeed
             await DemoCohort.SeedAsync(db, sp.GetRequiredService<HospitalTime>(), sp.GetRequiredService<Readiness.ReadinessService>().Options,
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Theatre.TheatreOptions>>().Value,
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Recovery.RecoveryOptions>>().Value,
-            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Recovery.OutcomeOptions>>().Value, $"{Roles.Surgeon}@{EmailDomain}", clock, ct);
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Recovery.OutcomeOptions>>().Value, $"{Roles.Surgeon}@{EmailDomain}", ct);
         }
         return new Report(procedures, credentials, patients);
     }

@@ -175,6 +175,19 @@ public sealed class Patient : IVersioned
         return true;
     }
 
+    /// <summary>Records (or corrects) the day of the last dose of <paramref name="drug"/> taken before surgery on <paramref name="surgeryOn"/>; false when the drug is not on the list.</summary>
+    public bool RecordStop(string drug, DateOnly stoppedOn, DateOnly surgeryOn)
+    {
+        var med = Medications.FirstOrDefault(m => string.Equals(m.Name, drug.Trim(), StringComparison.OrdinalIgnoreCase));
+        if (med is null)
+        {
+            return false;
+        }
+        med.StoppedOn = stoppedOn;
+        med.StoppedForSurgeryOn = surgeryOn;
+        return true;
+    }
+
     public int AgeOn(DateOnly day)
     {
         var age = day.Year - BirthDate.Year;

@@ -197,7 +197,7 @@ public sealed class IntraOpRecord : IVersioned
 
     public void RecordCheckIn(CaseActor actor, DateTime nowUtc, string? note, DateOnly? bookedDay, DateOnly today)
     {
-        actor.Require("check-in", Roles.Nurse);
+        actor.Require("check-in", TheatreWriters.CheckIn);
         RequireBookedDay(CaseNumber, bookedDay, today);
         if (CheckedInUtc is not null)
         {
@@ -252,7 +252,7 @@ public sealed class IntraOpRecord : IVersioned
 
     public void TickItem(string itemId, TickAnswer answer, string? note, CaseActor actor, DateTime nowUtc)
     {
-        actor.Require("checklist", Roles.Nurse, Roles.Surgeon, Roles.Anesthesiologist);
+        actor.Require("checklist", TheatreWriters.Checklist);
         var item = Checklist.FirstOrDefault(i => i.Id == itemId)
             ?? throw new ValidationException(new Dictionary<string, string[]> { ["itemId"] = [$"'{itemId}' is not an item of this case's checklist"] });
         // The WHO checklist names who answers each item (S44): a nurse ticking "Surgeon reviews critical steps" records
@@ -308,7 +308,7 @@ public sealed class IntraOpRecord : IVersioned
     /// </summary>
     public void ConfirmLevels(string levels, string? image, CaseActor actor)
     {
-        actor.Require("levels", Roles.Surgeon);
+        actor.Require("levels", TheatreWriters.Levels);
         RequireOpen();
         RequireNotAttested(ItemEvidence.LevelsConfirmed, "the confirmed levels");
         if (!LevelRange.TryParse(levels, out var range))
@@ -335,7 +335,7 @@ public sealed class IntraOpRecord : IVersioned
     public void RecordMilestone(Milestone milestone, DateTime atUtc, CaseActor actor, DateTime nowUtc, TheatreOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        actor.Require("milestones", Roles.Nurse, Roles.Anesthesiologist, Roles.Surgeon);
+        actor.Require("milestones", TheatreWriters.Milestones);
         RequireOpen();
         if (At(milestone) is { } already)
         {
@@ -394,7 +394,7 @@ public sealed class IntraOpRecord : IVersioned
 
     public void RecordStep(int index, bool done, string? note, CaseActor actor)
     {
-        actor.Require("steps", Roles.Surgeon, Roles.Nurse);
+        actor.Require("steps", TheatreWriters.Steps);
         RequireOpen();
         var step = Steps.FirstOrDefault(s => s.Index == index)
             ?? throw new ValidationException(new Dictionary<string, string[]> { ["index"] = [$"no step {index} (1–{Steps.Count})"] });
@@ -407,7 +407,7 @@ public sealed class IntraOpRecord : IVersioned
     public void RecordFindings(Findings findings, CaseActor actor)
     {
         ArgumentNullException.ThrowIfNull(findings);
-        actor.Require("findings", Roles.Surgeon);
+        actor.Require("findings", TheatreWriters.Findings);
         RequireOpen();
         var check = new Check();
         for (var i = 0; i < findings.Fusion.Count; i++)
@@ -429,7 +429,7 @@ public sealed class IntraOpRecord : IVersioned
     public void RecordProphylaxis(string agent, DateTime? givenUtc, string? delayedForCulturesReason, DateTime? redoseUtc, CaseActor actor, DateTime nowUtc, TheatreOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        actor.Require("prophylaxis", Roles.Anesthesiologist, Roles.Surgeon);
+        actor.Require("prophylaxis", TheatreWriters.Prophylaxis);
         RequireOpen();
         // Dose times obey the milestones' rules: not ahead of the clock, not before the patient arrived (the timing
         // flags against incision, S46, are only as true as these times).
@@ -519,7 +519,7 @@ public sealed class IntraOpRecord : IVersioned
 
     public Specimen AddSpecimen(SpecimenKind kind, string description, string patientLabel, CaseActor actor, DateTime nowUtc)
     {
-        actor.Require("specimens", Roles.Nurse, Roles.Surgeon);
+        actor.Require("specimens", TheatreWriters.Specimens);
         RequireOpen();
         if (string.IsNullOrWhiteSpace(description))
         {
@@ -537,7 +537,7 @@ public sealed class IntraOpRecord : IVersioned
 
     public void RecordCounts(bool correct, string? discrepancy, CaseActor actor)
     {
-        actor.Require("counts", Roles.Nurse);
+        actor.Require("counts", TheatreWriters.Counts);
         RequireOpen();
         RequireNotAttested(ItemEvidence.CountsRecorded, "the counts");
         if (!correct && string.IsNullOrWhiteSpace(discrepancy))
@@ -557,7 +557,7 @@ public sealed class IntraOpRecord : IVersioned
     public void Account(Guid lineId, Accounting accounting, CaseActor actor, DateTime nowUtc)
     {
         ArgumentNullException.ThrowIfNull(accounting);
-        actor.Require("reconciliation", Roles.Nurse, Roles.Surgeon);
+        actor.Require("reconciliation", TheatreWriters.Reconciliation);
         RequireOpen();
         RequireNotAttested(ItemEvidence.ReconciliationComplete, "the explant reconciliation");
         var line = Explants.FirstOrDefault(l => l.Id == lineId) ?? throw new NotFoundException($"reconciliation line {lineId}");
@@ -567,7 +567,7 @@ public sealed class IntraOpRecord : IVersioned
     public ExplantLine AddUnplanned(string description, string? level, string? side, Accounting accounting, CaseActor actor, DateTime nowUtc)
     {
         ArgumentNullException.ThrowIfNull(accounting);
-        actor.Require("reconciliation", Roles.Nurse, Roles.Surgeon);
+        actor.Require("reconciliation", TheatreWriters.Reconciliation);
         RequireOpen();
         RequireNotAttested(ItemEvidence.ReconciliationComplete, "the explant reconciliation");
         if (string.IsNullOrWhiteSpace(description))
@@ -641,4 +641,19 @@ public sealed class IntraOpRecord : IVersioned
 
     private static string? Trim(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 
+}
+
+/// <summary>Who writes each part of the day-of-surgery record: one list, used by the aggregate and by the early check in TheatreService.</summary>
+public static class TheatreWriters
+{
+    public static readonly string[] CheckIn = [Roles.Nurse];
+    public static readonly string[] Checklist = [Roles.Nurse, Roles.Surgeon, Roles.Anesthesiologist];
+    public static readonly string[] Levels = [Roles.Surgeon];
+    public static readonly string[] Milestones = [Roles.Nurse, Roles.Anesthesiologist, Roles.Surgeon];
+    public static readonly string[] Steps = [Roles.Surgeon, Roles.Nurse];
+    public static readonly string[] Findings = [Roles.Surgeon];
+    public static readonly string[] Prophylaxis = [Roles.Anesthesiologist, Roles.Surgeon];
+    public static readonly string[] Specimens = [Roles.Nurse, Roles.Surgeon];
+    public static readonly string[] Counts = [Roles.Nurse];
+    public static readonly string[] Reconciliation = [Roles.Nurse, Roles.Surgeon];
 }

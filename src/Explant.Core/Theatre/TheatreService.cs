@@ -60,7 +60,7 @@ public sealed class TheatreService(ExplantDbContext db, ReadinessService readine
     {
         ArgumentNullException.ThrowIfNull(actor);
         // Role first: a role that may not write this learns nothing about the record (issue "Pathway integrity" §5).
-        actor.Require("check-in", Auth.Roles.Nurse);
+        actor.Require("check-in", TheatreWriters.CheckIn);
         ArgumentNullException.ThrowIfNull(command);
         var check = new Check();
         var mrn = check.Text("mrn", command.Mrn, required: true);
@@ -93,14 +93,20 @@ public sealed class TheatreService(ExplantDbContext db, ReadinessService readine
         }
         // The patient has just confirmed each hold against their instructions: a hold whose last-dose day has passed was
         // kept, so its stop is recorded (issue #12 §7) — saved only if the check-in goes through.
-        foreach (var hold in (await readiness.Evaluate(c, patient, ct)).Holds)
+        var report = await readiness.Evaluate(c, patient, ct);
+        var confirmed = false;
+        foreach (var hold in report.Holds)
         {
             if (hold.LastDoseDate is { } lastDose && lastDose < time.Today)
             {
-                patient.ConfirmStopped(hold.Drug, lastDose, bookedDay!.Value);
+                confirmed |= patient.ConfirmStopped(hold.Drug, lastDose, bookedDay!.Value);
             }
         }
-        var report = await readiness.Evaluate(c, patient, ct);
+        if (confirmed)
+        {
+            // Judged again only when a stop was just recorded: the holds items are the only ones that change.
+            report = await readiness.Evaluate(c, patient, ct);
+        }
         if (report.OpenBlocking.Count > 0)
         {
             throw new DomainRuleException("readiness-at-check-in", $"readiness has open blocking items: {string.Join("; ", report.OpenBlocking.Select(i => i.Title))}");
@@ -151,7 +157,7 @@ public sealed class TheatreService(ExplantDbContext db, ReadinessService readine
     {
         ArgumentNullException.ThrowIfNull(actor);
         // Role first: a role that may not write this learns nothing about the record (issue "Pathway integrity" §5).
-        actor.Require("checklist", Auth.Roles.Nurse, Auth.Roles.Surgeon, Auth.Roles.Anesthesiologist);
+        actor.Require("checklist", TheatreWriters.Checklist);
         ArgumentNullException.ThrowIfNull(command);
         var check = new Check();
         var itemId = check.Text("itemId", command.ItemId, required: true);
@@ -164,7 +170,7 @@ public sealed class TheatreService(ExplantDbContext db, ReadinessService readine
     {
         ArgumentNullException.ThrowIfNull(actor);
         // Role first: a role that may not write this learns nothing about the record (issue "Pathway integrity" §5).
-        actor.Require("levels", Auth.Roles.Surgeon);
+        actor.Require("levels", TheatreWriters.Levels);
         ArgumentNullException.ThrowIfNull(command);
         var check = new Check();
         var levels = check.Text("levels", command.Levels, required: true);
@@ -178,7 +184,7 @@ public sealed class TheatreService(ExplantDbContext db, ReadinessService readine
     {
         ArgumentNullException.ThrowIfNull(actor);
         // Role first: a role that may not write this learns nothing about the record (issue "Pathway integrity" §5).
-        actor.Require("milestones", Auth.Roles.Nurse, Auth.Roles.Anesthesiologist, Auth.Roles.Surgeon);
+        actor.Require("milestones", TheatreWriters.Milestones);
         ArgumentNullException.ThrowIfNull(command);
         var check = new Check();
         if (command.Milestone is null)
@@ -206,7 +212,7 @@ public sealed class TheatreService(ExplantDbContext db, ReadinessService readine
     {
         ArgumentNullException.ThrowIfNull(actor);
         // Role first: a role that may not write this learns nothing about the record (issue "Pathway integrity" §5).
-        actor.Require("steps", Auth.Roles.Surgeon, Auth.Roles.Nurse);
+        actor.Require("steps", TheatreWriters.Steps);
         ArgumentNullException.ThrowIfNull(command);
         var check = new Check();
         if (command.Index is null)
@@ -222,7 +228,7 @@ public sealed class TheatreService(ExplantDbContext db, ReadinessService readine
     {
         ArgumentNullException.ThrowIfNull(actor);
         // Role first: a role that may not write this learns nothing about the record (issue "Pathway integrity" §5).
-        actor.Require("findings", Auth.Roles.Surgeon);
+        actor.Require("findings", TheatreWriters.Findings);
         ArgumentNullException.ThrowIfNull(command);
         var check = new Check();
         var fusion = command.Fusion ?? [];
@@ -250,7 +256,7 @@ public sealed class TheatreService(ExplantDbContext db, ReadinessService readine
     {
         ArgumentNullException.ThrowIfNull(actor);
         // Role first: a role that may not write this learns nothing about the record (issue "Pathway integrity" §5).
-        actor.Require("prophylaxis", Auth.Roles.Anesthesiologist, Auth.Roles.Surgeon);
+        actor.Require("prophylaxis", TheatreWriters.Prophylaxis);
         ArgumentNullException.ThrowIfNull(command);
         var check = new Check();
         var agent = check.Text("agent", command.Agent, required: true);
@@ -265,7 +271,7 @@ public sealed class TheatreService(ExplantDbContext db, ReadinessService readine
     {
         ArgumentNullException.ThrowIfNull(actor);
         // Role first: a role that may not write this learns nothing about the record (issue "Pathway integrity" §5).
-        actor.Require("specimens", Auth.Roles.Nurse, Auth.Roles.Surgeon);
+        actor.Require("specimens", TheatreWriters.Specimens);
         ArgumentNullException.ThrowIfNull(command);
         var check = new Check();
         if (command.Kind is null)
@@ -285,7 +291,7 @@ public sealed class TheatreService(ExplantDbContext db, ReadinessService readine
     {
         ArgumentNullException.ThrowIfNull(actor);
         // Role first: a role that may not write this learns nothing about the record (issue "Pathway integrity" §5).
-        actor.Require("counts", Auth.Roles.Nurse);
+        actor.Require("counts", TheatreWriters.Counts);
         ArgumentNullException.ThrowIfNull(command);
         var check = new Check();
         if (command.Correct is null)
@@ -310,7 +316,7 @@ public sealed class TheatreService(ExplantDbContext db, ReadinessService readine
     {
         ArgumentNullException.ThrowIfNull(actor);
         // Role first: a role that may not write this learns nothing about the record (issue "Pathway integrity" §5).
-        actor.Require("reconciliation", Auth.Roles.Nurse, Auth.Roles.Surgeon);
+        actor.Require("reconciliation", TheatreWriters.Reconciliation);
         ArgumentNullException.ThrowIfNull(command);
         var check = new Check();
         if (command.LineId is null)
@@ -326,7 +332,7 @@ public sealed class TheatreService(ExplantDbContext db, ReadinessService readine
     {
         ArgumentNullException.ThrowIfNull(actor);
         // Role first: a role that may not write this learns nothing about the record (issue "Pathway integrity" §5).
-        actor.Require("reconciliation", Auth.Roles.Nurse, Auth.Roles.Surgeon);
+        actor.Require("reconciliation", TheatreWriters.Reconciliation);
         ArgumentNullException.ThrowIfNull(command);
         var check = new Check();
         var description = check.Text("description", command.Description, required: true);

@@ -138,17 +138,3 @@ public sealed record Plausible(string What, decimal Min, decimal Max, string Uni
     public static readonly Plausible ComponentDiameterMm = new("component diameter", 0.5m, 50m, "mm");
     public static readonly Plausible ComponentLengthMm = new("component length", 1m, 700m, "mm");
 }
-
-/// <summary>Enums arrive by name only (issue #12 §8): "99" or "1" never becomes a value, whatever the route.</summary>
-public static class EnumNames
-{
-    /// <summary>The value named by <paramref name="text"/> (case-insensitive), or null when it names none (<see cref="EnumText"/>).</summary>
-    public static T? TryParse<T>(string? text) where T : struct, Enum => EnumText.TryParse<T>(text, out var value) ? value : null;
-
-    /// <summary>The value named by <paramref name="text"/>; otherwise a validation error on <paramref name="field"/> listing the names.</summary>
-    public static T Parse<T>(string field, string? text) where T : struct, Enum =>
-        TryParse<T>(text) ?? throw new ValidationException(new Dictionary<string, string[]>
-        {
-            [field] = [$"'{text}': {EnumText.Choices<T>()}"],
-        });
-}

@@ -23,6 +23,13 @@ public static class EnumText
         return false;
     }
 
+    /// <summary>The value named by <paramref name="text"/> (case-insensitive), or null when it names none.</summary>
+    public static T? Find<T>(string? text) where T : struct, Enum => TryParse<T>(text, out var value) ? value : null;
+
+    /// <summary>The value named by <paramref name="text"/>; otherwise a validation error on <paramref name="field"/> listing the names.</summary>
+    public static T Parse<T>(string field, string? text) where T : struct, Enum =>
+        Find<T>(text) ?? throw new Data.ValidationException(new Dictionary<string, string[]> { [field] = [$"'{text}': {Choices<T>()}"] });
+
     /// <summary>"choose one of Female, Male, Other, Unknown" — the refusal every enum field uses.</summary>
     public static string Choices<T>() where T : struct, Enum => $"choose one of {string.Join(", ", Enum.GetNames<T>())}";
 

@@ -78,7 +78,7 @@ internal static class CaseEndpoints
 
     private static string Required(string? value, string field) => string.IsNullOrWhiteSpace(value) ? throw HttpExtensions.Missing(field) : value;
 
-    private static CaseTrigger ParseTrigger(string trigger) => Explant.Core.Validation.EnumNames.Parse<CaseTrigger>("trigger", trigger);
+    private static CaseTrigger ParseTrigger(string trigger) => Explant.Core.Validation.EnumText.Parse<CaseTrigger>("trigger", trigger);
 
     private static Task<Ok<CaseView>> Mutate(string id, HttpContext http, ExplantDbContext db, HospitalTime clock, Action<SurgicalCase> change, CancellationToken ct) =>
         Respond(http, db, clock, CaseHandlers.Mutate(db, id, http.Request.IfMatchRevision(), change, ct), ct);

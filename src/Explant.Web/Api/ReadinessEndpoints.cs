@@ -27,6 +27,8 @@ internal static class ReadinessEndpoints
             Mutate(id, http, db, clock, c => c.SetPlannedSurgery(ParseLocal(input.Local, time), http.User.ToCaseActor(), clock.UtcNow), ct));
         cases.MapPost("/{id}/results", (string id, CaseHandlers.ResultInput input, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct) =>
             Respond(id, http, db, clock, CaseHandlers.RecordResult(db, id, http.Request.IfMatchRevision(), input, http.User.ToCaseActor(), clock, ct), ct));
+        cases.MapPost("/{id}/medication-stops", (string id, MedicationStops.StopInput input, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct) =>
+            Respond(id, http, db, clock, MedicationStops.Record(db, id, input, http.User.ToCaseActor(), clock, ct), ct));
         cases.MapPut("/{id}/history-physical", (string id, HistoryPhysicalInput input, HttpContext http, ExplantDbContext db, HospitalTime clock, ReadinessService readiness, CancellationToken ct) =>
             Mutate(id, http, db, clock, c => c.RecordHistoryPhysical(input.On ?? throw HttpExtensions.Missing("on"), http.User.ToCaseActor(), readiness.Today), ct));
         cases.MapPost("/{id}/history-physical/update", (string id, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct) =>

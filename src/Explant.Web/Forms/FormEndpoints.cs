@@ -39,7 +39,7 @@ internal static class FormEndpoints
     internal static DateOnly? Date(IFormCollection f, string key) =>
         S(f, key) is { } v ? DateOnly.TryParseExact(v, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : throw Invalid(key, $"'{v}' is not a date (YYYY-MM-DD)") : null;
 
-    internal static T E<T>(IFormCollection f, string key) where T : struct, Enum => Explant.Core.Validation.EnumNames.Parse<T>(key, S(f, key));
+    internal static T E<T>(IFormCollection f, string key) where T : struct, Enum => Explant.Core.Validation.EnumText.Parse<T>(key, S(f, key));
 
     internal static T? OptE<T>(IFormCollection f, string key) where T : struct, Enum => S(f, key) is null ? null : E<T>(f, key);
 
@@ -189,6 +189,9 @@ internal static class FormEndpoints
                 case "result":
                     await CaseHandlers.RecordResult(db, id, revision, new(E<LabKind>(f, "kind"), D(f, "value"), S(f, "unit"), Date(f, "takenOn")), actor,
                         http.RequestServices.GetRequiredService<HospitalTime>(), ct);
+                    return page + "#readiness";
+                case "medication-stop":
+                    await MedicationStops.Record(db, id, new(S(f, "drug"), Date(f, "stoppedOn")), actor, http.RequestServices.GetRequiredService<HospitalTime>(), ct);
                     return page + "#readiness";
                 case "hp":
                     await Mutate(c => c.RecordHistoryPhysical(Date(f, "on") ?? throw Invalid("on", "required"), actor, readiness.Today));

@@ -110,6 +110,23 @@ public abstract class CaseSurgeonApiTests(DatabaseProvider provider) : IAsyncLif
         Assert.Equal("colleague@test.local", view.GetProperty("surgeon").GetString());
 
         Assert.Equal(HttpStatusCode.Forbidden, (await surgeon.PostAsync($"/api/cases/{number}/consents/{version}/surgeon-signature", null)).StatusCode);
+        // The page offers the take-over form to surgeons and lists the hand-over; the form route hands the case back.
+        using (var page = await FormSession.SignInAsync(factory, "surgeon@test.local"))
+        {
+            var html = await page.GetStringAsync($"/cases/{number}");
+            Assert.Contains("data-action=\"hand-over\"", html, StringComparison.Ordinal);
+            Assert.Contains("Dr Surgeon on leave from Monday", html, StringComparison.Ordinal);
+            var back = await page.PostAsync($"/forms/cases/{number}/hand-over", ("reason", "back from leave"));
+            Assert.False(back.Refused, back.Error);
+        }
+        using (var nursePage = await FormSession.SignInAsync(factory, "nurse@test.local"))
+        {
+            Assert.DoesNotContain("data-action=\"hand-over\"", await nursePage.GetStringAsync($"/cases/{number}"), StringComparison.Ordinal);
+            Assert.Contains("needs role surgeon", (await nursePage.PostAsync($"/forms/cases/{number}/hand-over", ("reason", "x"))).Error, StringComparison.Ordinal);
+        }
+        Assert.Equal("surgeon@test.local", (await nurse.GetFromJsonAsync<JsonElement>($"/api/cases/{number}")).GetProperty("surgeon").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await colleague.PostAsJsonAsync($"/api/cases/{number}/hand-over", new { reason = "second period of cover" })).StatusCode);
+
         var signed = await colleague.PostAsync($"/api/cases/{number}/consents/{version}/surgeon-signature", null);
         Assert.Equal(HttpStatusCode.OK, signed.StatusCode);
         Assert.Equal("Consented", (await Json(signed)).GetProperty("state").GetString());
@@ -117,8 +134,10 @@ public abstract class CaseSurgeonApiTests(DatabaseProvider provider) : IAsyncLif
         await using var scope = factory.Scope();
         var db = scope.ServiceProvider.GetRequiredService<ExplantDbContext>();
         var c = await db.Cases.SingleAsync(x => x.Number == number);
-        var record = Assert.Single(c.HandOvers);
+        Assert.Equal(3, c.HandOvers.Count);
+        var record = c.HandOvers[0];
         Assert.Equal(("surgeon@test.local", "colleague@test.local", "colleague@test.local", "Dr Surgeon on leave from Monday"), (record.From, record.To, record.By, record.Reason));
+        Assert.Equal(("colleague@test.local", "surgeon@test.local", "back from leave"), (c.HandOvers[1].From, c.HandOvers[1].To, c.HandOvers[1].Reason));
         Assert.Contains(await db.AuditEntries.ToListAsync(), a => a.Actor == "colleague@test.local" && (a.After ?? "").Contains("\"Surgeon\":\"colleague@test.local\"", StringComparison.Ordinal));
     }
 }

@@ -199,6 +199,41 @@ public abstract class SideDoorApiTests(DatabaseProvider provider) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task A_passed_hold_blocks_until_the_last_dose_is_recorded_for_this_surgery_date_through_the_api_or_the_form()
+    {
+        var number = await ReadyCaseAsync("SD-7");
+        static JsonElement Apixaban(JsonElement report) => report.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("ruleId").GetString() == "medication:apixaban");
+        var lastDose = DateOnly.Parse(Apixaban(await nurse.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/readiness")).GetProperty("date").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+
+        // The day after the last permitted dose, with nobody having confirmed the stop: blocking.
+        factory.Clock.MoveTo(lastDose.AddDays(1), new TimeOnly(9, 0));
+        var open = Apixaban(await nurse.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/readiness"));
+        Assert.Equal("Missing", open.GetProperty("status").GetString());
+
+        string Iso(DateOnly d) => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(HttpStatusCode.Forbidden, (await scheduler.PostAsJsonAsync($"/api/cases/{number}/medication-stops", new { drug = "apixaban", stoppedOn = Iso(lastDose) })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await admin.PostAsJsonAsync($"/api/cases/{number}/medication-stops", new { drug = "apixaban", stoppedOn = Iso(lastDose) })).StatusCode);
+        var future = await nurse.PostAsJsonAsync($"/api/cases/{number}/medication-stops", new { drug = "apixaban", stoppedOn = Iso(lastDose.AddDays(5)) });
+        Assert.True((await Json(future)).GetProperty("errors").TryGetProperty("stoppedOn", out _));
+        var unknown = await nurse.PostAsJsonAsync($"/api/cases/{number}/medication-stops", new { drug = "warfarin", stoppedOn = Iso(lastDose) });
+        Assert.True((await Json(unknown)).GetProperty("errors").TryGetProperty("drug", out _));
+        Assert.Equal("Missing", Apixaban(await nurse.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/readiness")).GetProperty("status").GetString());
+
+        // Stopped a day late: recorded, and the hold was not honoured.
+        var late = await nurse.PostAsJsonAsync($"/api/cases/{number}/medication-stops", new { drug = "apixaban", stoppedOn = Iso(lastDose.AddDays(1)) });
+        Assert.Equal(HttpStatusCode.OK, late.StatusCode);
+        Assert.Equal("Expired", Apixaban(await Json(late)).GetProperty("status").GetString());
+
+        // The pre-op nurse corrects it from the readiness form after calling the patient: the hold was kept.
+        using var form = await FormSession.SignInAsync(factory, "nurse@test.local");
+        var posted = await form.PostAsync($"/forms/cases/{number}/medication-stop", ("drug", "apixaban"), ("stoppedOn", Iso(lastDose)));
+        Assert.False(posted.Refused, posted.Error);
+        var kept = Apixaban(await nurse.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/readiness"));
+        Assert.Equal("Met", kept.GetProperty("status").GetString());
+        Assert.Contains("Record last dose", await form.GetStringAsync($"/cases/{number}"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_surgery_date_in_the_past_or_years_ahead_is_refused_by_field()
     {
         var (patient, construct, _) = await PatientWithConstructAsync(surgeon, "SD-4");

@@ -72,8 +72,8 @@ public sealed class BoardBrowserTests : IAsyncLifetime
         Assert.Contains("room-double-booked", await page.InnerTextAsync(".banner[role=alert]"), StringComparison.Ordinal);
         Assert.DoesNotContain($"case {second}", await page.InnerTextAsync(".lane[data-room=OR1]"), StringComparison.Ordinal);
 
-        await page.ClickAsync("text=Daily list");
-        await page.WaitForURLAsync($"**/schedule/{Day(10)}");
+        // Wait for the navigation from before the click, so a fast page load cannot slip between click and wait.
+        await Task.WhenAll(page.WaitForURLAsync($"**/schedule/{Day(10)}"), page.ClickAsync("text=Daily list"));
         var list = await page.InnerTextAsync("section.orlist[data-room=OR1]");
         Assert.Contains($"case {first}", list, StringComparison.Ordinal);
         Assert.Contains("L3 left pedicle screw", list, StringComparison.Ordinal);
