@@ -60,15 +60,13 @@ public sealed class BoardBrowserTests : IAsyncLifetime
         await page.SelectOptionAsync("#book-case", first.ToString());
         await page.FillAsync("#book-start", "08:00");
         await page.FillAsync("#book-minutes", "120");
-        await page.ClickAsync("form[action='/forms/bookings'] button[type=submit]");
-        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+        await BrowserSession.ClickAndLoadAsync(page, "form[action='/forms/bookings'] button[type=submit]");
         Assert.Equal(0, await page.Locator(".banner[role=alert]").CountAsync());
         Assert.Contains($"case {first}", await page.InnerTextAsync(".lane[data-room=OR1]"), StringComparison.Ordinal);
 
         await page.SelectOptionAsync("#book-case", second.ToString());
         await page.FillAsync("#book-start", "09:00");
-        await page.ClickAsync("form[action='/forms/bookings'] button[type=submit]");
-        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+        await BrowserSession.ClickAndLoadAsync(page, "form[action='/forms/bookings'] button[type=submit]");
         Assert.Contains("room-double-booked", await page.InnerTextAsync(".banner[role=alert]"), StringComparison.Ordinal);
         Assert.DoesNotContain($"case {second}", await page.InnerTextAsync(".lane[data-room=OR1]"), StringComparison.Ordinal);
 

@@ -48,14 +48,10 @@ public sealed class DayOfSurgeryBrowserTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await factory.DisposeAsync();
 
-    // Every button posts a form and the server redirects back: wait for that navigation, not the current page.
     // Every button posts a form and the server redirects back: wait for that post, then the page it leads to.
     private static async Task Submit(IPage page, string selector)
     {
-        var response = page.WaitForResponseAsync(r => r.Request.Method == "POST" && r.Url.Contains("/forms/", StringComparison.Ordinal));
-        await page.ClickAsync(selector);
-        await response;
-        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+        await BrowserSession.ClickAndLoadAsync(page, selector);
     }
 
     private static async Task<string> Banner(IPage page) =>

@@ -25,8 +25,7 @@ public sealed class PathwayBrowserTests : IAsyncLifetime
 
     private static async Task Submit(IPage page, string formSelector)
     {
-        await page.ClickAsync($"{formSelector} button[type=submit]");
-        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+        await BrowserSession.ClickAndLoadAsync(page, $"{formSelector} button[type=submit]");
         Assert.Equal(0, await page.Locator("[role=alert]").CountAsync());
     }
 
@@ -87,8 +86,7 @@ public sealed class PathwayBrowserTests : IAsyncLifetime
         // Indication, then assess
         await page.SelectOptionAsync("#ind-key", "pain");
         await Submit(page, "form[action$='/indication']");
-        await page.ClickAsync("button[data-trigger=Assess]");
-        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+        await BrowserSession.ClickAndLoadAsync(page, "button[data-trigger=Assess]");
         Assert.Contains("Assessed", await page.InnerTextAsync("h1"), StringComparison.Ordinal);
 
         // Decision: an undiscussed alternative is refused with the rule

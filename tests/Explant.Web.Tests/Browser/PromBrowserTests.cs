@@ -79,10 +79,7 @@ public sealed class PromBrowserTests : IAsyncLifetime
 
     private static async Task Submit(IPage page, string selector)
     {
-        var response = page.WaitForResponseAsync(r => r.Request.Method == "POST" && r.Url.Contains("/forms/", StringComparison.Ordinal));
-        await page.ClickAsync(selector);
-        await response;
-        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+        await BrowserSession.ClickAndLoadAsync(page, selector);
     }
 
     private static object Prom(string timePoint, int back, int leg, int?[] odi) => new { timePoint, backPain = back, legPain = leg, odi };

@@ -45,8 +45,7 @@ public sealed class ReadinessBrowserTests : IAsyncLifetime
 
     private static async Task Post(IPage page, string action)
     {
-        await page.ClickAsync($"form[action$='/{action}'] button[type=submit]");
-        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+        await BrowserSession.ClickAndLoadAsync(page, $"form[action$='/{action}'] button[type=submit]");
         Assert.Equal(0, await page.Locator(".banner[role=alert]").CountAsync());
     }
 
@@ -67,8 +66,7 @@ public sealed class ReadinessBrowserTests : IAsyncLifetime
 
         await SignInAs(page, "nurse@test.local");
         Assert.Contains("blocking", await page.InnerTextAsync("#readiness h2"), StringComparison.Ordinal);
-        await page.ClickAsync("button[data-trigger=AttestReady]");
-        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+        await BrowserSession.ClickAndLoadAsync(page, "button[data-trigger=AttestReady]");
         Assert.Contains("readiness has", await page.InnerTextAsync(".banner[role=alert]"), StringComparison.Ordinal);
 
         await SignInAs(page, "surgeon@test.local");
@@ -83,8 +81,7 @@ public sealed class ReadinessBrowserTests : IAsyncLifetime
         await page.GotoAsync($"{factory.ServerAddress}/patients/{patient}");
         await page.FillAsync("#studyDate", Today.ToString("yyyy-MM-dd"));
         await page.SelectOptionAsync("#modality", "XRay");
-        await page.ClickAsync("form[action$='/imaging'] button[type=submit]");
-        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+        await BrowserSession.ClickAndLoadAsync(page, "form[action$='/imaging'] button[type=submit]");
 
         await SignInAs(page, "anesthesiologist@test.local");
         await page.SelectOptionAsync("#asa", "II");
@@ -93,8 +90,7 @@ public sealed class ReadinessBrowserTests : IAsyncLifetime
         Assert.DoesNotContain("blocking", await page.InnerTextAsync("#readiness h2"), StringComparison.Ordinal);
 
         await SignInAs(page, "nurse@test.local");
-        await page.ClickAsync("button[data-trigger=AttestReady]");
-        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+        await BrowserSession.ClickAndLoadAsync(page, "button[data-trigger=AttestReady]");
         Assert.Contains("Ready", await page.InnerTextAsync("h1"), StringComparison.Ordinal);
         // Scheduling is the booking's step (issue #12 §1): no button, the page says where it happens.
         Assert.Equal(0, await page.Locator("button[data-trigger=Schedule]").CountAsync());

@@ -40,6 +40,32 @@ public sealed class BrowserSession : IAsyncDisposable
         await page.ClickAsync("form[action='/account/login'] button[type=submit]");
     }
 
+    /// <summary>
+    /// Clicks something that posts a form (or follows a link) and waits until the page it leads to is parsed.
+    /// The wait is on the navigation's commit and then on <c>document.readyState</c>, not on Playwright's
+    /// DOMContentLoaded bookkeeping: in CI that bookkeeping missed the event once when the commit and the event
+    /// raced ("load" and "networkidle" fired, the DOMContentLoaded wait timed out after 60 s).
+    /// </summary>
+    public static async Task ClickAndLoadAsync(IPage page, string selector)
+    {
+        var committed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnNavigated(object? sender, IFrame frame)
+        {
+            if (frame == page.MainFrame) { committed.TrySetResult(); }
+        }
+        page.FrameNavigated += OnNavigated;
+        try
+        {
+            await page.ClickAsync(selector);
+            await committed.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        }
+        finally
+        {
+            page.FrameNavigated -= OnNavigated;
+        }
+        await page.WaitForFunctionAsync("document.readyState !== 'loading'");
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (browser is not null)
