@@ -150,7 +150,7 @@ internal static class FormEndpoints
                     await CaseHandlers.SetPlan(db, id, revision, removeAll, ids, actor, now, ct);
                     return page + "#plan";
                 case "indication":
-                    await Mutate(c => c.AddIndication(S(f, "key") ?? throw Invalid("key", "required"), S(f, "icdCode"), S(f, "note"), actor));
+                    await CaseHandlers.AddIndication(db, id, revision, new(S(f, "key"), S(f, "icdCode"), S(f, "note")), actor, ct);
                     return page + "#indications";
                 case "remove-indication":
                     await Mutate(c => c.RemoveIndication(S(f, "key") ?? "", actor));
@@ -159,14 +159,16 @@ internal static class FormEndpoints
                     await Mutate(c => c.RecordInfectionEvidence(D(f, "crpMgL"), D(f, "esrMmH"), Date(f, "markersDate"), S(f, "culturePlan"), actor, readiness.Today));
                     return page + "#evidence";
                 case "fusion":
-                    await CaseHandlers.LinkFusionEvidence(db, id, revision, Guid.TryParse(S(f, "imagingStudyId"), out var sid) ? sid : throw Invalid("imagingStudyId", "choose a study"),
-                        options.Value, actor, ct);
+                    var studyField = new Explant.Core.Validation.FormFields(k => f[k].ToString());
+                    var studyId = studyField.Id("imagingStudyId");
+                    studyField.ThrowIfAny();
+                    await CaseHandlers.LinkFusionEvidence(db, id, revision, studyId, options.Value, actor, ct);
                     return page + "#evidence";
                 case "fusion-override":
                     await Mutate(c => c.OverrideFusionEvidence(S(f, "reason") ?? "", actor, now));
                     return page + "#evidence";
                 case "decision":
-                    await Mutate(c => c.RecordDecision([.. f["alternatives"].Select(v => v!)], S(f, "choice") ?? throw Invalid("choice", "required"), S(f, "note"), actor, now));
+                    await CaseHandlers.RecordDecision(db, id, revision, new([.. f["alternatives"].Select(v => v!)], S(f, "choice"), S(f, "note")), actor, now, ct);
                     return page + "#decision";
                 case "hand-over":
                     await CaseHandlers.HandOver(db, id, revision, new(S(f, "surgeon"), S(f, "reason")), actor, now, ct);
@@ -184,7 +186,7 @@ internal static class FormEndpoints
                     await Mutate(c => c.WithdrawConsent(Version(), S(f, "reason") ?? "", actor, now));
                     return $"{page}/consents/{Version()}";
                 case "surgery-date":
-                    await Mutate(c => c.SetPlannedSurgery(ReadinessEndpoints.ParseLocal(S(f, "local"), http.RequestServices.GetRequiredService<HospitalTime>()), actor, now));
+                    await CaseHandlers.SetPlannedSurgery(db, id, revision, new(S(f, "local")), actor, clock, ct);
                     return page + "#readiness";
                 case "result":
                     await CaseHandlers.RecordResult(db, id, revision, new(E<LabKind>(f, "kind"), D(f, "value"), S(f, "unit"), Date(f, "takenOn")), actor,
@@ -194,7 +196,7 @@ internal static class FormEndpoints
                     await MedicationStops.Record(db, id, new(S(f, "drug"), Date(f, "stoppedOn")), actor, http.RequestServices.GetRequiredService<HospitalTime>(), ct);
                     return page + "#readiness";
                 case "hp":
-                    await Mutate(c => c.RecordHistoryPhysical(Date(f, "on") ?? throw Invalid("on", "required"), actor, readiness.Today));
+                    await CaseHandlers.RecordHistoryPhysical(db, id, revision, new(Date(f, "on")), actor, clock, ct);
                     return page + "#readiness";
                 case "hp-update":
                     await Mutate(c => c.RecordHistoryPhysicalUpdate(actor, now));
