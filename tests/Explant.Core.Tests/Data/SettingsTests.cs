@@ -60,9 +60,25 @@ public sealed class SettingsTests
     [InlineData("Recovery:MissedContactsForLoss", "0", "Recovery: MissedContactsForLoss")]
     [InlineData("Theatre:MilestoneFutureToleranceMinutes", "600", "Theatre")]
     [InlineData("Hospital:TimeZone", "Mars/Olympus", "Hospital:TimeZone")]
+    [InlineData("Coding:DistinctProcedureModifier", "LT", "Coding: DistinctProcedureModifier: 'LT' must be one of")]
+    [InlineData("Coding:RelativeValues:22852", "-1", "Coding: RelativeValues:22852: -1 must be positive")]
+    [InlineData("Coding:RelativeValues:2285", "20", "Coding: RelativeValues:2285: '2285' is not a CPT code")]
+    [InlineData("Coding:GlobalPeriods:22852", "90", "Coding: GlobalPeriods:22852: '90' is not a global-period indicator")]
+    [InlineData("Coding:GlobalPeriods:L3-L5", "090", "Coding: GlobalPeriods:L3-L5: 'L3-L5' is not a CPT code")]
     public async Task An_invalid_setting_stops_the_start_naming_its_key(string key, string value, string named)
     {
         var ex = await StartFails(new() { [key] = value });
         Assert.Contains(named, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Valid_coding_settings_reach_the_coding_run()
+    {
+        await using var sp = Services(new() { ["Coding:DistinctProcedureModifier"] = "XS", ["Coding:RelativeValues:22852"] = "20.5" });
+        sp.GetRequiredService<IStartupValidator>().Validate();
+        var coding = sp.GetRequiredService<Explant.Core.Coding.CodingOptions>();
+        Assert.Equal("XS", coding.DistinctProcedureModifier);
+        Assert.Equal(20.5m, coding.RelativeValues["22852"]);
+        Assert.Equal("090", coding.GlobalPeriods["22852"]);
     }
 }
