@@ -11,8 +11,6 @@ namespace Explant.Web.Api;
 /// <summary>Pre-operative readiness: the record (date, results, H&amp;P, ASA), the evaluation, overrides and the patient's instructions.</summary>
 internal static class ReadinessEndpoints
 {
-    public sealed record AsaInput(string? AsaClass);
-    public sealed record OverrideInput(string? RuleId, string? Reason);
     public sealed record WorklistRow(int Number, string State, string Patient, string Mrn, DateTime? SurgeryUtc, int OpenBlocking, DateOnly? SoonestDue,
         IReadOnlyList<string> Open);
 
@@ -29,21 +27,18 @@ internal static class ReadinessEndpoints
         cases.MapPut("/{id}/history-physical", (string id, HistoryPhysicalInput input, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct) =>
             Respond(id, http, db, clock, CaseHandlers.RecordHistoryPhysical(db, id, http.Request.IfMatchRevision(), input, http.User.ToCaseActor(), clock, ct), ct));
         cases.MapPost("/{id}/history-physical/update", (string id, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct) =>
-            Mutate(id, http, db, clock, c => c.RecordHistoryPhysicalUpdate(http.User.ToCaseActor(), clock.UtcNow), ct));
+            Respond(id, http, db, clock, CaseHandlers.RecordHistoryPhysicalUpdate(db, id, http.Request.IfMatchRevision(), http.User.ToCaseActor(), clock.UtcNow, ct), ct));
         cases.MapPut("/{id}/asa", (string id, AsaInput input, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct) =>
-            Mutate(id, http, db, clock, c => c.RecordAsa(input.AsaClass ?? "", http.User.ToCaseActor()), ct));
+            Respond(id, http, db, clock, CaseHandlers.RecordAsa(db, id, http.Request.IfMatchRevision(), input, http.User.ToCaseActor(), ct), ct));
         cases.MapPost("/{id}/mri-order", (string id, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct) =>
-            Mutate(id, http, db, clock, c => c.OrderMri(http.User.ToCaseActor(), clock.UtcNow), ct));
+            Respond(id, http, db, clock, CaseHandlers.OrderMri(db, id, http.Request.IfMatchRevision(), http.User.ToCaseActor(), clock.UtcNow, ct), ct));
         cases.MapPost("/{id}/readiness/overrides", (string id, OverrideInput input, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct) =>
-            Mutate(id, http, db, clock, c => c.OverrideReadiness(input.RuleId ?? "", input.Reason ?? "", http.User.ToCaseActor(), clock.UtcNow), ct));
+            Respond(id, http, db, clock, CaseHandlers.OverrideReadiness(db, id, http.Request.IfMatchRevision(), input, http.User.ToCaseActor(), clock.UtcNow, ct), ct));
         cases.MapGet("/{id}/instructions.pdf", InstructionsPdf);
         cases.MapGet("/{id}/instructions.ics", InstructionsIcs);
         app.MapGet("/api/preop/worklist", Worklist).RequireAuthorization(Policies.Staff);
         return app;
     }
-
-    private static Task<Ok<ReadinessReport>> Mutate(string id, HttpContext http, ExplantDbContext db, HospitalTime clock, Action<SurgicalCase> change, CancellationToken ct) =>
-        Respond(id, http, db, clock, CaseHandlers.Mutate(db, id, http.Request.IfMatchRevision(), change, ct), ct);
 
     private static async Task<Ok<ReadinessReport>> Respond(string id, HttpContext http, ExplantDbContext db, HospitalTime clock, Task<SurgicalCase> work, CancellationToken ct)
     {
