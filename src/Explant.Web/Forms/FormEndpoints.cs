@@ -72,8 +72,12 @@ internal static class FormEndpoints
     private static Task<IResult> OpenCase(Guid id, IFormCollection f, ExplantDbContext db, HospitalTime clock, HttpContext http, CancellationToken ct) =>
         Run(async () =>
         {
-            var c = await CaseHandlers.Open(db, new(id, Guid.TryParse(S(f, "constructId"), out var cid) ? cid : throw Invalid("constructId", "choose a construct"),
-                S(f, "procedureCode"), null, S(f, "surgeon")), http.User.ToCaseActor(), clock.UtcNow, ct);
+            // A blank construct reaches the command (which refuses it naming constructId after the role check); a
+            // malformed id is refused here by Core's form reader.
+            var fields = new Explant.Core.Validation.FormFields(k => f[k].ToString());
+            var input = new CaseHandlers.OpenInput(id, fields.Id("constructId"), fields.Text("procedureCode"), null, fields.Text("surgeon"));
+            fields.ThrowIfAny();
+            var c = await CaseHandlers.Open(db, input, http.User.ToCaseActor(), clock.UtcNow, ct);
             return $"/cases/{c.Number}";
         }, $"/patients/{id}#cases");
 
