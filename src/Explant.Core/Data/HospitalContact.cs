@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace Explant.Core.Data;
 
 /// <summary>
-/// The hospital's day and out-of-hours phone numbers that patients call with warning signs (DOMAIN.md §6.1a: a
+/// The hospital's day and out-of-hours phone numbers that patients call with warning signs (docs/clinical-rules.md §9: a
 /// setting; instructions are not printed without it). A number from the fictional 555-0100…0199 range is a
 /// placeholder: the demo uses one, anywhere else it stops the start (<see cref="Problems"/>).
 /// </summary>

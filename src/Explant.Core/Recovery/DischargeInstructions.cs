@@ -13,7 +13,7 @@ public sealed record DischargeSection(string Heading, IReadOnlyList<string> Para
 /// activity and pain plan from the recovery record (specific), when held medicines restart (from the same hold rules
 /// as the pre-operative instructions), warning signs after spine surgery (<see cref="WarningSigns"/>, not the consent's
 /// risk list) and whom to call — the hospital's day and out-of-hours numbers (<see cref="HospitalContact"/>); without
-/// them the instructions are not made (DOMAIN.md §6.1a). One model feeds the page and the PDF.
+/// them the instructions are not made (docs/clinical-rules.md §9). One model feeds the page and the PDF.
 /// </summary>
 public sealed record DischargeInstructions(string PatientName, string HospitalName, int CaseNumber, string TimeZoneId, DateOnly? DischargedOn,
     IReadOnlyList<DischargeSection> Sections, string Contact)

@@ -27,7 +27,7 @@ public sealed class RecoveryOptions
     public int MissedContactsForLoss { get; set; } = 3;
 
     /// <summary>
-    /// Temperature from which a patient at home calls the team (DOMAIN.md §6.1a: 38.0 °C [S67] to 38.3 °C [S65] ⚠);
+    /// Temperature from which a patient at home calls the team (docs/clinical-rules.md §9: 38.0 °C [S67] to 38.3 °C [S65] ⚠);
     /// printed in °C and °F on the discharge instructions.
     /// </summary>
     public decimal FeverThresholdCelsius { get; set; } = 38.0m;

@@ -4,7 +4,7 @@ namespace Explant.Core.Recovery;
 
 /// <summary>
 /// The "call us if" part of the discharge instructions: warning signs after spine surgery, not the consent's risk list
-/// (DOMAIN.md §6.1a; [S65] Allina Health "When to call your doctor", [S66] MyMichigan Health WellSpine action plan,
+/// (docs/clinical-rules.md §9; [S65] Allina Health "When to call your doctor", [S66] MyMichigan Health WellSpine action plan,
 /// [S67] HealthPages.org "When to call your surgeon after spinal fusion"). The groups and thresholds come from those
 /// sources; the fever threshold is a setting between the two sources' values ⚠, the wording is ours.
 /// </summary>
