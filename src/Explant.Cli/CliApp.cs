@@ -38,6 +38,12 @@ public static class CliApp
         root.Subcommands.Add(ScheduleCommand.Build(console));
         root.Subcommands.Add(OutcomeCommands.Build(console));
         root.Subcommands.Add(CodingCommands.Build(console));
+        var demo = new Option<bool>("--demo")
+        {
+            Recursive = true,
+            Description = "Work on the demo database of this clone (.demo/explant-demo.db, made by `demo seed` or the web app's --demo) in the demo hospital's zone.",
+        };
+        root.Options.Add(demo);
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -48,6 +54,7 @@ public static class CliApp
             }
             return ExitCodes.BadInput;
         }
+        console.Demo = parse.GetValue(demo);
         return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr });
     }
 }
@@ -58,10 +65,14 @@ public sealed class CliConsole(TextWriter stdout, TextWriter stderr, IDictionary
     public TextWriter Out { get; } = stdout;
     public TextWriter Err { get; } = stderr;
 
+    /// <summary>Demo settings (<see cref="Core.Demo.DemoSettings"/>) over the environment; settings given by the host still win.</summary>
+    public bool Demo { get; set; }
+
     public ServiceProvider BuildServices()
     {
         var configuration = new ConfigurationBuilder()
             .AddEnvironmentVariables()
+            .AddInMemoryCollection(Demo ? Core.Demo.DemoSettings.Values : new Dictionary<string, string?>())
             .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
             .Build();
         var services = new ServiceCollection();

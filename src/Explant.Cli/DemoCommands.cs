@@ -7,11 +7,12 @@ internal static class DemoCommands
 {
     public static Command Build(CliConsole console)
     {
-        var seed = new Command("seed", "Migrate, load the shipped definitions and create one demo account per role (passwords printed).");
+        var seed = new Command("seed", "Make or refresh the demo database of this clone (.demo/explant-demo.db, never the real one): shipped definitions, one account per role (passwords printed), demo patients and cohort.");
         seed.SetAction(async (parse, ct) =>
         {
+            console.Demo = true;
             await using var services = console.BuildServices();
-            var report = await DemoSeed.RunAsync(services, ct);
+            var report = await DemoSeed.RunAsync(services, ct, line => console.Err.WriteLine($"demo: {line}"));
             foreach (var line in report.Procedures)
             {
                 await console.Out.WriteLineAsync($"procedure {line}");

@@ -145,7 +145,7 @@ internal static class ReadinessCommands
         {
             foreach (var f in plan)
             {
-                await console.Out.WriteLineAsync($"{Core.Readiness.Fasting.Label(f.Category),-55} until {f.LastIntakeLocal:dddd d MMMM, HH:mm}  ({f.Basis}) [{f.Source}]");
+                await console.Out.WriteLineAsync($"{f.Label,-55} until {f.LastIntakeLocal:dddd d MMMM, HH:mm}  ({f.Basis}) [{f.Source}]");
             }
         }
         return ExitCodes.Ok;

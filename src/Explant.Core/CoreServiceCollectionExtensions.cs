@@ -12,8 +12,9 @@ public static class CoreServiceCollectionExtensions
     public static IServiceCollection AddExplantCore(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddExplantData(configuration);
-        services.AddOptions<HospitalOptions>().Bind(configuration.GetSection("Hospital"))
-            .Validate(o => TimeZoneInfo.TryFindSystemTimeZoneById(o.TimeZone, out _), "Hospital:TimeZone is not a known IANA time zone").ValidateOnStart();
+        services.AddSettings<HospitalOptions>(configuration, "Hospital", o =>
+            [.. TimeZoneInfo.TryFindSystemTimeZoneById(o.TimeZone, out _) ? [] : new[] { $"TimeZone '{o.TimeZone}' is not a known IANA time zone" },
+             .. HospitalContact.Problems(o)]);
         services.AddSingleton<HospitalTime>();
         // Settings sections: configured lists replace the defaults, and a bad value stops the start with its key (Settings).
         services.AddSettings<PathwayOptions>(configuration, "Pathway", o =>
@@ -29,7 +30,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Coding.CodingOptions>>().Value);
         services.AddScoped<Theatre.TheatreService>();
         services.AddSettings<Recovery.RecoveryOptions>(configuration, "Recovery", o =>
-            [.. Settings.Range("MissedContactsForLoss", o.MissedContactsForLoss, 1, 20), .. o.DischargeCriteria.Count == 0 ? new[] { "DischargeCriteria needs at least one criterion" } : []]);
+            [.. Settings.Range("MissedContactsForLoss", o.MissedContactsForLoss, 1, 20), .. Settings.Range("FeverThresholdCelsius", (double)o.FeverThresholdCelsius, 38.0, 38.3),
+             .. o.DischargeCriteria.Count == 0 ? new[] { "DischargeCriteria needs at least one criterion" } : []]);
         services.AddSettings<Recovery.OutcomeOptions>(configuration, "Outcomes", o => Settings.Range("LinkLifetimeDays", o.LinkLifetimeDays, 1, 90));
         services.AddScoped<Recovery.RecoveryService>();
         // Licensed ODI wording is site configuration (never shipped, DOMAIN.md §6.5); malformed text stops the start.
@@ -52,6 +54,7 @@ public static class CoreServiceCollectionExtensions
         if (o.AspirinOmitDays is { } a) { foreach (var p in Settings.Range("AspirinOmitDays", a, 0, 14)) { yield return p; } }
         if (!Enum.IsDefined(o.GlpPolicy)) { yield return $"GlpPolicy '{o.GlpPolicy}' is not one of {string.Join(", ", Enum.GetNames<GlpPolicy>())}"; }
         if (o.PregnancyTestMinAge >= o.PregnancyTestMaxAge) { yield return "PregnancyTestMinAge must be below PregnancyTestMaxAge"; }
+        foreach (var p in Settings.Range("InfantFeedingUpToMonths", o.InfantFeedingUpToMonths, 1, 72)) { yield return p; }
         foreach (var (intake, hours) in o.FastingHours)
         {
             foreach (var p in Settings.Range($"FastingHours:{intake}", hours, 0, 24)) { yield return p; }

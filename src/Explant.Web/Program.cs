@@ -3,6 +3,7 @@ using Explant.Web.Hosting;
 // `--demo`: migrate, load the shipped definitions, create one account per role and print the credentials.
 var demo = args.Contains("--demo");
 var builder = WebApplication.CreateBuilder(args.Where(a => a != "--demo").ToArray());
+if (demo) { builder.Configuration.AddInMemoryCollection(Explant.Core.Demo.DemoSettings.Values); }
 builder.AddExplantWeb();
 
 var app = builder.Build();

@@ -8,6 +8,15 @@ public sealed class HospitalOptions
 
     /// <summary>IANA time zone of the hospital (e.g. "America/Chicago"); every time shown to people is in this zone.</summary>
     public string TimeZone { get; set; } = "UTC";
+
+    /// <summary>The number patients call during the day with warning signs (<see cref="HospitalContact"/>).</summary>
+    public string? PhoneDay { get; set; }
+
+    /// <summary>The number patients call out of hours.</summary>
+    public string? PhoneOutOfHours { get; set; }
+
+    /// <summary>Set by the demo (`--demo`, `demo seed`): placeholder phone numbers are allowed, nowhere else.</summary>
+    public bool Demo { get; set; }
 }
 
 /// <summary>

@@ -48,6 +48,11 @@ namespace Explant.Core.Demo;
 /// </summary>
 internal static class DemoCohort
 {
+    // The pre-operative work-up is filed by the roles that file it on a ward: results and readiness by a nurse, the ASA
+    // class by an anaesthesiologist (issue #13 §8). Theatre and ward steps keep the case's surgeon as the recorder.
+    private static readonly CaseActor Nurse = new($"{Roles.Nurse}@{DemoSeed.EmailDomain}", [Roles.Nurse]);
+    private static readonly CaseActor Anaesthetist = new($"{Roles.Anesthesiologist}@{DemoSeed.EmailDomain}", [Roles.Anesthesiologist]);
+
     public const string MrnPrefix = "DC";
     public const int MaxCases = 300;
     private const string Override = "synthetic demo history: item not simulated";
@@ -216,13 +221,13 @@ internal static class DemoCohort
             // ---- pre-operative work-up, baseline PROM, readiness, booking ----
             var workUp = d.AddDays(-14);
             c.RecordHistoryPhysical(workUp, actor, workUp);
-            c.RecordAsa(rng.NextDouble() < 0.6 ? "II" : rng.NextDouble() < 0.7 ? "I" : "III", actor);
-            c.RecordResult(LabKind.Cbc, null, null, workUp, actor, workUp);
-            c.RecordResult(LabKind.Creatinine, Math.Round((decimal)Normal(0.9, 0.15), 2) is var cr && cr > 0.4m ? cr : 0.5m, "mg/dL", workUp, actor, workUp);
+            c.RecordAsa(rng.NextDouble() < 0.6 ? "II" : rng.NextDouble() < 0.7 ? "I" : "III", Anaesthetist);
+            c.RecordResult(LabKind.Cbc, null, null, workUp, Nurse, workUp);
+            c.RecordResult(LabKind.Creatinine, Math.Round((decimal)Normal(0.9, 0.15), 2) is var cr && cr > 0.4m ? cr : 0.5m, "mg/dL", workUp, Nurse, workUp);
             if (indication == "infection")
             {
-                c.RecordResult(LabKind.Crp, c.Infection.CrpMgL, "mg/L", workUp, actor, workUp);
-                c.RecordResult(LabKind.Esr, c.Infection.EsrMmH, "mm/h", workUp, actor, workUp);
+                c.RecordResult(LabKind.Crp, c.Infection.CrpMgL, "mg/L", workUp, Nurse, workUp);
+                c.RecordResult(LabKind.Esr, c.Infection.EsrMmH, "mm/h", workUp, Nurse, workUp);
             }
             imaging.Add(ImagingStudy.Record(p.Id, workUp, Modality.XRay, [], [], "standing PA and lateral", surgeon, workUp));
             db.ImagingStudies.AddRange(imaging);
@@ -243,7 +248,7 @@ internal static class DemoCohort
                 }
                 return ReadinessEngine.Evaluate(new ReadinessInput(c, p, construct, imaging, doc, readinessOptions, time.Zone, on));
             }
-            c.Fire(CaseTrigger.AttestReady, actor, Utc(workUp, 12), new TransitionRequest("pre-op clinic complete", Readiness: Evaluate(workUp)));
+            c.Fire(CaseTrigger.AttestReady, Nurse, Utc(workUp, 12), new TransitionRequest("pre-op clinic complete", Readiness: Evaluate(workUp)));
             var bookedOn = d.AddDays(-10);
             c.FireStep(CaseTrigger.Schedule, actor, Utc(bookedOn, 9), new TransitionRequest($"booked {roomDay.RoomId} {d:yyyy-MM-dd}", Readiness: Evaluate(bookedOn)));
             roomDay.Add(new Booking { CaseId = c.Id, CaseNumber = c.Number, Surgeon = surgeon, Start = start, DurationMinutes = booked, BookedBy = actor.Name,

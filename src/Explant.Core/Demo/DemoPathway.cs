@@ -34,7 +34,13 @@ internal static class DemoPathway
         }
         var now = time.UtcNow;
         var today = time.Today; // the hospital's date, never the UTC date (issue #12 §9)
-        var actor = new CaseActor(surgeon, Roles.All);
+        // Each record is made by the role that makes it on a real ward (issue #13 §8): the surgeon assesses, decides,
+        // consents and plans; the nurse files results and attests readiness; the anaesthesiologist grades ASA; the
+        // scheduler books (the booking below uses `doctor`).
+        var doctor = new CaseActor(surgeon, [Roles.Surgeon]);
+        var nurse = new CaseActor($"{Roles.Nurse}@{DemoSeed.EmailDomain}", [Roles.Nurse]);
+        var anaesthetist = new CaseActor($"{Roles.Anesthesiologist}@{DemoSeed.EmailDomain}", [Roles.Anesthesiologist]);
+        var actor = new CaseActor($"{Roles.Scheduler}@{DemoSeed.EmailDomain}", [Roles.Scheduler]);
 
         async Task<(Patient, Construct)> Patient(string mrn, string family, string given, DateOnly born, Sex sex, decimal kg, decimal cm,
             string[] allergies, Medication[] meds, Construct.Details construct, IEnumerable<Construct.ComponentInput> parts)
@@ -61,13 +67,13 @@ internal static class DemoPathway
             return sc;
         }
 
-        void Decide(SurgicalCase sc) => sc.RecordDecision(sc.DefinitionAlternatives, SurgicalCase.RemovalChoice, "demo", actor, now);
+        void Decide(SurgicalCase sc) => sc.RecordDecision(sc.DefinitionAlternatives, SurgicalCase.RemovalChoice, "demo", doctor, now);
 
         void Consent(SurgicalCase sc, Patient p, Construct c, Procedures.ProcedureDocument doc)
         {
-            var consent = sc.GenerateConsent(Explant.Core.Consent.ConsentDocument.Build(sc, p, c, doc, today), actor, now);
-            sc.SignConsentAsPatient(consent.Version, $"{p.GivenName} {p.FamilyName}", actor, now);
-            sc.SignConsentAsSurgeon(consent.Version, actor, now);
+            var consent = sc.GenerateConsent(Explant.Core.Consent.ConsentDocument.Build(sc, p, c, doc, today), doctor, now);
+            sc.SignConsentAsPatient(consent.Version, $"{p.GivenName} {p.FamilyName}", doctor, now);
+            sc.SignConsentAsSurgeon(consent.Version, doctor, now);
         }
 
         var doc22852 = (await Procedures.ProcedureQueries.Find(db, "22852", null, ct))!.Parse();
@@ -77,7 +83,7 @@ internal static class DemoPathway
             new(new(2019, 5, 2), "St Elsewhere", Approach.Posterior, "L3–L5 posterolateral fusion", "Medtronic", "CD Horizon Solera", null),
             [.. Bilateral(["L3", "L4", "L5"]), Rod("L3-L5", Side.Left), Rod("L3-L5", Side.Right)]);
         var s1 = await Case(p1, c1, "22852");
-        s1.AddIndication("pain", "T84.84XA", "pain on palpation over the L5 heads", actor);
+        s1.AddIndication("pain", "T84.84XA", "pain on palpation over the L5 heads", doctor);
 
         // 2. Late infection of a T10–L2 construct: decided, waiting for consent.
         var (p2, c2) = await Patient("D1002", "Okafor", "Daniel", new(1975, 11, 2), Sex.Male, 92, 181, ["penicillin"], [new() { Name = "apixaban", Dose = "5 mg bd" }],
@@ -86,9 +92,9 @@ internal static class DemoPathway
              new(ComponentKind.Crosslink, null, null, Side.Midline, null, null, Material.Titanium, null, null, null, null)]);
         db.ImagingStudies.Add(ImagingStudy.Record(p2.Id, today.AddDays(-10), Modality.MRI, [], [new(HardwareFindingKind.Loosening, "T10", "halo around both T10 screws")], "fluid collection at T11–T12", surgeon, today));
         var s2 = await Case(p2, c2, "22852");
-        s2.AddIndication("infection", "T84.63XA", "draining sinus", actor);
-        s2.RecordInfectionEvidence(86m, 64m, today.AddDays(-7), "5 tissue samples and implant sonication; hold prophylaxis until cultures", actor);
-        s2.Fire(CaseTrigger.Assess, actor, now);
+        s2.AddIndication("infection", "T84.63XA", "draining sinus", doctor);
+        s2.RecordInfectionEvidence(86m, 64m, today.AddDays(-7), "5 tissue samples and implant sonication; hold prophylaxis until cultures", doctor);
+        s2.Fire(CaseTrigger.Assess, doctor, now);
         Decide(s2);
 
         // 3. Pseudarthrosis at L5–S1 with a broken S1 screw: assessed.
@@ -98,8 +104,8 @@ internal static class DemoPathway
         db.ImagingStudies.Add(ImagingStudy.Record(p3.Id, today.AddDays(-20), Modality.CT,
             [new("L4-L5", FusionStatus.Solid), new("L5-S1", FusionStatus.Pseudarthrosis)], [new(HardwareFindingKind.Breakage, "S1", "left S1 screw broken")], null, surgeon, today));
         var s3 = await Case(p3, c3, "22852");
-        s3.AddIndication("malfunction", "T84.216A", "broken left S1 screw", actor);
-        s3.Fire(CaseTrigger.Assess, actor, now);
+        s3.AddIndication("malfunction", "T84.216A", "broken left S1 screw", doctor);
+        s3.Fire(CaseTrigger.Assess, doctor, now);
 
         // 4. Partial removal: one prominent screw under thin skin; consented.
         var (p4, c4) = await Patient("D1004", "Haddad", "Yusuf", new(1990, 1, 8), Sex.Male, 58, 175, ["latex"], [],
@@ -107,9 +113,9 @@ internal static class DemoPathway
             [.. Bilateral(["L2", "L3", "L4", "L5"], 6.5m, Material.StainlessSteel), Rod("L2-L5", Side.Left, Material.StainlessSteel), Rod("L2-L5", Side.Right, Material.StainlessSteel)]);
         var s4 = await Case(p4, c4, "22852");
         var prominent = c4.Components.First(x => x.Kind == ComponentKind.PedicleScrew && x.Level == "L5" && x.Side == Side.Left);
-        s4.SetPlan(false, [prominent.Id], c4, actor, now);
-        s4.AddIndication("skin-breakdown", "T84.89XA", "skin thinning over the left L5 screw head", actor);
-        s4.Fire(CaseTrigger.Assess, actor, now);
+        s4.SetPlan(false, [prominent.Id], c4, doctor, now);
+        s4.AddIndication("skin-breakdown", "T84.89XA", "skin thinning over the left L5 screw head", doctor);
+        s4.Fire(CaseTrigger.Assess, doctor, now);
         Decide(s4);
         Consent(s4, p4, c4, doc22852);
 
@@ -120,9 +126,9 @@ internal static class DemoPathway
         var ct5 = ImagingStudy.Record(p5.Id, today.AddDays(-30), Modality.CT, [new("T4-L1", FusionStatus.Solid)], [], "fine-cut CT with MPR", surgeon, today);
         db.ImagingStudies.Add(ct5);
         var s5 = await Case(p5, c5, "22852");
-        s5.AddIndication("support-complete", "Z47.2", null, actor);
-        s5.LinkFusionEvidence(ct5, c5, [Modality.CT], actor);
-        s5.Fire(CaseTrigger.Assess, actor, now);
+        s5.AddIndication("support-complete", "Z47.2", null, doctor);
+        s5.LinkFusionEvidence(ct5, c5, [Modality.CT], doctor);
+        s5.Fire(CaseTrigger.Assess, doctor, now);
         Decide(s5);
         Consent(s5, p5, c5, doc22852);
         // Pre-operative work-up complete: surgery in 10 days at 08:00 hospital time.
@@ -131,16 +137,16 @@ internal static class DemoPathway
         {
             operatingDay = operatingDay.AddDays(1);
         }
-        s5.SetPlannedSurgery(Readiness.Fasting.ToUtc(operatingDay.ToDateTime(new TimeOnly(8, 0)), time.Zone), actor, now);
-        s5.RecordHistoryPhysical(today, actor, today);
-        s5.RecordAsa("I", actor);
-        s5.RecordResult(LabKind.Cbc, null, null, today, actor, today);
-        s5.RecordResult(LabKind.Creatinine, 0.7m, "mg/dL", today, actor, today);
+        s5.SetPlannedSurgery(Readiness.Fasting.ToUtc(operatingDay.ToDateTime(new TimeOnly(8, 0)), time.Zone), doctor, now);
+        s5.RecordHistoryPhysical(today, doctor, today);
+        s5.RecordAsa("I", anaesthetist);
+        s5.RecordResult(LabKind.Cbc, null, null, today, nurse, today);
+        s5.RecordResult(LabKind.Creatinine, 0.7m, "mg/dL", today, nurse, today);
         db.ImagingStudies.Add(ImagingStudy.Record(p5.Id, today, Modality.XRay, [], [], "standing PA and lateral", surgeon, today));
-        s4.SetPlannedSurgery(Readiness.Fasting.ToUtc(today.AddDays(21).ToDateTime(new TimeOnly(13, 30)), time.Zone), actor, now);
-        s2.SetPlannedSurgery(Readiness.Fasting.ToUtc(today.AddDays(5).ToDateTime(new TimeOnly(8, 0)), time.Zone), actor, now);
+        s4.SetPlannedSurgery(Readiness.Fasting.ToUtc(today.AddDays(21).ToDateTime(new TimeOnly(13, 30)), time.Zone), doctor, now);
+        s2.SetPlannedSurgery(Readiness.Fasting.ToUtc(today.AddDays(5).ToDateTime(new TimeOnly(8, 0)), time.Zone), doctor, now);
         await db.SaveChangesAsync(ct);
-        s5.Fire(CaseTrigger.AttestReady, actor, now, new TransitionRequest("pre-op clinic complete", Readiness: await readiness.Evaluate(s5, ct)));
+        s5.Fire(CaseTrigger.AttestReady, nurse, now, new TransitionRequest("pre-op clinic complete", Readiness: await readiness.Evaluate(s5, ct)));
 
         // 6. Harrington-type non-segmental construct (hooks at the ends only): 22850.
         var (p6, c6) = await Patient("D1006", "Ferreira", "Joao", new(1962, 9, 9), Sex.Male, 80, 172, [], [new() { Name = "clopidogrel", Dose = "75 mg od" }],
@@ -149,7 +155,7 @@ internal static class DemoPathway
              new(ComponentKind.Hook, "L1", null, Side.Right, null, null, Material.StainlessSteel, HookType.Laminar, null, null, null),
              Rod("T4-L1", Side.Right, Material.StainlessSteel)]);
         var s6 = await Case(p6, c6, "22850");
-        s6.AddIndication("pain", "T84.84XA", null, actor);
+        s6.AddIndication("pain", "T84.84XA", null, doctor);
 
         await db.SaveChangesAsync(ct);
 

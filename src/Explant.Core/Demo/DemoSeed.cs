@@ -18,14 +18,18 @@ public static class DemoSeed
 
     public sealed record Report(IReadOnlyList<string> Procedures, IReadOnlyList<Credential> Users, int PatientsCreated);
 
-    public static async Task<Report> RunAsync(IServiceProvider services, CancellationToken ct = default)
+    /// <param name="progress">Told what the seed is doing (the first start takes a while; people should see why).</param>
+    public static async Task<Report> RunAsync(IServiceProvider services, CancellationToken ct = default, Action<string>? progress = null)
     {
+        progress ??= _ => { };
+        progress($"Preparing the demo database: {Describe(services)}");
         await Migrator.MigrateAsync(services, ct);
         await using var scope = services.CreateAsyncScope();
         var sp = scope.ServiceProvider;
         var db = sp.GetRequiredService<ExplantDbContext>();
         var clock = sp.GetRequiredService<TimeProvider>();
 
+        progress("Loading the shipped procedure definitions");
         var procedures = new List<string>();
         foreach (var shipped in ShippedProcedures.All())
         {
@@ -40,6 +44,7 @@ public static class DemoSeed
             });
         }
 
+        progress("Creating one account per role");
         var users = sp.GetRequiredService<UserManager<ExplantUser>>();
         var roles = sp.GetRequiredService<RoleManager<IdentityRole>>();
         var credentials = new List<Credential>();
@@ -68,17 +73,31 @@ public static class DemoSeed
             }
             credentials.Add(new Credential(role, email, password));
         }
+        progress("Adding the demo patients");
         var patients = await DemoPathway.SeedAsync(db, sp.GetRequiredService<Readiness.ReadinessService>(), sp.GetRequiredService<HospitalTime>(),
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Scheduling.SchedulingOptions>>().Value, $"{Roles.Surgeon}@{EmailDomain}", ct);
         // A synthetic two-year history for the dashboard (see DemoCohort for every assumption); skipped when present.
         // "Demo:Cohort=false" leaves it out (about 20 s on SQLite), e.g. for tests that only need the demo patients.
         if (!string.Equals(sp.GetService<Microsoft.Extensions.Configuration.IConfiguration>()?["Demo:Cohort"], "false", StringComparison.OrdinalIgnoreCase))
         {
+            progress("Adding the two-year demo cohort (skipped when present; about half a minute the first time)");
             await DemoCohort.SeedAsync(db, sp.GetRequiredService<HospitalTime>(), sp.GetRequiredService<Readiness.ReadinessService>().Options,
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Theatre.TheatreOptions>>().Value,
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Recovery.RecoveryOptions>>().Value,
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Recovery.OutcomeOptions>>().Value, $"{Roles.Surgeon}@{EmailDomain}", ct);
         }
         return new Report(procedures, credentials, patients);
+    }
+
+    /// <summary>Where the data goes, without the password of a PostgreSQL connection string.</summary>
+    private static string Describe(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DatabaseOptions>>().Value;
+        if (options.Provider == DatabaseProvider.Postgres)
+        {
+            return "PostgreSQL (ConnectionStrings:Explant)";
+        }
+        var builder = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(options.ResolveConnectionString());
+        return Path.GetFullPath(builder.DataSource);
     }
 }

@@ -39,7 +39,7 @@ public sealed record PatientInstructions(string PatientName, string HospitalName
         };
         foreach (var f in report.Fasting.OrderBy(f => f.LastIntakeLocal))
         {
-            lines.Add(new("Eating and drinking", $"Last {Fasting.Label(f.Category).ToLower(English)}: {When(f.LastIntakeLocal)}", f.LastIntakeLocal, null, $"{f.Hours} hours before surgery"));
+            lines.Add(new("Eating and drinking", $"Last {f.Label.ToLower(English)}: {When(f.LastIntakeLocal)}", f.LastIntakeLocal, null, $"{f.Hours} hours before surgery"));
         }
         var ask = new List<string>();
         foreach (var h in report.Holds)

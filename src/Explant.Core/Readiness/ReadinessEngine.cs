@@ -76,7 +76,7 @@ public static class ReadinessEngine
         {
             try
             {
-                fasting = Fasting.Plan(local, zone, options, definition.Facts.FastingHours);
+                fasting = Fasting.Plan(local, zone, options, definition.Facts.FastingHours, patient.BirthDate);
                 var solids = fasting.Where(f => f.Category is "fatty-meal" or "light-meal").MinBy(f => f.LastIntakeLocal)!;
                 var clear = fasting.First(f => f.Category == "clear-liquids");
                 Add("fasting", "Fasting instructions", "S27", ItemStatus.Met, false,

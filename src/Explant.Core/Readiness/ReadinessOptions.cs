@@ -27,6 +27,13 @@ public sealed class ReadinessOptions
         ["fatty-meal"] = 8,
     };
 
+    /// <summary>
+    /// Below this age (months, on the day of surgery) the instructions carry the infant feeding lines — breast milk and
+    /// formula ([S27] rows). Older patients do not see them. Where childhood feeding ends is local policy ⚠; 12 months is
+    /// the usual definition of infancy.
+    /// </summary>
+    public int InfantFeedingUpToMonths { get; set; } = 12;
+
     /// <summary>Standing radiographs ([S26] imaging; window ⚠ local policy, DOMAIN.md gives none).</summary>
     public int RadiographWindowDays { get; set; } = 90;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Explant.Core.Data;
 using Explant.Core.Documents;
 using Explant.Core.Procedures;
 using Explant.Core.Readiness;
@@ -10,8 +11,9 @@ public sealed record DischargeSection(string Heading, IReadOnlyList<string> Para
 /// <summary>
 /// The patient's going-home instructions: the definition's Recovery section (general), the care team's own wound,
 /// activity and pain plan from the recovery record (specific), when held medicines restart (from the same hold rules
-/// as the pre-operative instructions), warning signs (the definition's risks) and whom to call
-/// (<see cref="RecoveryOptions.ContactText"/>). One model feeds the page and the PDF.
+/// as the pre-operative instructions), warning signs after spine surgery (<see cref="WarningSigns"/>, not the consent's
+/// risk list) and whom to call — the hospital's day and out-of-hours numbers (<see cref="HospitalContact"/>); without
+/// them the instructions are not made (docs/clinical-rules.md §9). One model feeds the page and the PDF.
 /// </summary>
 public sealed record DischargeInstructions(string PatientName, string HospitalName, int CaseNumber, string TimeZoneId, DateOnly? DischargedOn,
     IReadOnlyList<DischargeSection> Sections, string Contact)
@@ -19,6 +21,7 @@ public sealed record DischargeInstructions(string PatientName, string HospitalNa
     public const string YourCare = "Your care at home";
     public const string Medicines = "Restarting your medicines";
     public const string General = "Recovery after this operation";
+    public const string Emergency = "Emergency";
     public const string WarningSigns = "Call us if you notice";
     public const string WhomToCall = "Whom to call";
 
@@ -27,10 +30,12 @@ public sealed record DischargeInstructions(string PatientName, string HospitalNa
     /// <param name="holds">The pre-operative hold instructions (may be empty).</param>
     /// <param name="surgeryEndLocal">End of the operation in local time (closure end or out of room); restart times count from it.</param>
     public static DischargeInstructions From(string patientName, string hospitalName, int caseNumber, TimeZoneInfo zone, RecoveryRecord? record,
-        ProcedureDocument? definition, IReadOnlyList<HoldInstruction> holds, DateTime? surgeryEndLocal, string contact)
+        ProcedureDocument? definition, IReadOnlyList<HoldInstruction> holds, DateTime? surgeryEndLocal, HospitalContact contact, decimal feverThresholdCelsius)
     {
         ArgumentNullException.ThrowIfNull(zone);
         ArgumentNullException.ThrowIfNull(holds);
+        ArgumentNullException.ThrowIfNull(contact);
+        var phones = contact.Require();
         var sections = new List<DischargeSection>();
 
         var care = new List<string>();
@@ -64,12 +69,10 @@ public sealed record DischargeInstructions(string PatientName, string HospitalNa
         {
             sections.Add(new(General, [.. recovery.Paragraphs.Select(x => x.Text)], [.. recovery.Items.Select(x => x.Text)]));
         }
-        if (definition?.Facts.Risks is { Count: > 0 } risks)
-        {
-            sections.Add(new(WarningSigns, ["Signs of any of the problems below, or anything that worries you:"], [.. risks.Select(r => r.Text)]));
-        }
-        sections.Add(new(WhomToCall, [$"Call {contact}. In an emergency call the emergency services."], []));
-        return new(patientName, hospitalName, caseNumber, zone.Id, record?.DischargedOn, sections, contact);
+        sections.Add(new(Emergency, [Recovery.WarningSigns.Emergency + ":"], Recovery.WarningSigns.EmergencySigns));
+        sections.Add(new(WarningSigns, [Recovery.WarningSigns.CallTeam + ":"], [.. Recovery.WarningSigns.TeamSigns(feverThresholdCelsius), "anything else that worries you"]));
+        sections.Add(new(WhomToCall, [phones], []));
+        return new(patientName, hospitalName, caseNumber, zone.Id, record?.DischargedOn, sections, phones);
     }
 
     public string Title => $"Going home after your operation, {PatientName}";

@@ -26,8 +26,11 @@ public sealed class RecoveryOptions
     /// <summary>Missed follow-up contacts after which a patient is lost to follow-up (issue #8 §2; local policy ⚠).</summary>
     public int MissedContactsForLoss { get; set; } = 3;
 
-    /// <summary>Whom patients call with warning signs (site setting; shown on the discharge instructions).</summary>
-    public string ContactText { get; set; } = "the spine nurse line (number set by the hospital) or, out of hours, the emergency department";
+    /// <summary>
+    /// Temperature from which a patient at home calls the team (docs/clinical-rules.md §9: 38.0 °C [S67] to 38.3 °C [S65] ⚠);
+    /// printed in °C and °F on the discharge instructions.
+    /// </summary>
+    public decimal FeverThresholdCelsius { get; set; } = 38.0m;
 }
 
 public enum WoundStatus

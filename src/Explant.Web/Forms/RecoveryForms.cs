@@ -68,8 +68,9 @@ internal static class RecoveryForms
                 case "link":
                     var input = LinkInput.FromForm(Field);
                     var token = await s.IssueLink(id, input, actor, ct);
-                    // Shown once on the page that follows; only the hash is stored.
-                    return $"{page}?link={Uri.EscapeDataString($"{http.Request.Scheme}://{http.Request.Host}/prom/{token}")}&linkFor={Uri.EscapeDataString(input.TimePoint!.Trim())}#proms";
+                    // Shown once on the page that follows (a cookie for that page, not the URL); only the hash is stored.
+                    OneTimeNotice.Set(http, page, $"{input.TimePoint!.Trim()}\n{http.Request.Scheme}://{http.Request.Host}/prom/{token}");
+                    return page + "#proms";
                 case "complication":
                     await s.RecordComplication(id, ComplicationInput.FromForm(Field), actor, ct);
                     return page + "#complications";
@@ -116,6 +117,6 @@ internal static class RecoveryForms
             holds = [];
         }
         return DischargeInstructions.From($"{patient.GivenName} {patient.FamilyName}", hospital.Name, c.Number, time.Zone, record, definition, holds,
-            end is { } u ? time.ToLocal(u) : null, s.Options.ContactText);
+            end is { } u ? time.ToLocal(u) : null, HospitalContact.From(hospital), s.Options.FeverThresholdCelsius);
     }
 }

@@ -143,7 +143,7 @@ internal static class ExplantWebSetup
             await Migrator.MigrateAsync(app.Services);
             return;
         }
-        var report = await DemoSeed.RunAsync(app.Services);
+        var report = await DemoSeed.RunAsync(app.Services, progress: line => Console.WriteLine($"demo: {line}"));
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];

@@ -59,7 +59,11 @@ public sealed class SettingsTests
     [InlineData("Scheduling:SurgeonDailyLimitMinutes", "-5", "Scheduling: SurgeonDailyLimitMinutes")]
     [InlineData("Recovery:MissedContactsForLoss", "0", "Recovery: MissedContactsForLoss")]
     [InlineData("Theatre:MilestoneFutureToleranceMinutes", "600", "Theatre")]
-    [InlineData("Hospital:TimeZone", "Mars/Olympus", "Hospital:TimeZone")]
+    [InlineData("Hospital:TimeZone", "Mars/Olympus", "Hospital: TimeZone")]
+    [InlineData("Hospital:PhoneDay", "+1 312 555 0142", "Hospital: PhoneDay '+1 312 555 0142' is a placeholder")]
+    [InlineData("Hospital:PhoneOutOfHours", "ask the ward", "Hospital: PhoneOutOfHours 'ask the ward' is not a phone number")]
+    [InlineData("Readiness:InfantFeedingUpToMonths", "0", "Readiness: InfantFeedingUpToMonths")]
+    [InlineData("Recovery:FeverThresholdCelsius", "39.5", "Recovery: FeverThresholdCelsius")]
     [InlineData("Coding:DistinctProcedureModifier", "LT", "Coding: DistinctProcedureModifier: 'LT' must be one of")]
     [InlineData("Coding:RelativeValues:22852", "-1", "Coding: RelativeValues:22852: -1 must be positive")]
     [InlineData("Coding:RelativeValues:2285", "20", "Coding: RelativeValues:2285: '2285' is not a CPT code")]
@@ -69,6 +73,18 @@ public sealed class SettingsTests
     {
         var ex = await StartFails(new() { [key] = value });
         Assert.Contains(named, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_demo_may_use_fictional_phone_numbers_and_real_numbers_start_anywhere()
+    {
+        await using (var demo = Services(new(Explant.Core.Demo.DemoSettings.Values)))
+        {
+            demo.GetRequiredService<IStartupValidator>().Validate();
+            Assert.Equal("+1 312 555 0142", demo.GetRequiredService<IOptions<Explant.Core.Data.HospitalOptions>>().Value.PhoneDay);
+        }
+        await using var real = Services(new() { ["Hospital:PhoneDay"] = "+1 (312) 996-4000", ["Hospital:PhoneOutOfHours"] = "312.996.4100" });
+        real.GetRequiredService<IStartupValidator>().Validate();
     }
 
     [Fact]

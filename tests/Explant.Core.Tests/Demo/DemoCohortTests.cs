@@ -39,6 +39,9 @@ public sealed class DemoCohortTests : IDisposable
             var today = time.Today;
             report = await ServiceReport.Load(db, time, sp.GetRequiredService<IOptions<OutcomeOptions>>().Value.Mcid, today.AddMonths(-24).AddDays(1), today);
             cases = await db.Cases.CountAsync();
+            // Demo records are made by the roles that make them on a ward: ASA by an anaesthesiologist, never the surgeon.
+            var graded = await db.Cases.AsNoTracking().Where(c => c.AsaClass != null).Select(c => c.AsaRecordedBy).Distinct().ToListAsync();
+            Assert.Equal([$"{Explant.Core.Auth.Roles.Anesthesiologist}@{DemoSeed.EmailDomain}"], graded);
         }
 
         Assert.InRange(report.Data.Cases.Count, 200, DemoCohort.MaxCases);

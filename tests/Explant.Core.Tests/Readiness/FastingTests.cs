@@ -203,4 +203,30 @@ public sealed class FastingTests
     [InlineData("other", "other")]
     public void Labels_are_for_patients(string category, string starts) =>
         Assert.StartsWith(starts, Fasting.Label(category), StringComparison.Ordinal);
+
+    [Fact]
+    public void An_adults_sheet_has_no_breast_milk_or_formula_line_and_an_infants_has_both()
+    {
+        var surgery = new DateTime(2026, 12, 7, 7, 30, 0);
+        var adult = Fasting.Plan(surgery, Chicago, new ReadinessOptions(), 8, birthDate: new DateOnly(1966, 2, 3));
+        Assert.DoesNotContain(adult, f => f.Category == "breast-milk");
+        Assert.DoesNotContain(adult, f => f.Label.Contains("formula", StringComparison.OrdinalIgnoreCase) || f.Label.Contains("breast", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal("Light meal or milk", Line(adult, "light-meal").Label);
+
+        var infant = Fasting.Plan(surgery, Chicago, new ReadinessOptions(), 8, birthDate: new DateOnly(2026, 3, 1));
+        Assert.Equal("Breast milk", Line(infant, "breast-milk").Label);
+        Assert.Contains("formula", Line(infant, "light-meal").Label, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("2025-12-08", true)] // one day short of 12 months on the day of surgery
+    [InlineData("2025-12-07", false)] // 12 months that day
+    public void Infancy_ends_at_the_configured_age_on_the_day_of_surgery(string born, bool infant)
+    {
+        var options = new ReadinessOptions();
+        Assert.Equal(12, options.InfantFeedingUpToMonths);
+        Assert.Equal(infant, Fasting.IsInfant(DateOnly.Parse(born, System.Globalization.CultureInfo.InvariantCulture), new DateOnly(2026, 12, 7), options));
+        options.InfantFeedingUpToMonths = 24;
+        Assert.True(Fasting.IsInfant(DateOnly.Parse(born, System.Globalization.CultureInfo.InvariantCulture), new DateOnly(2026, 12, 7), options));
+    }
 }

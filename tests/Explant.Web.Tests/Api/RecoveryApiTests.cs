@@ -384,6 +384,31 @@ public abstract class RecoveryApiTests(DatabaseProvider provider) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task A_link_issued_from_the_recovery_form_is_shown_once_on_the_page_and_never_travels_in_a_url()
+    {
+        var number = await BookedCaseAsync("R-410");
+        await DischargedAsync(number, "R-410");
+        factory.Clock.MoveTo(Date(SurgeryDay).AddYears(1), new TimeOnly(9, 0));
+        using var form = await FormSession.SignInAsync(factory, "nurse@test.local");
+        var page = $"/cases/{number}/recovery";
+
+        var posted = await form.PostAsync($"/forms/recovery/{number}/link", [new("timePoint", "1y")], page);
+        Assert.False(posted.Refused, posted.Error);
+        Assert.Equal(page + "#proms", posted.Location);
+
+        var first = await form.GetStringAsync(page);
+        var shown = System.Text.RegularExpressions.Regex.Match(first, "id=\"prom-link\" href=\"[^\"]*/prom/([^\"]+)\"");
+        Assert.True(shown.Success, "the issued link is on the page that follows the post");
+        await using (var scope = factory.Scope())
+        {
+            var stored = await scope.ServiceProvider.GetRequiredService<ExplantDbContext>().PromLinks.AsNoTracking().SingleAsync();
+            Assert.Equal(PromLink.Hash(shown.Groups[1].Value), stored.TokenHash);
+        }
+        // Shown once: the next view of the page no longer carries it.
+        Assert.DoesNotContain("id=\"prom-link\"", await form.GetStringAsync(page), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Complications_are_keyed_like_the_consent_graded_and_placed_in_the_global_period_and_ssi_window()
     {
         var number = await BookedCaseAsync("R-500");

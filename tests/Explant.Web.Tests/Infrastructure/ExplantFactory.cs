@@ -67,8 +67,15 @@ public sealed class ExplantFactory : WebApplicationFactory<Program>
         builder.UseSetting("Database:MigrateOnStartup", "true");
         // A zone with daylight saving, so the tests meet the clock changes.
         builder.UseSetting("Hospital:TimeZone", TestClock.Zone);
+        builder.UseSetting("Hospital:PhoneDay", PhoneDay);
+        builder.UseSetting("Hospital:PhoneOutOfHours", PhoneOutOfHours);
         builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
     }
+
+    /// <summary>The hospital's numbers in the tests (discharge instructions are not given out without them).</summary>
+    public const string PhoneDay = "+1 312 996 4000";
+
+    public const string PhoneOutOfHours = "+1 312 996 4100";
 
     /// <summary>The loopback address Kestrel bound (only with kestrel: true).</summary>
     public string ServerAddress =>
