@@ -56,7 +56,8 @@ internal static class CaseCommands
         var user = new Option<string>("--user") { Description = "The staff account acting (its roles decide what it may do).", Required = true };
         var reason = new Option<string?>("--reason") { Description = "Reason (Postpone, AttestReady note, …)." };
         var cancel = new Option<string?>("--cancel-reason") { Description = $"With Cancel: {string.Join(", ", Enum.GetNames<CancelReason>())}." };
-        var transition = new Command("transition", "Fire a pathway trigger as a staff account; a refusal names the rule (exit 1).") { tid, trigger, user, reason, cancel };
+        var revision = new Option<string?>("--revision") { Description = "Fire only if the case is still at this revision (as `case show --json` printed it); a changed case is refused (exit 1)." };
+        var transition = new Command("transition", "Fire a pathway trigger as a staff account; a refusal names the rule (exit 1).") { tid, trigger, user, reason, cancel, revision };
         transition.SetAction(async (parse, ct) =>
         {
             if (Explant.Core.Validation.EnumText.Find<CaseTrigger>(parse.GetValue(trigger)) is not { } t)
@@ -74,6 +75,16 @@ internal static class CaseCommands
                 }
                 cancelReason = parsed;
             }
+            long? expected = null;
+            if (parse.GetValue(revision) is { } rv)
+            {
+                if (!long.TryParse(rv, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var r))
+                {
+                    await console.Err.WriteLineAsync($"--revision: '{rv}' is not a revision (a whole number)");
+                    return ExitCodes.BadInput;
+                }
+                expected = r;
+            }
             await using var services = console.BuildServices();
             await using var scope = services.CreateAsyncScope();
             var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Explant.Core.Auth.ExplantUser>>();
@@ -87,7 +98,7 @@ internal static class CaseCommands
             try
             {
                 var c = await scope.ServiceProvider.GetRequiredService<Explant.Core.Readiness.ReadinessService>()
-                    .Fire(parse.GetValue(tid)!, null, t, new TransitionRequest(parse.GetValue(reason), cancelReason), actor, ct);
+                    .Fire(parse.GetValue(tid)!, expected, t, new TransitionRequest(parse.GetValue(reason), cancelReason), actor, ct);
                 await console.Out.WriteLineAsync($"case {c.Number}: {c.State}");
                 return ExitCodes.Ok;
             }
@@ -99,6 +110,17 @@ internal static class CaseCommands
             catch (Explant.Core.Data.NotFoundException e)
             {
                 await console.Err.WriteLineAsync(e.Message);
+                return ExitCodes.DomainFailure;
+            }
+            catch (StaleRevisionException e)
+            {
+                // Someone changed the case since the revision given: a lost race is a domain failure (exit 1), like the API's 412.
+                await console.Err.WriteLineAsync($"refused (optimistic-concurrency): {e.Message}");
+                return ExitCodes.DomainFailure;
+            }
+            catch (Microsoft.EntityFrameworkCore.DbUpdateConcurrencyException)
+            {
+                await console.Err.WriteLineAsync($"refused (optimistic-concurrency): case {parse.GetValue(tid)} was changed by someone else while the transition was saved; show it again and retry");
                 return ExitCodes.DomainFailure;
             }
             catch (Explant.Core.Data.ValidationException e)

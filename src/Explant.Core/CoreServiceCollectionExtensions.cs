@@ -24,7 +24,10 @@ public static class CoreServiceCollectionExtensions
         services.AddSettings<Scheduling.SchedulingOptions>(configuration, "Scheduling", o =>
             [.. Settings.Range("SurgeonDailyLimitMinutes", o.SurgeonDailyLimitMinutes, 30, 1440), .. Settings.Range("DefaultTurnoverMinutes", o.DefaultTurnoverMinutes, 0, 240)]);
         services.AddSettings<Theatre.TheatreOptions>(configuration, "Theatre", o => o.Problems());
-        services.AddSingleton(configuration.GetSection("Coding").Get<Coding.CodingOptions>() ?? new Coding.CodingOptions());
+        // Coding settings are validated when the application starts (each problem naming its key), not first when a
+        // coding run (the operative note's draft) meets them.
+        services.AddSettings<Coding.CodingOptions>(configuration, "Coding", o => o.Validate().Select(p => p.StartsWith("Coding:", StringComparison.Ordinal) ? p["Coding:".Length..] : p));
+        services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Coding.CodingOptions>>().Value);
         services.AddScoped<Theatre.TheatreService>();
         services.AddSettings<Recovery.RecoveryOptions>(configuration, "Recovery", o =>
             [.. Settings.Range("MissedContactsForLoss", o.MissedContactsForLoss, 1, 20), .. Settings.Range("FeverThresholdCelsius", (double)o.FeverThresholdCelsius, 38.0, 38.3),

@@ -14,7 +14,7 @@ public sealed class PathwayOptions
 }
 
 /// <summary>The case's write operations: load, check the caller's revision, apply the aggregate's rule, save.</summary>
-public static class CaseHandlers
+public static partial class CaseHandlers
 {
     /// <summary>Opening a case (a referral), as the API body and the patient page's form both send it.</summary>
     public sealed record OpenInput(Guid? PatientId, Guid? ConstructId, string? ProcedureCode, int? ProcedureVersion, string? Surgeon);
@@ -98,12 +98,16 @@ public static class CaseHandlers
             c.SetPlan(removeAll, componentIds, construct, actor, nowUtc);
         }, ct);
 
-    public static Task<SurgicalCase> LinkFusionEvidence(ExplantDbContext db, string reference, long? expectedRevision, Guid studyId,
+    public static Task<SurgicalCase> LinkFusionEvidence(ExplantDbContext db, string reference, long? expectedRevision, Guid? studyId,
         PathwayOptions options, CaseActor actor, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        // Role first: the study is not looked up for a role that may not link it.
+        // Role first: the study is not looked up (nor the body judged) for a role that may not link it.
         actor.Require("evidence", Roles.Surgeon);
+        if (studyId is null)
+        {
+            throw new ValidationException(new Dictionary<string, string[]> { ["imagingStudyId"] = ["required: choose an imaging study"] });
+        }
         return Mutate(db, reference, expectedRevision, async c =>
         {
             ArgumentNullException.ThrowIfNull(options);
@@ -139,6 +143,9 @@ public static class CaseHandlers
     public static async Task<SurgicalCase> RecordResult(ExplantDbContext db, string reference, long? expectedRevision, ResultInput input, CaseActor actor,
         HospitalTime time, CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(actor);
+        // Role first: a wrong role is refused (403) whatever the body holds.
+        actor.Require("results", Roles.Nurse, Roles.Surgeon, Roles.Anesthesiologist);
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(time);
         var check = new Validation.Check();

@@ -116,6 +116,9 @@ public sealed class SurgicalCase : IVersioned
 {
     public const string RemovalChoice = "removal";
 
+    /// <summary>Rule id (and reason prefix) of a consent voided because the case changed surgeon before it was fully signed.</summary>
+    public const string ConsentVoidAtHandOver = "consent-void-at-hand-over";
+
     private SurgicalCase() { }
 
     public Guid Id { get; private set; }
@@ -216,7 +219,6 @@ public sealed class SurgicalCase : IVersioned
     {
         ArgumentNullException.ThrowIfNull(actor);
         request ??= new TransitionRequest();
-        request = request with { Reason = Limited("reason", request.Reason, Validation.InputLimits.Note) };
         var transition = CaseTransitions.Find(State, trigger)
             ?? throw new DomainRuleException($"transition:{trigger}",
                 $"{Label} cannot {trigger}: not allowed from {State} (allowed: {string.Join(", ", CaseTransitions.From(State).Select(t => t.Trigger))})");
@@ -225,6 +227,8 @@ public sealed class SurgicalCase : IVersioned
             throw new DomainRuleException($"role:{trigger}",
                 $"{Label} cannot {trigger}: needs role {string.Join(" or ", transition.Roles)}", forbidden: true);
         }
+        // The body is judged after the role: a role that may not fire the trigger is refused whatever it sent.
+        request = request with { Reason = Limited("reason", request.Reason, Validation.InputLimits.Note) };
         if (transition.Guard(this, request) is { } blocker)
         {
             throw new DomainRuleException($"guard:{trigger}", $"{Label} cannot {trigger}: {blocker}");
@@ -378,9 +382,9 @@ public sealed class SurgicalCase : IVersioned
 
     public void AddIndication(string key, string? icdCode, string? note, CaseActor actor)
     {
+        RequireRole(actor, "indication", Roles.Surgeon);
         note = Limited("note", note, Validation.InputLimits.Note);
         icdCode = Limited("icdCode", icdCode, 16);
-        RequireRole(actor, "indication", Roles.Surgeon);
         RequireState("record indications", CaseState.Referred, CaseState.Assessed);
         if (!DefinitionIndications.Contains(key))
         {
@@ -470,8 +474,8 @@ public sealed class SurgicalCase : IVersioned
 
     public void OverrideFusionEvidence(string reason, CaseActor actor, DateTime nowUtc)
     {
-        reason = Limited("reason", reason, Validation.InputLimits.Note) ?? "";
         RequireRole(actor, "override", Roles.Surgeon);
+        reason = Limited("reason", reason, Validation.InputLimits.Note) ?? "";
         if (string.IsNullOrWhiteSpace(reason))
         {
             throw new ValidationException(new Dictionary<string, string[]> { ["reason"] = ["an override needs a reason"] });
@@ -484,9 +488,9 @@ public sealed class SurgicalCase : IVersioned
 
     public void RecordDecision(IReadOnlyCollection<string> alternativesDiscussed, string choice, string? note, CaseActor actor, DateTime nowUtc)
     {
+        RequireRole(actor, "decision", Roles.Surgeon);
         note = Limited("note", note, Validation.InputLimits.Note);
         ArgumentNullException.ThrowIfNull(alternativesDiscussed);
-        RequireRole(actor, "decision", Roles.Surgeon);
         RequireState("record the shared decision", CaseState.Assessed);
         var unknown = alternativesDiscussed.Except(DefinitionAlternatives).ToList();
         if (unknown.Count > 0)
@@ -526,8 +530,8 @@ public sealed class SurgicalCase : IVersioned
 
     public void SignConsentAsPatient(int version, string signature, CaseActor witness, DateTime nowUtc)
     {
-        signature = Limited("signature", signature, Validation.InputLimits.ShortText) ?? "";
         RequireRole(witness, "consent", Roles.Surgeon, Roles.Nurse);
+        signature = Limited("signature", signature, Validation.InputLimits.ShortText) ?? "";
         var consent = SignableConsent(version);
         if (string.IsNullOrWhiteSpace(signature))
         {
@@ -581,7 +585,15 @@ public sealed class SurgicalCase : IVersioned
         }
         if (consent.WithdrawnAtUtc is not null)
         {
-            throw new DomainRuleException("consent-withdrawn", $"consent v{version} was withdrawn");
+            throw consent.WithdrawnReason?.StartsWith(ConsentVoidAtHandOver, StringComparison.Ordinal) == true
+                ? new DomainRuleException(ConsentVoidAtHandOver, $"consent v{version} is void: {consent.WithdrawnReason[(ConsentVoidAtHandOver.Length + 2)..]}")
+                : new DomainRuleException("consent-withdrawn", $"consent v{version} was withdrawn");
+        }
+        // Defence in depth for documents generated before a hand-over voided them: a document naming another surgeon
+        // is not signed for this case's surgeon.
+        if (Consent.ConsentDocument.NamedSurgeon(consent.Document) is { } named && !string.Equals(named, Surgeon, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new DomainRuleException(ConsentVoidAtHandOver, $"consent v{version} names {named} as the surgeon; the case's surgeon is now {Surgeon}: generate a new consent");
         }
         if (CurrentConsent != consent)
         {
@@ -592,8 +604,8 @@ public sealed class SurgicalCase : IVersioned
 
     public void WithdrawConsent(int version, string reason, CaseActor actor, DateTime nowUtc)
     {
-        reason = Limited("reason", reason, Validation.InputLimits.Note) ?? "";
         RequireRole(actor, "consent", Roles.Surgeon, Roles.Nurse);
+        reason = Limited("reason", reason, Validation.InputLimits.Note) ?? "";
         var consent = Consents.FirstOrDefault(c => c.Version == version)
             ?? throw new DomainRuleException("consent-missing", $"{Label} has no consent version {version}");
         if (consent.WithdrawnAtUtc is not null)
@@ -753,9 +765,9 @@ public sealed class SurgicalCase : IVersioned
 
     public void OverrideReadiness(string ruleId, string reason, CaseActor actor, DateTime nowUtc)
     {
+        RequireRole(actor, "readiness override", Roles.Surgeon, Roles.Anesthesiologist);
         ruleId = Limited("ruleId", ruleId, Validation.InputLimits.ShortText) ?? "";
         reason = Limited("reason", reason, Validation.InputLimits.Note) ?? "";
-        RequireRole(actor, "readiness override", Roles.Surgeon, Roles.Anesthesiologist);
         RequirePreOp();
         if (string.IsNullOrWhiteSpace(ruleId) || string.IsNullOrWhiteSpace(reason))
         {
@@ -810,8 +822,17 @@ public sealed class SurgicalCase : IVersioned
         {
             throw new DomainRuleException("hand-over-same-surgeon", $"{Label} is already {Surgeon}'s case");
         }
-        HandOvers.Add(new SurgeonHandOver { From = Surgeon, To = surgeon, Reason = reason, By = actor.Name, AtUtc = nowUtc });
+        var from = Surgeon;
+        HandOvers.Add(new SurgeonHandOver { From = from, To = surgeon, Reason = reason, By = actor.Name, AtUtc = nowUtc });
         Surgeon = surgeon;
+        // A consent not yet signed by both names the old surgeon as the one who will operate and may carry only one
+        // of the two signatures: the new surgeon must not complete it. It is voided here, and a new document naming
+        // the new surgeon is generated and signed by both (rule consent-void-at-hand-over).
+        foreach (var open in Consents.Where(x => !x.FullySigned && x.WithdrawnAtUtc is null))
+        {
+            open.WithdrawnAtUtc = nowUtc;
+            open.WithdrawnReason = $"{ConsentVoidAtHandOver}: the case was handed over from {from} to {surgeon}; this document names {from}. Generate a new consent.";
+        }
     }
 
     // ---- helpers -----------------------------------------------------------------------------------

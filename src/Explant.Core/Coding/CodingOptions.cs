@@ -40,6 +40,23 @@ public sealed record CodingOptions
             // Rule 9 [S7]: LT/RT/50 are never valid on these midline codes, so they cannot be configured here either.
             errors.Add($"Coding:DistinctProcedureModifier: '{DistinctProcedureModifier}' must be one of {string.Join(", ", DistinctProcedureModifiers)}");
         }
+        if (RelativeValues is null)
+        {
+            errors.Add("Coding:RelativeValues: must be a map of CPT code to relative value (empty when none are loaded)");
+        }
+        if (GlobalPeriods is null)
+        {
+            errors.Add("Coding:GlobalPeriods: must be a map of CPT code to global-period indicator");
+        }
+        foreach (var code in (RelativeValues?.Keys ?? Enumerable.Empty<string>()).Select(k => ("RelativeValues", k))
+            .Concat((GlobalPeriods?.Keys ?? Enumerable.Empty<string>()).Select(k => ("GlobalPeriods", k))))
+        {
+            // A key that is not a five-digit CPT code would never match a suggested line: the setting would silently do nothing.
+            if (code.k.Length != 5 || !code.k.All(char.IsAsciiDigit))
+            {
+                errors.Add($"Coding:{code.Item1}:{code.k}: '{code.k}' is not a CPT code (five digits, e.g. 22852)");
+            }
+        }
         foreach (var (code, value) in RelativeValues ?? [])
         {
             if (value <= 0)

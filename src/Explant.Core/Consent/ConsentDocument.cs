@@ -13,6 +13,13 @@ namespace Explant.Core.Consent;
 /// </summary>
 public static class ConsentDocument
 {
+    /// <summary>The line that names the case's surgeon in a generated document.</summary>
+    public const string SurgeonLine = "Surgeon: ";
+
+    /// <summary>The surgeon a generated document names, or null for a document without the line.</summary>
+    public static string? NamedSurgeon(string document) =>
+        (document ?? "").Split('\n').FirstOrDefault(l => l.StartsWith(SurgeonLine, StringComparison.Ordinal)) is { } line ? line[SurgeonLine.Length..].Trim() : null;
+
     public static string Build(SurgicalCase c, Patient patient, Construct construct, ProcedureDocument definition, DateOnly today)
     {
         ArgumentNullException.ThrowIfNull(c);
@@ -27,7 +34,7 @@ public static class ConsentDocument
         Line($"# Consent to operation: {definition.Name}");
         Line($"Patient: {patient.DisplayName} · MRN {patient.Mrn} ({patient.Facility}) · born {patient.BirthDate:yyyy-MM-dd} · age {patient.AgeOn(today)}");
         Line($"Procedure: CPT {definition.Code}, definition version {c.ProcedureVersion} · case {c.Number} · plan revision {c.PlanRevision}");
-        Line($"Surgeon: {c.Surgeon}");
+        Line(SurgeonLine + c.Surgeon);
 
         Heading("What will be removed");
         var planned = construct.Components.Where(x => c.PlannedComponentIds.Contains(x.Id)).ToList();

@@ -51,6 +51,53 @@ public sealed class HospitalTime(IOptions<HospitalOptions> options, TimeProvider
 
     public DateTime ToUtc(DateOnly date, TimeOnly time) => ToUtc(date.ToDateTime(time));
 
+    /// <summary>
+    /// A wall-clock time in the hospital's zone as UTC for a command's input: a time the clocks skip (spring forward)
+    /// or pass twice (fall back) is added to <paramref name="check"/> naming <paramref name="field"/> and null is
+    /// returned, so the caller answers 400 instead of guessing which instant was meant (or failing with a 500).
+    /// </summary>
+    public DateTime? ToUtc(Validation.Check check, string field, DateTime local, string? ambiguousHint = null)
+    {
+        ArgumentNullException.ThrowIfNull(check);
+        var unspecified = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
+        if (zone.IsInvalidTime(unspecified))
+        {
+            check.Add(field, $"{local:yyyy-MM-dd HH:mm} does not exist in {zone.Id}: the clocks go forward that night; choose a time outside the skipped hour");
+            return null;
+        }
+        if (zone.IsAmbiguousTime(unspecified))
+        {
+            check.Add(field, $"{local:yyyy-MM-dd HH:mm} happens twice in {zone.Id}: the clocks go back that night; "
+                + (ambiguousHint ?? "choose a time outside the repeated hour"));
+            return null;
+        }
+        return TimeZoneInfo.ConvertTimeToUtc(unspecified, zone);
+    }
+
+    /// <summary>
+    /// "2026-12-07T07:30" — a local date and time in the hospital's zone, as the planned-surgery API and form send it —
+    /// as UTC. Malformed, skipped (DST gap) and repeated (DST overlap) times are added to <paramref name="check"/>.
+    /// </summary>
+    public DateTime? ParseLocal(Validation.Check check, string field, string? local, bool required = true)
+    {
+        ArgumentNullException.ThrowIfNull(check);
+        if (string.IsNullOrWhiteSpace(local))
+        {
+            if (required)
+            {
+                check.Add(field, $"required: a local date and time (YYYY-MM-DDTHH:MM, {zone.Id})");
+            }
+            return null;
+        }
+        var v = local.Trim();
+        if (!DateTime.TryParseExact(v, "yyyy-MM-dd'T'HH:mm", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var value))
+        {
+            check.Add(field, $"'{(v.Length > 40 ? v[..40] + "…" : v)}' is not a local date and time (YYYY-MM-DDTHH:MM, {zone.Id})");
+            return null;
+        }
+        return ToUtc(check, field, value);
+    }
+
     /// <summary>"2026-12-06 23:00 CST"-style text for screens and print.</summary>
     public string Format(DateTime utc)
     {

@@ -35,6 +35,15 @@ public sealed class ReadinessService(ExplantDbContext db, IOptions<ReadinessOpti
     public Task<SurgicalCase> Fire(string reference, long? expectedRevision, CaseTrigger trigger, TransitionRequest request, CaseActor actor, CancellationToken ct = default) =>
         Fire(reference, expectedRevision, trigger, request, actor, step: false, ct);
 
+    /// <summary>
+    /// The transition route's command: the trigger as typed in the path (by name; a number or an unknown name is refused
+    /// naming <c>trigger</c>), the body's reason and cancel reason. The trigger decides which roles may fire it, so it is
+    /// the one thing read before the role check.
+    /// </summary>
+    public Task<SurgicalCase> Fire(string reference, long? expectedRevision, string? trigger, TransitionInput? input, CaseActor actor, CancellationToken ct = default) =>
+        Fire(reference, expectedRevision, Validation.EnumText.Parse<CaseTrigger>("trigger", trigger),
+            new TransitionRequest(input?.Reason, input?.CancelReason), actor, ct);
+
     /// <summary>Fires the trigger of a system step (the booking's Schedule) from inside that step's command.</summary>
     internal Task<SurgicalCase> FireStep(string reference, CaseTrigger trigger, TransitionRequest request, CaseActor actor, CancellationToken ct = default) =>
         Fire(reference, null, trigger, request, actor, step: true, ct);

@@ -275,6 +275,13 @@ public sealed class IntraOpRecord : IVersioned
         {
             throw new DomainRuleException("checklist-phase-order", $"{WhoChecklist.PhaseLabel(item.Phase - 1)} must be complete before {WhoChecklist.PhaseLabel(item.Phase)}");
         }
+        // Sign Out is the close of the operation, done before the patient leaves the room (S44): its items (procedure
+        // recorded, final counts, specimens, equipment, recovery concerns, reconciliation) describe an operation that
+        // has happened, so they are not answered before the incision.
+        if (item.Phase == ChecklistPhase.SignOut && At(Milestone.Incision) is null)
+        {
+            throw new DomainRuleException("sign-out-before-incision", $"'{item.Text}' belongs to the Sign Out, after the operation: record the incision first");
+        }
         if (answer == TickAnswer.NotApplicable && !item.AllowNotApplicable)
         {
             throw new DomainRuleException("tick-not-applicable", $"'{item.Text}' cannot be answered 'not applicable'", unprocessable: true);
@@ -379,6 +386,17 @@ public sealed class IntraOpRecord : IVersioned
         if (milestone == Milestone.Incision && PhaseCompletedUtc(ChecklistPhase.TimeOut) is { } timeOut && atUtc < timeOut)
         {
             throw new DomainRuleException("incision-after-time-out", $"incision at {atUtc:HH:mm} UTC is before the Time Out was completed at {timeOut:HH:mm} UTC");
+        }
+        // Sign In is done before induction and Sign Out before the patient leaves the room (S44): a back-dated
+        // anaesthesia start before the Sign In's last tick, or an out-of-room time before the Sign Out's last tick,
+        // would record the step as done before the check that must precede it.
+        if (milestone == Milestone.AnesthesiaStart && PhaseCompletedUtc(ChecklistPhase.SignIn) is { } signIn && atUtc < signIn)
+        {
+            throw new DomainRuleException("induction-after-sign-in", $"anaesthesia start at {atUtc:HH:mm} UTC is before the Sign In was completed at {signIn:HH:mm} UTC");
+        }
+        if (milestone == Milestone.OutOfRoom && PhaseCompletedUtc(ChecklistPhase.SignOut) is { } signOut && atUtc < signOut)
+        {
+            throw new DomainRuleException("out-of-room-after-sign-out", $"out of room at {atUtc:HH:mm} UTC is before the Sign Out was completed at {signOut:HH:mm} UTC");
         }
         Milestones.Add(new MilestoneEntry { Milestone = milestone, AtUtc = atUtc, By = actor.Name });
     }
@@ -540,6 +558,12 @@ public sealed class IntraOpRecord : IVersioned
         actor.Require("counts", TheatreWriters.Counts);
         RequireOpen();
         RequireNotAttested(ItemEvidence.CountsRecorded, "the counts");
+        // The count the Sign Out confirms (S44) is the closing count of instruments, sponges and needles used in the
+        // operation: it cannot be recorded before the operation started.
+        if (At(Milestone.Incision) is null)
+        {
+            throw new DomainRuleException("sign-out-before-incision", "the counts are the Sign Out's closing counts: record the incision first");
+        }
         if (!correct && string.IsNullOrWhiteSpace(discrepancy))
         {
             throw new ValidationException(new Dictionary<string, string[]> { ["discrepancy"] = ["an incorrect count needs the discrepancy documented"] });

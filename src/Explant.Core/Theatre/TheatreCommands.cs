@@ -100,22 +100,16 @@ public static class RecordedTime
             return null;
         }
         var v = value.Trim();
-        try
+        // Skipped (spring forward) and repeated (fall back) wall-clock times are refused naming the field; a repeated
+        // one can be given as an instant with its offset instead.
+        const string withOffset = "give it with its offset (e.g. 2026-11-01T01:30-05:00)";
+        if (TimeOnly.TryParseExact(v, TimeOfDay, CultureInfo.InvariantCulture, DateTimeStyles.None, out var t))
         {
-            if (TimeOnly.TryParseExact(v, TimeOfDay, CultureInfo.InvariantCulture, DateTimeStyles.None, out var t))
-            {
-                return time.ToUtc(time.Today, t);
-            }
-            if (DateTime.TryParseExact(v, WallClock, CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
-            {
-                return time.ToUtc(local);
-            }
+            return time.ToUtc(check, field, time.Today.ToDateTime(t), withOffset);
         }
-        catch (ArgumentException e)
+        if (DateTime.TryParseExact(v, WallClock, CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
         {
-            // A wall-clock time skipped when the clocks go forward does not exist.
-            check.Add(field, e.Message);
-            return null;
+            return time.ToUtc(check, field, local, withOffset);
         }
         if (DateTimeOffset.TryParseExact(v, Instant, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant))
         {

@@ -14,11 +14,12 @@ namespace Explant.Core.Theatre;
 /// Day-of-surgery operations. Each loads the case and its record, applies one aggregate rule, fires the case
 /// transition that goes with it (check-in, in room, out of room) and saves both together.
 /// </summary>
-public sealed class TheatreService(ExplantDbContext db, ReadinessService readiness, IOptions<TheatreOptions> options, Coding.CodingOptions coding, HospitalTime time, TimeProvider clock)
+public sealed class TheatreService(ExplantDbContext db, ReadinessService readiness, IOptions<TheatreOptions> options, Coding.CodingOptions coding, HospitalTime time)
 {
     public TheatreOptions Options => options.Value;
 
-    private DateTime Now => clock.GetUtcNow().UtcDateTime;
+    // The one clock (issue #12 §9): HospitalTime, like every other command.
+    private DateTime Now => time.UtcNow;
 
     public async Task<(SurgicalCase Case, IntraOpRecord? Record)> Find(string reference, CancellationToken ct = default)
     {

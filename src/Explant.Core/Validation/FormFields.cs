@@ -33,6 +33,40 @@ public sealed class FormFields(Func<string, string?> read)
         return null;
     }
 
+    /// <summary>A whole number (digits with an optional sign); "1.5" or "two" is refused.</summary>
+    public int? Int(string key)
+    {
+        if (Text(key) is not { } v)
+        {
+            return null;
+        }
+        if (int.TryParse(v, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var i))
+        {
+            return i;
+        }
+        check.Add(key, $"'{Shorten(v)}' is not a whole number");
+        return null;
+    }
+
+    /// <summary>A yes/no field: "true"/"false" (select) or a checked box ("on"); blank is null.</summary>
+    public bool? Bool(string key)
+    {
+        if (Text(key) is not { } v)
+        {
+            return null;
+        }
+        if (v is "true" or "on")
+        {
+            return true;
+        }
+        if (v is "false")
+        {
+            return false;
+        }
+        check.Add(key, $"'{Shorten(v)}' is not yes or no");
+        return null;
+    }
+
     public DateOnly? Date(string key)
     {
         if (Text(key) is not { } v)

@@ -14,14 +14,6 @@ namespace Explant.Web.Api;
 /// </summary>
 internal static class CaseEndpoints
 {
-    public sealed record PlanInput(bool RemoveAll, List<Guid>? ComponentIds);
-    public sealed record IndicationInput(string? Key, string? IcdCode, string? Note);
-    public sealed record InfectionInput(decimal? CrpMgL, decimal? EsrMmH, DateOnly? MarkersDate, string? CulturePlan);
-    public sealed record FusionInput(Guid? ImagingStudyId);
-    public sealed record ReasonInput(string? Reason);
-    public sealed record DecisionInput(List<string>? AlternativesDiscussed, string? Choice, string? Note);
-    public sealed record SignatureInput(string? Signature);
-    public sealed record TransitionInput(string? Reason, CancelReason? CancelReason);
     public sealed record CaseListItem(Guid Id, int Number, string State, string PatientName, string Mrn, string ProcedureCode, string Surgeon, bool ConsentValid);
     public sealed record ConsentDocumentResponse(int Version, int PlanRevision, string Document, bool Current, bool FullySigned, DateTime? WithdrawnAtUtc);
 
@@ -45,43 +37,37 @@ internal static class CaseEndpoints
         cases.MapGet("/", List);
         cases.MapPost("/", Open);
         cases.MapGet("/{id}", Get);
+        // Each write binds its input record and calls its one Core command (role first, defaults, validation, save).
         cases.MapPut("/{id}/plan", (string id, PlanInput input, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct) =>
-            Respond(http, db, clock, CaseHandlers.SetPlan(db, id, http.Request.IfMatchRevision(), input.RemoveAll, input.ComponentIds ?? [], http.User.ToCaseActor(), Now(clock), ct), ct));
+            Respond(http, db, clock, CaseHandlers.SetPlan(db, id, http.Request.IfMatchRevision(), input, http.User.ToCaseActor(), Now(clock), ct), ct));
         cases.MapPost("/{id}/indications", (string id, IndicationInput input, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct) =>
-            Mutate(id, http, db, clock, c => c.AddIndication(Required(input.Key, "key"), input.IcdCode, input.Note, http.User.ToCaseActor()), ct));
+            Respond(http, db, clock, CaseHandlers.AddIndication(db, id, http.Request.IfMatchRevision(), input, http.User.ToCaseActor(), ct), ct));
         cases.MapDelete("/{id}/indications/{key}", (string id, string key, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct) =>
-            Mutate(id, http, db, clock, c => c.RemoveIndication(key, http.User.ToCaseActor()), ct));
+            Respond(http, db, clock, CaseHandlers.RemoveIndication(db, id, http.Request.IfMatchRevision(), key, http.User.ToCaseActor(), ct), ct));
         cases.MapPut("/{id}/evidence/infection", (string id, InfectionInput input, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct) =>
-            Mutate(id, http, db, clock, c => c.RecordInfectionEvidence(input.CrpMgL, input.EsrMmH, input.MarkersDate, input.CulturePlan, http.User.ToCaseActor(), clock.Today), ct));
-        cases.MapPost("/{id}/evidence/fusion", (string id, FusionInput input, HttpContext http, ExplantDbContext db, HospitalTime clock, IOptions<PathwayOptions> options, CancellationToken ct) =>
-            Respond(http, db, clock, CaseHandlers.LinkFusionEvidence(db, id, http.Request.IfMatchRevision(), input.ImagingStudyId ?? throw HttpExtensions.Missing("imagingStudyId"), options.Value, http.User.ToCaseActor(), ct), ct));
+            Respond(http, db, clock, CaseHandlers.RecordInfectionEvidence(db, id, http.Request.IfMatchRevision(), input, http.User.ToCaseActor(), clock, ct), ct));
+        cases.MapPost("/{id}/evidence/fusion", (string id, FusionEvidenceInput input, HttpContext http, ExplantDbContext db, HospitalTime clock, IOptions<PathwayOptions> options, CancellationToken ct) =>
+            Respond(http, db, clock, CaseHandlers.LinkFusionEvidence(db, id, http.Request.IfMatchRevision(), input.ImagingStudyId, options.Value, http.User.ToCaseActor(), ct), ct));
         cases.MapPost("/{id}/evidence/fusion-override", (string id, ReasonInput input, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct) =>
-            Mutate(id, http, db, clock, c => c.OverrideFusionEvidence(input.Reason ?? "", http.User.ToCaseActor(), Now(clock)), ct));
+            Respond(http, db, clock, CaseHandlers.OverrideFusionEvidence(db, id, http.Request.IfMatchRevision(), input, http.User.ToCaseActor(), Now(clock), ct), ct));
         cases.MapPost("/{id}/decision", (string id, DecisionInput input, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct) =>
-            Mutate(id, http, db, clock, c => c.RecordDecision(input.AlternativesDiscussed ?? [], Required(input.Choice, "choice"), input.Note, http.User.ToCaseActor(), Now(clock)), ct));
+            Respond(http, db, clock, CaseHandlers.RecordDecision(db, id, http.Request.IfMatchRevision(), input, http.User.ToCaseActor(), Now(clock), ct), ct));
         cases.MapPost("/{id}/hand-over", (string id, CaseHandlers.HandOverInput input, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct) =>
             Respond(http, db, clock, CaseHandlers.HandOver(db, id, http.Request.IfMatchRevision(), input, http.User.ToCaseActor(), clock.UtcNow, ct), ct));
         cases.MapPost("/{id}/consents", GenerateConsent);
         cases.MapGet("/{id}/consents/{version:int}", GetConsent);
         cases.MapPost("/{id}/consents/{version:int}/patient-signature", (string id, int version, SignatureInput input, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct) =>
-            Mutate(id, http, db, clock, c => c.SignConsentAsPatient(version, input.Signature ?? "", http.User.ToCaseActor(), Now(clock)), ct));
+            Respond(http, db, clock, CaseHandlers.SignConsentAsPatient(db, id, http.Request.IfMatchRevision(), version, input, http.User.ToCaseActor(), Now(clock), ct), ct));
         cases.MapPost("/{id}/consents/{version:int}/surgeon-signature", (string id, int version, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct) =>
-            Mutate(id, http, db, clock, c => c.SignConsentAsSurgeon(version, http.User.ToCaseActor(), Now(clock)), ct));
+            Respond(http, db, clock, CaseHandlers.SignConsentAsSurgeon(db, id, http.Request.IfMatchRevision(), version, http.User.ToCaseActor(), Now(clock), ct), ct));
         cases.MapPost("/{id}/consents/{version:int}/withdraw", (string id, int version, ReasonInput input, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct) =>
-            Mutate(id, http, db, clock, c => c.WithdrawConsent(version, input.Reason ?? "", http.User.ToCaseActor(), Now(clock)), ct));
+            Respond(http, db, clock, CaseHandlers.WithdrawConsent(db, id, http.Request.IfMatchRevision(), version, input, http.User.ToCaseActor(), Now(clock), ct), ct));
         cases.MapPost("/{id}/transitions/{trigger}", (string id, string trigger, TransitionInput? input, HttpContext http, ExplantDbContext db, HospitalTime clock, ReadinessService readiness, CancellationToken ct) =>
-            Respond(http, db, clock, readiness.Fire(id, http.Request.IfMatchRevision(), ParseTrigger(trigger), new TransitionRequest(input?.Reason, input?.CancelReason), http.User.ToCaseActor(), ct), ct));
+            Respond(http, db, clock, readiness.Fire(id, http.Request.IfMatchRevision(), trigger, input, http.User.ToCaseActor(), ct), ct));
         return app;
     }
 
     private static DateTime Now(HospitalTime clock) => clock.UtcNow;
-
-    private static string Required(string? value, string field) => string.IsNullOrWhiteSpace(value) ? throw HttpExtensions.Missing(field) : value;
-
-    private static CaseTrigger ParseTrigger(string trigger) => Explant.Core.Validation.EnumText.Parse<CaseTrigger>("trigger", trigger);
-
-    private static Task<Ok<CaseView>> Mutate(string id, HttpContext http, ExplantDbContext db, HospitalTime clock, Action<SurgicalCase> change, CancellationToken ct) =>
-        Respond(http, db, clock, CaseHandlers.Mutate(db, id, http.Request.IfMatchRevision(), change, ct), ct);
 
     private static async Task<Ok<CaseView>> Respond(HttpContext http, ExplantDbContext db, HospitalTime clock, Task<SurgicalCase> work, CancellationToken ct)
     {

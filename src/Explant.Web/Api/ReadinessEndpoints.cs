@@ -1,4 +1,3 @@
-using System.Globalization;
 using Explant.Core.Auth;
 using Explant.Core.Cases;
 using Explant.Core.Data;
@@ -12,10 +11,6 @@ namespace Explant.Web.Api;
 /// <summary>Pre-operative readiness: the record (date, results, H&amp;P, ASA), the evaluation, overrides and the patient's instructions.</summary>
 internal static class ReadinessEndpoints
 {
-    public sealed record SurgeryInput(string? Local);
-    public sealed record HistoryPhysicalInput(DateOnly? On);
-    public sealed record AsaInput(string? AsaClass);
-    public sealed record OverrideInput(string? RuleId, string? Reason);
     public sealed record WorklistRow(int Number, string State, string Patient, string Mrn, DateTime? SurgeryUtc, int OpenBlocking, DateOnly? SoonestDue,
         IReadOnlyList<string> Open);
 
@@ -23,47 +18,27 @@ internal static class ReadinessEndpoints
     {
         var cases = app.MapGroup("/api/cases").RequireAuthorization(Policies.Staff);
         cases.MapGet("/{id}/readiness", Get);
-        cases.MapPut("/{id}/planned-surgery", (string id, SurgeryInput input, HttpContext http, ExplantDbContext db, HospitalTime clock, HospitalTime time, CancellationToken ct) =>
-            Mutate(id, http, db, clock, c => c.SetPlannedSurgery(ParseLocal(input.Local, time), http.User.ToCaseActor(), clock.UtcNow), ct));
+        cases.MapPut("/{id}/planned-surgery", (string id, PlannedSurgeryInput input, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct) =>
+            Respond(id, http, db, clock, CaseHandlers.SetPlannedSurgery(db, id, http.Request.IfMatchRevision(), input, http.User.ToCaseActor(), clock, ct), ct));
         cases.MapPost("/{id}/results", (string id, CaseHandlers.ResultInput input, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct) =>
             Respond(id, http, db, clock, CaseHandlers.RecordResult(db, id, http.Request.IfMatchRevision(), input, http.User.ToCaseActor(), clock, ct), ct));
         cases.MapPost("/{id}/medication-stops", (string id, MedicationStops.StopInput input, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct) =>
             Respond(id, http, db, clock, MedicationStops.Record(db, id, input, http.User.ToCaseActor(), clock, ct), ct));
-        cases.MapPut("/{id}/history-physical", (string id, HistoryPhysicalInput input, HttpContext http, ExplantDbContext db, HospitalTime clock, ReadinessService readiness, CancellationToken ct) =>
-            Mutate(id, http, db, clock, c => c.RecordHistoryPhysical(input.On ?? throw HttpExtensions.Missing("on"), http.User.ToCaseActor(), readiness.Today), ct));
+        cases.MapPut("/{id}/history-physical", (string id, HistoryPhysicalInput input, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct) =>
+            Respond(id, http, db, clock, CaseHandlers.RecordHistoryPhysical(db, id, http.Request.IfMatchRevision(), input, http.User.ToCaseActor(), clock, ct), ct));
         cases.MapPost("/{id}/history-physical/update", (string id, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct) =>
-            Mutate(id, http, db, clock, c => c.RecordHistoryPhysicalUpdate(http.User.ToCaseActor(), clock.UtcNow), ct));
+            Respond(id, http, db, clock, CaseHandlers.RecordHistoryPhysicalUpdate(db, id, http.Request.IfMatchRevision(), http.User.ToCaseActor(), clock.UtcNow, ct), ct));
         cases.MapPut("/{id}/asa", (string id, AsaInput input, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct) =>
-            Mutate(id, http, db, clock, c => c.RecordAsa(input.AsaClass ?? "", http.User.ToCaseActor()), ct));
+            Respond(id, http, db, clock, CaseHandlers.RecordAsa(db, id, http.Request.IfMatchRevision(), input, http.User.ToCaseActor(), ct), ct));
         cases.MapPost("/{id}/mri-order", (string id, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct) =>
-            Mutate(id, http, db, clock, c => c.OrderMri(http.User.ToCaseActor(), clock.UtcNow), ct));
+            Respond(id, http, db, clock, CaseHandlers.OrderMri(db, id, http.Request.IfMatchRevision(), http.User.ToCaseActor(), clock.UtcNow, ct), ct));
         cases.MapPost("/{id}/readiness/overrides", (string id, OverrideInput input, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct) =>
-            Mutate(id, http, db, clock, c => c.OverrideReadiness(input.RuleId ?? "", input.Reason ?? "", http.User.ToCaseActor(), clock.UtcNow), ct));
+            Respond(id, http, db, clock, CaseHandlers.OverrideReadiness(db, id, http.Request.IfMatchRevision(), input, http.User.ToCaseActor(), clock.UtcNow, ct), ct));
         cases.MapGet("/{id}/instructions.pdf", InstructionsPdf);
         cases.MapGet("/{id}/instructions.ics", InstructionsIcs);
         app.MapGet("/api/preop/worklist", Worklist).RequireAuthorization(Policies.Staff);
         return app;
     }
-
-    /// <summary>"2026-12-07T07:30" in the hospital's zone → UTC; a time the clocks skip is refused.</summary>
-    internal static DateTime ParseLocal(string? local, HospitalTime time)
-    {
-        if (!DateTime.TryParseExact(local, "yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var value))
-        {
-            throw new ValidationException(new Dictionary<string, string[]> { ["local"] = [$"'{local}' is not a local date and time (YYYY-MM-DDTHH:MM, {time.Zone.Id})"] });
-        }
-        try
-        {
-            return Fasting.ToUtc(value, time.Zone);
-        }
-        catch (ArgumentException e)
-        {
-            throw new ValidationException(new Dictionary<string, string[]> { ["local"] = [e.Message] });
-        }
-    }
-
-    private static Task<Ok<ReadinessReport>> Mutate(string id, HttpContext http, ExplantDbContext db, HospitalTime clock, Action<SurgicalCase> change, CancellationToken ct) =>
-        Respond(id, http, db, clock, CaseHandlers.Mutate(db, id, http.Request.IfMatchRevision(), change, ct), ct);
 
     private static async Task<Ok<ReadinessReport>> Respond(string id, HttpContext http, ExplantDbContext db, HospitalTime clock, Task<SurgicalCase> work, CancellationToken ct)
     {

@@ -13,14 +13,8 @@ namespace Explant.Web.Api;
 /// <summary>Operating rooms, surgeon blocks, staff and bookings (book, move, assign the team) with conflict detection.</summary>
 internal static class SchedulingEndpoints
 {
-    public sealed record HoursInput(string? Day, string? Opens, string? Closes);
-    public sealed record RoomInput(string? Id, string? Name, List<string>? Capabilities, List<HoursInput>? Hours, int? TurnoverMinutes);
-    public sealed record ClosureInput(DateOnly? Date);
     public sealed record TeamInput(string? Role, string? StaffId);
     public sealed record BookingInput(string? Case, string? RoomId, DateOnly? Date, string? Start, int? DurationMinutes, string? OverrideReason, List<TeamInput>? Team);
-    public sealed record BlockInput(string? Day, string? Surgeon, string? Opens, string? Closes);
-    public sealed record StaffInput(string? Id, string? Name, List<string>? Roles, List<string>? WorkingDays);
-    public sealed record AbsenceInput(DateOnly? From, DateOnly? To, string? Reason);
     public sealed record DayRoom(string RoomId, string RoomName, bool Open, string? Hours, IReadOnlyList<Booking> Bookings);
 
     public static IEndpointRouteBuilder MapSchedulingApi(this IEndpointRouteBuilder app)
@@ -54,78 +48,28 @@ internal static class SchedulingEndpoints
             ? t
             : throw new ValidationException(new Dictionary<string, string[]> { [field] = [$"'{value}' is not a time (HH:mm)"] });
 
-    private static void RequireScheduler(HttpContext http)
-    {
-        if (!http.User.ToCaseActor().IsIn([Roles.Scheduler, Roles.Admin]))
-        {
-            throw new DomainRuleException("role:rooms", "rooms are configured by a scheduler or an administrator", forbidden: true);
-        }
-    }
-
+    // Rooms, closures, blocks, staff and absences: binding and rendering only; the role check, parsing, defaults and
+    // validation are the Core command's (SchedulingCommands), so a wrong role is refused before the body is judged.
     private static async Task<Created<OperatingRoom>> CreateRoom(RoomInput input, HttpContext http, ExplantDbContext db, IOptions<SchedulingOptions> options, CancellationToken ct)
     {
-        RequireScheduler(http);
-        var hours = (input.Hours ?? []).Select((h, i) => new WeeklyHours
-        {
-            Day = Weekday(h.Day, $"hours[{i}].day"),
-            Opens = Time(h.Opens, $"hours[{i}].opens"),
-            Closes = Time(h.Closes, $"hours[{i}].closes"),
-        }).ToList();
-        var room = OperatingRoom.Create(input.Id ?? "", input.Name ?? "", input.Capabilities ?? [], hours, input.TurnoverMinutes ?? options.Value.DefaultTurnoverMinutes);
-        if (await db.OperatingRooms.AnyAsync(r => r.Id == room.Id, ct))
-        {
-            throw new DomainRuleException("room-unique", $"room {room.Id} already exists");
-        }
-        db.OperatingRooms.Add(room);
-        await db.SaveChangesAsync(ct);
+        var room = await SchedulingCommands.CreateRoom(db, input, options.Value, http.User.ToCaseActor(), ct);
         return TypedResults.Created($"/api/rooms/{room.Id}", room);
     }
 
-    private static async Task<Ok<OperatingRoom>> Close(string id, ClosureInput input, HttpContext http, ExplantDbContext db, CancellationToken ct)
-    {
-        RequireScheduler(http);
-        var room = await db.OperatingRooms.FirstOrDefaultAsync(r => r.Id == id, ct) ?? throw new NotFoundException($"room {id}");
-        room.Close(input.Date ?? throw HttpExtensions.Missing("date"));
-        await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(room);
-    }
+    private static async Task<Ok<OperatingRoom>> Close(string id, ClosureInput input, HttpContext http, ExplantDbContext db, CancellationToken ct) =>
+        TypedResults.Ok(await SchedulingCommands.CloseRoom(db, id, input, http.User.ToCaseActor(), ct));
 
-    private static DayOfWeek Weekday(string? value, string field) =>
-        Enum.TryParse<DayOfWeek>(value, ignoreCase: true, out var d) && !int.TryParse(value, out _)
-            ? d
-            : throw new ValidationException(new Dictionary<string, string[]> { [field] = [$"'{value}' is not a weekday"] });
-
-    private static async Task<Ok<OperatingRoom>> AddBlock(string id, BlockInput input, HttpContext http, ExplantDbContext db, CancellationToken ct)
-    {
-        RequireScheduler(http);
-        var room = await db.OperatingRooms.FirstOrDefaultAsync(r => r.Id == id, ct) ?? throw new NotFoundException($"room {id}");
-        room.AddBlock(Weekday(input.Day, "day"), input.Surgeon ?? throw HttpExtensions.Missing("surgeon"), Time(input.Opens, "opens"), Time(input.Closes, "closes"));
-        await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(room);
-    }
+    private static async Task<Ok<OperatingRoom>> AddBlock(string id, BlockInput input, HttpContext http, ExplantDbContext db, CancellationToken ct) =>
+        TypedResults.Ok(await SchedulingCommands.AddBlock(db, id, input, http.User.ToCaseActor(), ct));
 
     private static async Task<Created<StaffMember>> CreateStaff(StaffInput input, HttpContext http, ExplantDbContext db, CancellationToken ct)
     {
-        RequireScheduler(http);
-        var member = StaffMember.Create(input.Id ?? "", input.Name ?? "", input.Roles ?? [],
-            (input.WorkingDays ?? []).Select((d, i) => Weekday(d, $"workingDays[{i}]")));
-        if (await db.Staff.AnyAsync(s => s.Id == member.Id, ct))
-        {
-            throw new DomainRuleException("staff-unique", $"staff member {member.Id} already exists");
-        }
-        db.Staff.Add(member);
-        await db.SaveChangesAsync(ct);
+        var member = await SchedulingCommands.CreateStaff(db, input, http.User.ToCaseActor(), ct);
         return TypedResults.Created($"/api/staff/{member.Id}", member);
     }
 
-    private static async Task<Ok<StaffMember>> AddAbsence(string id, AbsenceInput input, HttpContext http, ExplantDbContext db, CancellationToken ct)
-    {
-        RequireScheduler(http);
-        var member = await db.Staff.FirstOrDefaultAsync(s => s.Id == id, ct) ?? throw new NotFoundException($"staff member {id}");
-        member.AddAbsence(input.From ?? throw HttpExtensions.Missing("from"), input.To ?? throw HttpExtensions.Missing("to"), input.Reason ?? "");
-        await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(member);
-    }
+    private static async Task<Ok<StaffMember>> AddAbsence(string id, AbsenceInput input, HttpContext http, ExplantDbContext db, CancellationToken ct) =>
+        TypedResults.Ok(await SchedulingCommands.AddAbsence(db, id, input, http.User.ToCaseActor(), ct));
 
     private static async Task<Created<CaseView>> Book(BookingInput input, HttpContext http, ExplantDbContext db, ReadinessService readiness, HospitalTime time,
         IOptions<SchedulingOptions> options, HospitalTime clock, CancellationToken ct)

@@ -72,8 +72,12 @@ internal static class FormEndpoints
     private static Task<IResult> OpenCase(Guid id, IFormCollection f, ExplantDbContext db, HospitalTime clock, HttpContext http, CancellationToken ct) =>
         Run(async () =>
         {
-            var c = await CaseHandlers.Open(db, new(id, Guid.TryParse(S(f, "constructId"), out var cid) ? cid : throw Invalid("constructId", "choose a construct"),
-                S(f, "procedureCode"), null, S(f, "surgeon")), http.User.ToCaseActor(), clock.UtcNow, ct);
+            // A blank construct reaches the command (which refuses it naming constructId after the role check); a
+            // malformed id is refused here by Core's form reader.
+            var fields = new Explant.Core.Validation.FormFields(k => f[k].ToString());
+            var input = new CaseHandlers.OpenInput(id, fields.Id("constructId"), fields.Text("procedureCode"), null, fields.Text("surgeon"));
+            fields.ThrowIfAny();
+            var c = await CaseHandlers.Open(db, input, http.User.ToCaseActor(), clock.UtcNow, ct);
             return $"/cases/{c.Number}";
         }, $"/patients/{id}#cases");
 
@@ -135,81 +139,97 @@ internal static class FormEndpoints
     {
         var actor = http.User.ToCaseActor();
         var now = clock.UtcNow;
-        var revision = Revision(f);
         var page = $"/cases/{id}";
-        Task<SurgicalCase> Mutate(Action<SurgicalCase> change) => CaseHandlers.Mutate(db, id, revision, change, ct);
-        int Version() => Int(f, "version");
+        // The form's text is read into the same input record the JSON API binds (Core's FormFields: '.' decimals,
+        // YYYY-MM-DD dates, enum names, revisions and ids refused naming the field); the Core command does the rest.
+        var fields = new Explant.Core.Validation.FormFields(k => f[k].ToString());
 
         return Run(async () =>
         {
+            var revision = fields.Revision();
+            int version = 0;
+            if (action is "patient-signature" or "surgeon-signature" or "withdraw")
+            {
+                version = int.TryParse(fields.Text("version"), NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : throw Invalid("version", $"'{fields.Text("version")}' is not a consent version");
+            }
+            Task<SurgicalCase> Do(Func<Task<SurgicalCase>> command)
+            {
+                fields.ThrowIfAny();
+                return command();
+            }
             switch (action)
             {
                 case "plan":
-                    var removeAll = S(f, "removeAll") == "true";
-                    var ids = f["componentIds"].Select(v => Guid.TryParse(v, out var g) ? g : throw Invalid("componentIds", $"'{v}' is not a component id")).ToList();
-                    await CaseHandlers.SetPlan(db, id, revision, removeAll, ids, actor, now, ct);
+                    var componentIds = f["componentIds"].Select(v => Guid.TryParse(v, out var g) ? g : throw Invalid("componentIds", $"'{v}' is not a component id")).ToList();
+                    await Do(() => CaseHandlers.SetPlan(db, id, revision, new PlanInput(fields.Text("removeAll") == "true", componentIds), actor, now, ct));
                     return page + "#plan";
                 case "indication":
-                    await Mutate(c => c.AddIndication(S(f, "key") ?? throw Invalid("key", "required"), S(f, "icdCode"), S(f, "note"), actor));
+                    await Do(() => CaseHandlers.AddIndication(db, id, revision, new(fields.Text("key"), fields.Text("icdCode"), fields.Text("note")), actor, ct));
                     return page + "#indications";
                 case "remove-indication":
-                    await Mutate(c => c.RemoveIndication(S(f, "key") ?? "", actor));
+                    await Do(() => CaseHandlers.RemoveIndication(db, id, revision, fields.Text("key"), actor, ct));
                     return page + "#indications";
                 case "infection":
-                    await Mutate(c => c.RecordInfectionEvidence(D(f, "crpMgL"), D(f, "esrMmH"), Date(f, "markersDate"), S(f, "culturePlan"), actor, readiness.Today));
+                    var infection = new InfectionInput(fields.Decimal("crpMgL"), fields.Decimal("esrMmH"), fields.Date("markersDate"), fields.Text("culturePlan"));
+                    await Do(() => CaseHandlers.RecordInfectionEvidence(db, id, revision, infection, actor, clock, ct));
                     return page + "#evidence";
                 case "fusion":
-                    await CaseHandlers.LinkFusionEvidence(db, id, revision, Guid.TryParse(S(f, "imagingStudyId"), out var sid) ? sid : throw Invalid("imagingStudyId", "choose a study"),
-                        options.Value, actor, ct);
+                    var study = fields.Id("imagingStudyId");
+                    await Do(() => CaseHandlers.LinkFusionEvidence(db, id, revision, study, options.Value, actor, ct));
                     return page + "#evidence";
                 case "fusion-override":
-                    await Mutate(c => c.OverrideFusionEvidence(S(f, "reason") ?? "", actor, now));
+                    await Do(() => CaseHandlers.OverrideFusionEvidence(db, id, revision, new(fields.Text("reason")), actor, now, ct));
                     return page + "#evidence";
                 case "decision":
-                    await Mutate(c => c.RecordDecision([.. f["alternatives"].Select(v => v!)], S(f, "choice") ?? throw Invalid("choice", "required"), S(f, "note"), actor, now));
+                    await Do(() => CaseHandlers.RecordDecision(db, id, revision, new([.. f["alternatives"].Select(v => v!)], fields.Text("choice"), fields.Text("note")), actor, now, ct));
                     return page + "#decision";
                 case "hand-over":
-                    await CaseHandlers.HandOver(db, id, revision, new(S(f, "surgeon"), S(f, "reason")), actor, now, ct);
+                    await Do(() => CaseHandlers.HandOver(db, id, revision, new(fields.Text("surgeon"), fields.Text("reason")), actor, now, ct));
                     return page;
                 case "consent":
+                    fields.ThrowIfAny();
                     var (c2, consent) = await CaseHandlers.GenerateConsent(db, id, revision, actor, now, clock.Today, ct);
                     return $"/cases/{c2.Number}/consents/{consent.Version}";
                 case "patient-signature":
-                    await Mutate(c => c.SignConsentAsPatient(Version(), S(f, "signature") ?? "", actor, now));
-                    return $"{page}/consents/{Version()}";
+                    await Do(() => CaseHandlers.SignConsentAsPatient(db, id, revision, version, new(fields.Text("signature")), actor, now, ct));
+                    return $"{page}/consents/{version}";
                 case "surgeon-signature":
-                    await Mutate(c => c.SignConsentAsSurgeon(Version(), actor, now));
-                    return $"{page}/consents/{Version()}";
+                    await Do(() => CaseHandlers.SignConsentAsSurgeon(db, id, revision, version, actor, now, ct));
+                    return $"{page}/consents/{version}";
                 case "withdraw":
-                    await Mutate(c => c.WithdrawConsent(Version(), S(f, "reason") ?? "", actor, now));
-                    return $"{page}/consents/{Version()}";
+                    await Do(() => CaseHandlers.WithdrawConsent(db, id, revision, version, new(fields.Text("reason")), actor, now, ct));
+                    return $"{page}/consents/{version}";
                 case "surgery-date":
-                    await Mutate(c => c.SetPlannedSurgery(ReadinessEndpoints.ParseLocal(S(f, "local"), http.RequestServices.GetRequiredService<HospitalTime>()), actor, now));
+                    await Do(() => CaseHandlers.SetPlannedSurgery(db, id, revision, new(fields.Text("local")), actor, clock, ct));
                     return page + "#readiness";
                 case "result":
-                    await CaseHandlers.RecordResult(db, id, revision, new(E<LabKind>(f, "kind"), D(f, "value"), S(f, "unit"), Date(f, "takenOn")), actor,
-                        http.RequestServices.GetRequiredService<HospitalTime>(), ct);
+                    var result = new CaseHandlers.ResultInput(fields.Enum<LabKind>("kind"), fields.Decimal("value"), fields.Text("unit"), fields.Date("takenOn"));
+                    await Do(() => CaseHandlers.RecordResult(db, id, revision, result, actor, clock, ct));
                     return page + "#readiness";
                 case "medication-stop":
-                    await MedicationStops.Record(db, id, new(S(f, "drug"), Date(f, "stoppedOn")), actor, http.RequestServices.GetRequiredService<HospitalTime>(), ct);
+                    var stop = new MedicationStops.StopInput(fields.Text("drug"), fields.Date("stoppedOn"));
+                    await Do(() => MedicationStops.Record(db, id, stop, actor, clock, ct));
                     return page + "#readiness";
                 case "hp":
-                    await Mutate(c => c.RecordHistoryPhysical(Date(f, "on") ?? throw Invalid("on", "required"), actor, readiness.Today));
+                    var hp = new HistoryPhysicalInput(fields.Date("on"));
+                    await Do(() => CaseHandlers.RecordHistoryPhysical(db, id, revision, hp, actor, clock, ct));
                     return page + "#readiness";
                 case "hp-update":
-                    await Mutate(c => c.RecordHistoryPhysicalUpdate(actor, now));
+                    await Do(() => CaseHandlers.RecordHistoryPhysicalUpdate(db, id, revision, actor, now, ct));
                     return page + "#readiness";
                 case "asa":
-                    await Mutate(c => c.RecordAsa(S(f, "asaClass") ?? "", actor));
+                    await Do(() => CaseHandlers.RecordAsa(db, id, revision, new(fields.Text("asaClass")), actor, ct));
                     return page + "#readiness";
                 case "mri":
-                    await Mutate(c => c.OrderMri(actor, now));
+                    await Do(() => CaseHandlers.OrderMri(db, id, revision, actor, now, ct));
                     return page + "#readiness";
                 case "override":
-                    await Mutate(c => c.OverrideReadiness(S(f, "ruleId") ?? "", S(f, "reason") ?? "", actor, now));
+                    await Do(() => CaseHandlers.OverrideReadiness(db, id, revision, new(fields.Text("ruleId"), fields.Text("reason")), actor, now, ct));
                     return page + "#readiness";
                 case "transition":
-                    await readiness.Fire(id, revision, E<CaseTrigger>(f, "trigger"), new TransitionRequest(S(f, "reason"), OptE<CancelReason>(f, "cancelReason")), actor, ct);
+                    var transition = new TransitionInput(fields.Text("reason"), fields.Enum<CancelReason>("cancelReason"));
+                    fields.ThrowIfAny();
+                    await readiness.Fire(id, revision, fields.Text("trigger"), transition, actor, ct);
                     return page;
                 default:
                     throw new NotFoundException($"form action '{action}'");

@@ -15,75 +15,70 @@ internal static class TheatreForms
         var back = S(f, "back") is { } b && b.StartsWith('/') && !b.StartsWith("//", StringComparison.Ordinal) && !b.StartsWith("/\\", StringComparison.Ordinal) ? b : $"/theatre/case/{id}";
         var screen = $"/theatre/case/{id}";
 
-        // FormEndpoints.Revision uses long.Parse: a tampered or truncated revision must come back as a field error,
-        // not a 500.
-        long? Rev()
+        // Only binding here: every field is read with Core's FormFields (enum names, '.' decimals, YYYY-MM-DD dates,
+        // whole numbers, ids, revisions; a bad one is refused naming it) into the Core command the JSON API sends too
+        // (TheatreCommands.cs).
+        var fields = new Explant.Core.Validation.FormFields(k => f[k].ToString());
+        bool On(string key) => fields.Bool(key) == true;
+        T Read<T>(T value)
         {
-            try
-            {
-                return Revision(f);
-            }
-            catch (Exception e) when (e is FormatException or OverflowException)
-            {
-                throw Invalid("revision", "not a revision number: reload the page");
-            }
+            fields.ThrowIfAny();
+            return value;
         }
-        int? Int(string key) =>
-            S(f, key) is not { } v ? null : int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : throw Invalid(key, $"'{v}' is not a whole number");
-        bool On(string key) => S(f, key) is "on" or "true";
 
-        // Only binding here: every field goes into the Core command the JSON API sends too (TheatreCommands.cs).
         return Run(async () =>
         {
+            var rev = fields.Revision();
             switch (action)
             {
                 case "check-in":
-                    await theatre.CheckIn(id, new(S(f, "mrn"), Date(f, "birthDate"), On("fasting"), On("holds"), S(f, "note")), actor, ct);
+                    await theatre.CheckIn(id, Read(new CheckInCommand(fields.Text("mrn"), fields.Date("birthDate"), On("fasting"), On("holds"), fields.Text("note"))), actor, ct);
                     return screen;
                 case "tick":
-                    await theatre.Tick(id, Rev(), new(S(f, "itemId"), E<TickAnswer>(f, "answer"), S(f, "note")), actor, ct);
+                    await theatre.Tick(id, rev, Read(new TickCommand(fields.Text("itemId"), fields.Enum<TickAnswer>("answer"), fields.Text("note"))), actor, ct);
                     return screen + "#checklist";
                 case "levels":
-                    await theatre.ConfirmLevels(id, Rev(), new(S(f, "levels"), S(f, "image")), actor, ct);
+                    await theatre.ConfirmLevels(id, rev, Read(new LevelsCommand(fields.Text("levels"), fields.Text("image"))), actor, ct);
                     return screen + "#checklist";
                 case "milestone":
-                    await theatre.Milestone(id, Rev(), new(OptE<Milestone>(f, "milestone"), S(f, "at")), actor, ct);
+                    await theatre.Milestone(id, rev, Read(new MilestoneCommand(fields.Enum<Milestone>("milestone"), fields.Text("at"))), actor, ct);
                     return screen + "#milestones";
                 case "step":
-                    await theatre.Step(id, Rev(), new(Int("index"), On("done"), S(f, "note")), actor, ct);
+                    await theatre.Step(id, rev, Read(new StepCommand(fields.Int("index"), On("done"), fields.Text("note"))), actor, ct);
                     return screen + "#steps";
                 case "findings":
-                    await theatre.Findings(id, Rev(), new(FindingsCommand.ParseFusionText(S(f, "fusion")), On("loosening"), On("breakage"), On("infectionSigns"), On("duralTear"),
-                        D(f, "ebl"), S(f, "findingsNote")), actor, ct);
+                    await theatre.Findings(id, rev, Read(new FindingsCommand(FindingsCommand.ParseFusionText(fields.Text("fusion")), On("loosening"), On("breakage"), On("infectionSigns"), On("duralTear"),
+                        fields.Decimal("ebl"), fields.Text("findingsNote"))), actor, ct);
                     return screen + "#findings";
                 case "prophylaxis":
-                    await theatre.Prophylaxis(id, Rev(), new(S(f, "agent"), S(f, "givenAt"), S(f, "delayReason"), S(f, "redoseAt")), actor, ct);
+                    await theatre.Prophylaxis(id, rev, Read(new ProphylaxisCommand(fields.Text("agent"), fields.Text("givenAt"), fields.Text("delayReason"), fields.Text("redoseAt"))), actor, ct);
                     return screen + "#findings";
                 case "specimen":
-                    await theatre.Specimen(id, Rev(), new(OptE<SpecimenKind>(f, "kind"), S(f, "description")), actor, ct);
+                    await theatre.Specimen(id, rev, Read(new SpecimenCommand(fields.Enum<SpecimenKind>("kind"), fields.Text("description"))), actor, ct);
                     return screen + "#specimens";
                 case "counts":
-                    await theatre.Counts(id, Rev(), new(S(f, "correct") switch { "true" => true, "false" => false, _ => null }, S(f, "discrepancy")), actor, ct);
+                    await theatre.Counts(id, rev, Read(new CountsCommand(fields.Bool("correct"), fields.Text("discrepancy"))), actor, ct);
                     return screen + "#counts";
                 case "account":
-                    await theatre.Account(id, Rev(), new(Guid.TryParse(S(f, "lineId"), out var line) ? line : throw Invalid("lineId", "not a reconciliation line"),
-                        OptE<ExplantOutcome>(f, "outcome"), OptE<ComponentCondition>(f, "condition"), S(f, "detail"), On("retrievalAnalysis"), S(f, "disposition")), actor, ct);
+                    await theatre.Account(id, rev, Read(new AccountCommand(fields.Id("lineId"),
+                        fields.Enum<ExplantOutcome>("outcome"), fields.Enum<ComponentCondition>("condition"), fields.Text("detail"), On("retrievalAnalysis"), fields.Text("disposition"))), actor, ct);
                     return screen + "#reconciliation";
                 case "unplanned":
-                    await theatre.AddUnplanned(id, Rev(), new(S(f, "description"), S(f, "level"), S(f, "side"),
-                        OptE<ExplantOutcome>(f, "outcome"), OptE<ComponentCondition>(f, "condition"), S(f, "detail"), On("retrievalAnalysis"), S(f, "disposition")), actor, ct);
+                    await theatre.AddUnplanned(id, rev, Read(new UnplannedCommand(fields.Text("description"), fields.Text("level"), fields.Text("side"),
+                        fields.Enum<ExplantOutcome>("outcome"), fields.Enum<ComponentCondition>("condition"), fields.Text("detail"), On("retrievalAnalysis"), fields.Text("disposition"))), actor, ct);
                     return screen + "#reconciliation";
                 case "note-generate":
+                    Read(0);
                     await theatre.GenerateNote(id, actor, ct);
                     return $"/cases/{id}/note";
                 case "note-edit":
-                    await theatre.EditNote(id, Rev(), new(S(f, "key"), S(f, "text")), actor, ct);
+                    await theatre.EditNote(id, rev, Read(new NoteSectionCommand(fields.Text("key"), fields.Text("text"))), actor, ct);
                     return $"/cases/{id}/note";
                 case "note-sign":
-                    await theatre.SignNote(id, Rev(), actor, ct);
+                    await theatre.SignNote(id, Read(rev), actor, ct);
                     return $"/cases/{id}/note";
                 case "note-addendum":
-                    await theatre.AddAddendum(id, Rev(), new(S(f, "text")), actor, ct);
+                    await theatre.AddAddendum(id, rev, Read(new AddendumCommand(fields.Text("text"))), actor, ct);
                     return $"/cases/{id}/note";
                 default:
                     throw new NotFoundException($"theatre action {action}");

@@ -129,4 +129,26 @@ public sealed class CaseTransitionCliTests() : CliHarness("explant-cli-transitio
         Assert.Contains("--reason: at most 4000 characters", longReason.Err, StringComparison.Ordinal);
         Assert.Equal(2, (await Run("case", "transition", "1", "Assess", "--user", "nobody@x.org")).Exit);
     }
+
+    [Fact]
+    public async Task A_stale_revision_exits_1_naming_optimistic_concurrency_and_changes_nothing()
+    {
+        Assert.Equal(0, (await Run("demo", "seed")).Exit);
+        var revision = JsonDocument.Parse((await Run("case", "show", "1", "--json")).Out).RootElement.GetProperty("revision").GetInt64();
+
+        var stale = await Run("case", "transition", "1", "Assess", "--user", "surgeon@demo.explant.local", "--revision", (revision + 3).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(1, stale.Exit);
+        Assert.Equal("", stale.Out);
+        Assert.Contains("refused (optimistic-concurrency)", stale.Err, StringComparison.Ordinal);
+        Assert.Contains("has changed", stale.Err, StringComparison.Ordinal);
+        Assert.Equal("Referred", JsonDocument.Parse((await Run("case", "show", "1", "--json")).Out).RootElement.GetProperty("state").GetString());
+
+        var malformed = await Run("case", "transition", "1", "Assess", "--user", "surgeon@demo.explant.local", "--revision", "abc");
+        Assert.Equal(2, malformed.Exit);
+        Assert.Contains("--revision", malformed.Err, StringComparison.Ordinal);
+
+        var current = await Run("case", "transition", "1", "Assess", "--user", "surgeon@demo.explant.local", "--revision", revision.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(0, current.Exit);
+        Assert.Contains("case 1: Assessed", current.Out, StringComparison.Ordinal);
+    }
 }

@@ -64,6 +64,11 @@ public sealed class SettingsTests
     [InlineData("Hospital:PhoneOutOfHours", "ask the ward", "Hospital: PhoneOutOfHours 'ask the ward' is not a phone number")]
     [InlineData("Readiness:InfantFeedingUpToMonths", "0", "Readiness: InfantFeedingUpToMonths")]
     [InlineData("Recovery:FeverThresholdCelsius", "39.5", "Recovery: FeverThresholdCelsius")]
+    [InlineData("Coding:DistinctProcedureModifier", "LT", "Coding: DistinctProcedureModifier: 'LT' must be one of")]
+    [InlineData("Coding:RelativeValues:22852", "-1", "Coding: RelativeValues:22852: -1 must be positive")]
+    [InlineData("Coding:RelativeValues:2285", "20", "Coding: RelativeValues:2285: '2285' is not a CPT code")]
+    [InlineData("Coding:GlobalPeriods:22852", "90", "Coding: GlobalPeriods:22852: '90' is not a global-period indicator")]
+    [InlineData("Coding:GlobalPeriods:L3-L5", "090", "Coding: GlobalPeriods:L3-L5: 'L3-L5' is not a CPT code")]
     public async Task An_invalid_setting_stops_the_start_naming_its_key(string key, string value, string named)
     {
         var ex = await StartFails(new() { [key] = value });
@@ -80,5 +85,16 @@ public sealed class SettingsTests
         }
         await using var real = Services(new() { ["Hospital:PhoneDay"] = "+1 (312) 996-4000", ["Hospital:PhoneOutOfHours"] = "312.996.4100" });
         real.GetRequiredService<IStartupValidator>().Validate();
+    }
+
+    [Fact]
+    public async Task Valid_coding_settings_reach_the_coding_run()
+    {
+        await using var sp = Services(new() { ["Coding:DistinctProcedureModifier"] = "XS", ["Coding:RelativeValues:22852"] = "20.5" });
+        sp.GetRequiredService<IStartupValidator>().Validate();
+        var coding = sp.GetRequiredService<Explant.Core.Coding.CodingOptions>();
+        Assert.Equal("XS", coding.DistinctProcedureModifier);
+        Assert.Equal(20.5m, coding.RelativeValues["22852"]);
+        Assert.Equal("090", coding.GlobalPeriods["22852"]);
     }
 }

@@ -124,7 +124,8 @@ public sealed class LevelsAndMilestoneTests
     [Fact]
     public void A_milestone_earlier_than_its_predecessor_is_refused()
     {
-        var rig = new TheatreRig().Through(Milestone.InRoom).Complete(ChecklistPhase.SignIn);
+        // Sign In completed before the patient is in the room, so anaesthesia start at the in-room time is after it.
+        var rig = new TheatreRig().CheckIn().Complete(ChecklistPhase.SignIn).Through(Milestone.InRoom);
         var inRoom = rig.Record.At(Milestone.InRoom)!.Value;
         var e = Assert.Throws<DomainRuleException>(() => rig.Mark(Milestone.AnesthesiaStart, inRoom.AddMinutes(-1)));
         Assert.Equal("milestone-monotonic", e.Rule);

@@ -12,7 +12,7 @@ public sealed class RestartCheckInTests
     {
         var rig = new TheatreRig().CheckIn().Complete(ChecklistPhase.SignIn);
         rig.AccountAll();
-        rig.Record.RecordCounts(true, null, Actors.Nurse);
+        // (Counts cannot exist yet: they are the Sign Out's closing counts, recorded after the incision.)
 
         rig.Record.RestartForNewCheckIn("postponed, scheduled again");
 

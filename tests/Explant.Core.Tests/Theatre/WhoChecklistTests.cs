@@ -232,7 +232,7 @@ public sealed class WhoChecklistTests
     [Fact]
     public void The_counts_item_needs_the_counts_recorded_first()
     {
-        var rig = new TheatreRig().CheckIn().Complete(ChecklistPhase.SignIn).Complete(ChecklistPhase.TimeOut);
+        var rig = new TheatreRig().Through(Milestone.Incision);
         var e = Assert.Throws<DomainRuleException>(() => rig.Tick("so-counts"));
         Assert.Equal("tick-evidence:so-counts", e.Rule);
 
@@ -244,7 +244,7 @@ public sealed class WhoChecklistTests
     [Fact]
     public void The_reconciliation_item_needs_every_planned_component_accounted_for()
     {
-        var rig = new TheatreRig().CheckIn().Complete(ChecklistPhase.SignIn).Complete(ChecklistPhase.TimeOut);
+        var rig = new TheatreRig().Through(Milestone.Incision);
         var lines = rig.Record.UnaccountedPlanned;
         Assert.Equal(8, lines.Count);
         foreach (var line in lines.Skip(1))
@@ -269,6 +269,7 @@ public sealed class WhoChecklistTests
         Assert.Equal(ChecklistPhase.TimeOut, rig.Record.CurrentPhase);
         rig.Complete(ChecklistPhase.TimeOut);
         Assert.Equal(ChecklistPhase.SignOut, rig.Record.CurrentPhase);
+        rig.Through(Milestone.Incision);
         rig.Complete(ChecklistPhase.SignOut);
         Assert.Null(rig.Record.CurrentPhase);
     }

@@ -127,7 +127,26 @@ public abstract class CaseSurgeonApiTests(DatabaseProvider provider) : IAsyncLif
         Assert.Equal("surgeon@test.local", (await nurse.GetFromJsonAsync<JsonElement>($"/api/cases/{number}")).GetProperty("surgeon").GetString());
         Assert.Equal(HttpStatusCode.OK, (await colleague.PostAsJsonAsync($"/api/cases/{number}/hand-over", new { reason = "second period of cover" })).StatusCode);
 
-        var signed = await colleague.PostAsync($"/api/cases/{number}/consents/{version}/surgeon-signature", null);
+        // The patient signed a document naming surgeon@test.local: the hand-over voided it (it was not signed by both),
+        // so the new surgeon cannot complete it through the API or the form; a new document names them.
+        var half = await colleague.PostAsync($"/api/cases/{number}/consents/{version}/surgeon-signature", null);
+        Assert.Equal(HttpStatusCode.Conflict, half.StatusCode);
+        Assert.Equal("consent-void-at-hand-over", (await Json(half)).GetProperty("rule").GetString());
+        using (var form = await FormSession.SignInAsync(factory, "colleague@test.local"))
+        {
+            var posted = await form.PostAsync($"/forms/cases/{number}/surgeon-signature", ("version", version.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            Assert.Contains("is void", posted.Error, StringComparison.Ordinal);
+        }
+        var voided = await nurse.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/consents/{version}");
+        Assert.Equal(JsonValueKind.String, voided.GetProperty("withdrawnAtUtc").ValueKind);
+        Assert.False(voided.GetProperty("fullySigned").GetBoolean());
+        Assert.Equal("Decided", (await nurse.GetFromJsonAsync<JsonElement>($"/api/cases/{number}")).GetProperty("state").GetString());
+
+        var fresh = await Json(await colleague.PostAsync($"/api/cases/{number}/consents", null));
+        var v2 = fresh.GetProperty("version").GetInt32();
+        Assert.Contains("Surgeon: colleague@test.local", fresh.GetProperty("document").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await nurse.PostAsJsonAsync($"/api/cases/{number}/consents/{v2}/patient-signature", new { signature = "Jane Doe" })).StatusCode);
+        var signed = await colleague.PostAsync($"/api/cases/{number}/consents/{v2}/surgeon-signature", null);
         Assert.Equal(HttpStatusCode.OK, signed.StatusCode);
         Assert.Equal("Consented", (await Json(signed)).GetProperty("state").GetString());
 

@@ -420,6 +420,44 @@ public abstract class TheatreApiTests(DatabaseProvider provider) : IAsyncLifetim
         Assert.True((await Json(blood)).GetProperty("errors").TryGetProperty("estimatedBloodLossMl", out _));
         Assert.Equal(JsonValueKind.Null, (await nurse.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/theatre")).GetProperty("record").GetProperty("estimatedBloodLossMl").ValueKind);
     }
+
+    [Fact]
+    public async Task Sign_Out_and_the_counts_wait_for_the_incision_through_the_api_and_the_form()
+    {
+        var number = await BookedCaseAsync("TH-SO");
+        MorningOfSurgery();
+        var t = new Conditional(number, factory, byRole);
+        await t.OkAsync(nurse, HttpMethod.Post, "check-in", CheckIn("TH-SO"));
+        await t.TickPhaseAsync("SignIn");
+        await t.OkAsync(nurse, HttpMethod.Post, "theatre/milestones", new { milestone = "InRoom" });
+        await t.OkAsync(anesthesiologist, HttpMethod.Post, "theatre/milestones", new { milestone = "AnesthesiaStart" });
+        await t.OkAsync(nurse, HttpMethod.Post, "theatre/milestones", new { milestone = "Positioned" });
+        await t.OkAsync(anesthesiologist, HttpMethod.Put, "theatre/prophylaxis", new { agent = "cefazolin", givenAt = NowUtc(-1) });
+        await t.OkAsync(surgeon, HttpMethod.Post, "theatre/levels", new { levels = t.Last.GetProperty("record").GetProperty("plannedLevels").GetString(), image = "AP fluoroscopy" });
+        await t.TickPhaseAsync("TimeOut");
+
+        foreach (var refused in new[]
+        {
+            await t.SendAsync(nurse, HttpMethod.Put, "theatre/counts", new { correct = true }),
+            await t.SendAsync(nurse, HttpMethod.Post, "theatre/ticks", new { itemId = "so-procedure-recorded" }),
+        })
+        {
+            var body = await refused.Content.ReadAsStringAsync();
+            Assert.True(refused.StatusCode == HttpStatusCode.Conflict, body);
+            Assert.Equal("sign-out-before-incision", JsonDocument.Parse(body).RootElement.GetProperty("rule").GetString());
+        }
+        using (var form = await FormSession.SignInAsync(factory, "nurse@test.local"))
+        {
+            var posted = await form.PostAsync($"/forms/theatre/{number}/counts", ("revision", t.ETag!.Trim('"')), ("correct", "true"));
+            Assert.Contains("record the incision first", posted.Error, StringComparison.Ordinal);
+        }
+        var record = (await nurse.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/theatre")).GetProperty("record");
+        Assert.Equal(JsonValueKind.Null, record.GetProperty("countsCorrect").ValueKind);
+
+        await t.OkAsync(surgeon, HttpMethod.Post, "theatre/milestones", new { milestone = "Incision" });
+        await t.OkAsync(nurse, HttpMethod.Put, "theatre/counts", new { correct = true });
+        await t.OkAsync(nurse, HttpMethod.Post, "theatre/ticks", new { itemId = "so-procedure-recorded" });
+    }
 }
 
 public sealed class TheatreApiTests_Sqlite() : TheatreApiTests(DatabaseProvider.Sqlite);
