@@ -3,7 +3,7 @@ using Explant.Web.Hosting;
 // `--demo`: migrate, load the shipped definitions, create one account per role and print the credentials.
 var demo = args.Contains("--demo");
 var builder = WebApplication.CreateBuilder(args.Where(a => a != "--demo").ToArray());
-builder.AddExplantWeb();
+builder.AddExplantWeb(demo);
 
 var app = builder.Build();
 app.UseExplantPipeline();
