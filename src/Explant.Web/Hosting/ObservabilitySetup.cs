@@ -30,9 +30,12 @@ internal static class ObservabilitySetup
             .MinimumLevel.Override("Microsoft.EntityFrameworkCore", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
             .ReadFrom.Configuration(builder.Configuration)
-            .ReadFrom.Services(sp)
             .Enrich.FromLogContext()
-            .WriteTo.Console(new Serilog.Formatting.Compact.RenderedCompactJsonFormatter()));
+            // A sub-logger, so the redaction runs after every enricher (including ASP.NET Core's request scope).
+            .WriteTo.Logger(output => output
+                .Enrich.With<RedactRequestPath>()
+                .ReadFrom.Services(sp)
+                .WriteTo.Console(new Serilog.Formatting.Compact.RenderedCompactJsonFormatter())));
 
         services.AddMetrics();
         services.AddSingleton<ExplantMetrics>();
@@ -63,6 +66,13 @@ internal static class ObservabilitySetup
             o.EnrichDiagnosticContext = (diagnostics, http) =>
                 diagnostics.Set("Route", (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(no route)");
             o.IncludeQueryInRequestPath = false;
+            // Replaces the default properties, which include RequestPath.
+            o.GetMessageTemplateProperties = (http, _, elapsed, status) =>
+            [
+                new("RequestMethod", new ScalarValue(http.Request.Method)),
+                new("StatusCode", new ScalarValue(status)),
+                new("Elapsed", new ScalarValue(elapsed)),
+            ];
         });
         return app;
     }
@@ -73,6 +83,19 @@ internal static class ObservabilitySetup
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = c => c.Tags.Contains("live") }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
         return app;
+    }
+}
+
+/// <summary>
+/// ASP.NET Core's request log scope adds the raw path ("/prom/{link}", "/patients/{id}") to every event of a request;
+/// the route template in "Route" says the same without the record key.
+/// </summary>
+internal sealed class RedactRequestPath : Serilog.Core.ILogEventEnricher
+{
+    public void Enrich(LogEvent logEvent, Serilog.Core.ILogEventPropertyFactory propertyFactory)
+    {
+        ArgumentNullException.ThrowIfNull(logEvent);
+        logEvent.RemovePropertyIfPresent("RequestPath");
     }
 }
 
