@@ -24,7 +24,7 @@ public sealed class TransportOptions
 /// </summary>
 internal static class SecuritySetup
 {
-    /// <summary>The CSP policy of the interactive API reference (Scalar renders with an inline module script and inline styles).</summary>
+    /// <summary>The CSP policy of the interactive API reference (Scalar renders an inline module script, nonced, and inline styles).</summary>
     public const string ApiReferencePolicy = "api-reference";
 
     public static void AddExplantSecurity(this WebApplicationBuilder builder, bool demo)
@@ -65,11 +65,12 @@ internal static class SecuritySetup
                 csp.AddFormAction().Self();
                 csp.AddFrameAncestors().None();
             }))
-            // Staff-only page without patient data; Scalar's bundle ships inline bootstrap script and styles.
+            // Staff-only page without patient data. Scalar's inline bootstrap script carries this response's nonce; its UI
+            // sets inline styles, so styles (not scripts) are relaxed on this page alone.
             .AddPolicy(ApiReferencePolicy, p => Common(p).AddContentSecurityPolicy(csp =>
             {
                 csp.AddDefaultSrc().Self();
-                csp.AddScriptSrc().Self().UnsafeInline();
+                csp.AddScriptSrc().Self().WithNonce();
                 csp.AddStyleSrc().Self().UnsafeInline();
                 csp.AddImgSrc().Self().Data();
                 csp.AddFontSrc().Self().Data();

@@ -96,7 +96,16 @@ public sealed class OpenApiTests : IAsyncLifetime
         var nurse = await factory.ClientForAsync("nurse@test.local");
         var page = await nurse.GetAsync("/scalar/");
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
-        Assert.Contains("openapi/v1.json", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Contains("frame-ancestors 'none'", string.Join("", page.Headers.GetValues("Content-Security-Policy")), StringComparison.Ordinal);
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Contains("openapi/v1.json", html, StringComparison.Ordinal);
+        var csp = string.Join("", page.Headers.GetValues("Content-Security-Policy"));
+        Assert.Contains("frame-ancestors 'none'", csp, StringComparison.Ordinal);
+        // Scripts only from the app or with this response's nonce: no 'unsafe-inline' for scripts, and every script tag carries it.
+        var nonce = System.Text.RegularExpressions.Regex.Match(csp, "script-src [^;]*'nonce-([^']+)'").Groups[1].Value;
+        Assert.NotEmpty(nonce);
+        Assert.DoesNotContain("unsafe-inline", csp.Split(';').Single(d => d.Trim().StartsWith("script-src", StringComparison.Ordinal)), StringComparison.Ordinal);
+        var scripts = System.Text.RegularExpressions.Regex.Matches(html, "<script[^>]*>").Select(m => m.Value).ToList();
+        Assert.NotEmpty(scripts);
+        Assert.All(scripts, tag => Assert.Contains($"nonce=\"{nonce}\"", WebUtility.HtmlDecode(tag), StringComparison.Ordinal));
     }
 }
