@@ -81,7 +81,7 @@ public sealed class CliConsole(TextWriter stdout, TextWriter stderr, IDictionary
         services.AddSingleton<IActor>(new FixedActor($"cli:{Environment.UserName}"));
         services.AddSingleton(TimeProvider.System);
         services.AddExplantCore(configuration);
-        services.AddIdentityCore<ExplantUser>()
+        services.AddIdentityCore<ExplantUser>(IdentityRules.Configure)
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<ExplantDbContext>();
         return services.BuildServiceProvider();

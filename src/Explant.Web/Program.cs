@@ -4,7 +4,7 @@ using Explant.Web.Hosting;
 var demo = args.Contains("--demo");
 var builder = WebApplication.CreateBuilder(args.Where(a => a != "--demo").ToArray());
 if (demo) { builder.Configuration.AddInMemoryCollection(Explant.Core.Demo.DemoSettings.Values); }
-builder.AddExplantWeb();
+builder.AddExplantWeb(demo);
 
 var app = builder.Build();
 app.UseExplantPipeline();

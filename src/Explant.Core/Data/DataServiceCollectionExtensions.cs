@@ -45,6 +45,8 @@ public static class DataServiceCollectionExtensions
         var options = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
         UseProvider(builder, options);
         builder.AddInterceptors(sp.GetRequiredService<AuditInterceptor>());
+        // Interceptors the host adds (the web app's domain metrics).
+        builder.AddInterceptors(sp.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>());
     }
 
     public static void UseProvider(DbContextOptionsBuilder builder, DatabaseOptions options)

@@ -16,7 +16,8 @@ internal static class HealthEndpoints
         return app;
     }
 
-    private static async Task<IResult> GetHealth(ExplantDbContext db, IOptions<DatabaseOptions> options, CancellationToken ct)
+    // Cheap: one connection test; pending migrations come from the look-up made once at start (MigrationStatus).
+    private static async Task<IResult> GetHealth(ExplantDbContext db, IOptions<DatabaseOptions> options, Hosting.MigrationStatus migrations, CancellationToken ct)
     {
         bool canConnect;
         IReadOnlyList<string> pending = [];
@@ -25,7 +26,7 @@ internal static class HealthEndpoints
             canConnect = await db.Database.CanConnectAsync(ct);
             if (canConnect)
             {
-                pending = [.. await db.Database.GetPendingMigrationsAsync(ct)];
+                pending = await migrations.PendingAsync(ct) ?? [];
             }
         }
         catch (Exception e) when (e is InvalidOperationException or System.Data.Common.DbException)

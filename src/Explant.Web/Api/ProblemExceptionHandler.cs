@@ -10,7 +10,7 @@ namespace Explant.Web.Api;
 /// The one place exceptions become responses: rule violations 409/422 naming the rule, lost races 409/412,
 /// everything else 500 with a trace id and nothing of the exception leaked.
 /// </summary>
-internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger, Hosting.ExplantMetrics metrics) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -36,6 +36,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
             httpContext.Response.StatusCode = StatusCodes.Status409Conflict;
             var refused = new ProblemDetails { Status = 409, Title = "The booking conflicts", Detail = conflict.Message };
             refused.Extensions["rule"] = "booking-conflict";
+            metrics.Refused("booking-conflict", StatusCodes.Status409Conflict);
             refused.Extensions["conflicts"] = conflict.Conflicts;
             refused.Extensions["traceId"] = Activity.Current?.Id ?? httpContext.TraceIdentifier;
             return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = refused, Exception = exception });
@@ -63,6 +64,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         if (rule is not null)
         {
             problem.Extensions["rule"] = rule;
+            metrics.Refused(rule, status);
         }
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
     }

@@ -22,7 +22,8 @@ internal static class RecoveryForms
     public static void Map(IEndpointRouteBuilder app, RouteGroupBuilder forms)
     {
         forms.MapPost("/recovery/{id}/{action}", Handle);
-        app.MapPost("/forms/prom/{token}", Answer).AllowAnonymous();
+        // Rate-limited like sign-in: the link is the credential, so guessing links is throttled per address.
+        app.MapPost("/forms/prom/{token}", Answer).AllowAnonymous().RequireRateLimiting(Explant.Web.Auth.SignInProtection.Policy);
         app.MapGet("/api/cases/{id}/discharge-instructions.pdf", Pdf).RequireAuthorization(Policies.Staff);
     }
 

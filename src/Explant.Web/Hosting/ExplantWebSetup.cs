@@ -18,9 +18,12 @@ namespace Explant.Web.Hosting;
 /// <summary>Service registration and the request pipeline, kept out of Program.cs so it fits on a screen.</summary>
 internal static class ExplantWebSetup
 {
-    public static WebApplicationBuilder AddExplantWeb(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddExplantWeb(this WebApplicationBuilder builder, bool demo = false)
     {
         var services = builder.Services;
+        builder.AddExplantObservability();
+        builder.AddExplantSecurity(demo);
+        services.AddExplantOpenApi();
         services.AddSingleton(TimeProvider.System);
         services.AddHttpContextAccessor();
         services.AddScoped<IActor, HttpActor>();
@@ -28,12 +31,7 @@ internal static class ExplantWebSetup
         // Duration model settings (§8.1 booking quantile ⚠) for the week proposal.
         services.AddSettings<Explant.Planner.DurationOptions>(builder.Configuration, "Scheduling:Duration", o => Settings.Range("BookingQuantile", o.BookingQuantile, 0.05, 0.99));
 
-        services.AddIdentityApiEndpoints<ExplantUser>(o =>
-            {
-                o.User.RequireUniqueEmail = true;
-                o.Password.RequiredLength = 12;
-                o.Lockout.MaxFailedAccessAttempts = 5;
-            })
+        services.AddIdentityApiEndpoints<ExplantUser>(IdentityRules.Configure)
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<ExplantDbContext>();
         // Challenges go to the cookie handler: pages redirect to /login, /api answers 401 (see ApiAware).
@@ -75,7 +73,7 @@ internal static class ExplantWebSetup
 
     private static Task ApiAware(HttpContext context, string redirectUri, int status)
     {
-        if (context.Request.Path.StartsWithSegments("/api"))
+        if (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/openapi"))
         {
             context.Response.StatusCode = status;
         }
@@ -88,11 +86,16 @@ internal static class ExplantWebSetup
 
     public static WebApplication UseExplantPipeline(this WebApplication app)
     {
+        app.UseExplantSecurity();
+        app.UseRequestLogging();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.Use(RefuseLargeBodies);
         app.UseStaticFiles();
+        app.Use(SecuritySetup.NoStore);
         app.UseAuthentication();
+        app.Use(SignInProtection.RevokeStaleBearer);
+        app.UseRateLimiter();
         app.UseAuthorization();
         app.UseAntiforgery();
         return app;
@@ -117,6 +120,8 @@ internal static class ExplantWebSetup
     {
         app.MapAuthEndpoints();
         app.MapHealthApi();
+        app.MapHealthProbes();
+        app.MapExplantOpenApi();
         app.MapProcedureApi();
         app.MapPatientApi();
         app.MapCaseApi();
@@ -136,14 +141,17 @@ internal static class ExplantWebSetup
         var migrate = demo || app.Environment.IsDevelopment() || app.Configuration.GetValue<bool>("Database:MigrateOnStartup");
         if (!migrate)
         {
+            await app.Services.GetRequiredService<MigrationStatus>().PendingAsync();
             return;
         }
         if (!demo)
         {
             await Migrator.MigrateAsync(app.Services);
+            await app.Services.GetRequiredService<MigrationStatus>().PendingAsync();
             return;
         }
         var report = await DemoSeed.RunAsync(app.Services, progress: line => Console.WriteLine($"demo: {line}"));
+        await app.Services.GetRequiredService<MigrationStatus>().PendingAsync();
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];

@@ -152,3 +152,57 @@ public sealed class CaseTransitionCliTests() : CliHarness("explant-cli-transitio
         Assert.Contains("case 1: Assessed", current.Out, StringComparison.Ordinal);
     }
 }
+
+/// <summary>`users password`, `users disable` and `users list` (issue #16 §2).</summary>
+public sealed class UserAdminCliTests() : CliHarness("explant-cli-users-")
+{
+    [Fact]
+    public async Task Password_is_generated_once_or_taken_and_checked_against_the_rules()
+    {
+        Assert.Equal(0, (await Run("users", "add", "--email", "n@b.org", "--role", "nurse", "--password", "Initial-password-1")).Exit);
+
+        var generated = await Run("users", "password", "--email", "n@b.org");
+        Assert.Equal(0, generated.Exit);
+        var line = Assert.Single(generated.Out.Split('\n'), l => l.StartsWith("password: ", StringComparison.Ordinal));
+        Assert.Equal(20, line["password: ".Length..].Split(' ')[0].Length);
+
+        var given = await Run("users", "password", "--email", "N@B.ORG", "--password", "Another-password-2");
+        Assert.Equal(0, given.Exit);
+        Assert.DoesNotContain("password: ", given.Out, StringComparison.Ordinal);
+        Assert.Contains("revoked", given.Out, StringComparison.Ordinal);
+
+        var tooShort = await Run("users", "password", "--email", "n@b.org", "--password", "short");
+        Assert.Equal(2, tooShort.Exit);
+        Assert.StartsWith("--password:", tooShort.Err, StringComparison.Ordinal);
+        Assert.Contains("12", tooShort.Err, StringComparison.Ordinal);
+
+        var unknown = await Run("users", "password", "--email", "nobody@b.org");
+        Assert.Equal(1, unknown.Exit);
+        Assert.Contains("no account with e-mail 'nobody@b.org'", unknown.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Disable_marks_the_account_and_list_shows_roles_and_status()
+    {
+        Assert.Equal(0, (await Run("users", "add", "--email", "s@b.org", "--role", "surgeon")).Exit);
+        Assert.Equal(0, (await Run("users", "add", "--email", "a@b.org", "--role", "admin")).Exit);
+        // The CLI applies the web app's password rules too.
+        Assert.Equal(2, (await Run("users", "add", "--email", "x@b.org", "--role", "nurse", "--password", "Short-1")).Exit);
+
+        var disabled = await Run("users", "disable", "--email", "s@b.org");
+        Assert.Equal(0, disabled.Exit);
+        Assert.Contains("disabled s@b.org", disabled.Out, StringComparison.Ordinal);
+        Assert.Equal(1, (await Run("users", "disable", "--email", "nobody@b.org")).Exit);
+
+        var list = await Run("users", "list", "--json");
+        Assert.Equal(0, list.Exit);
+        var rows = JsonDocument.Parse(list.Out).RootElement.EnumerateArray().ToList();
+        Assert.Equal(["a@b.org", "s@b.org"], rows.Select(r => r.GetProperty("email").GetString()));
+        Assert.False(rows[0].GetProperty("disabled").GetBoolean());
+        Assert.True(rows[1].GetProperty("disabled").GetBoolean());
+        Assert.Equal("surgeon", Assert.Single(rows[1].GetProperty("roles").EnumerateArray()).GetString());
+
+        var text = await Run("users", "list");
+        Assert.Contains("disabled", text.Out.Split('\n').Single(l => l.StartsWith("s@b.org", StringComparison.Ordinal)), StringComparison.Ordinal);
+    }
+}

@@ -23,11 +23,14 @@ public sealed class ExplantFactory : WebApplicationFactory<Program>
     public const string Password = "Correct-Horse-Battery-9";
     private readonly string? sqliteFile;
 
-    private ExplantFactory(DatabaseProvider provider, string connectionString, string? sqliteFile)
+    private readonly IReadOnlyDictionary<string, string?> settings;
+
+    private ExplantFactory(DatabaseProvider provider, string connectionString, string? sqliteFile, IReadOnlyDictionary<string, string?>? settings)
     {
         Provider = provider;
         ConnectionString = connectionString;
         this.sqliteFile = sqliteFile;
+        this.settings = settings ?? new Dictionary<string, string?>();
     }
 
     public DatabaseProvider Provider { get; }
@@ -36,18 +39,19 @@ public sealed class ExplantFactory : WebApplicationFactory<Program>
     public FakeTimeProvider Clock { get; } = TestClock.Create();
     public string ConnectionString { get; }
 
-    public static async Task<ExplantFactory> CreateAsync(DatabaseProvider provider, bool kestrel = false)
+    /// <param name="settings">Extra configuration, applied last (e.g. low sign-in limits, Transport:RequireHttps).</param>
+    public static async Task<ExplantFactory> CreateAsync(DatabaseProvider provider, bool kestrel = false, IReadOnlyDictionary<string, string?>? settings = null)
     {
         ExplantFactory factory;
         if (provider == DatabaseProvider.Postgres)
         {
             var cluster = await PostgresCluster.SharedAsync();
-            factory = new ExplantFactory(provider, await cluster.CreateDatabaseAsync(), null);
+            factory = new ExplantFactory(provider, await cluster.CreateDatabaseAsync(), null, settings);
         }
         else
         {
             var file = Path.Combine(Path.GetTempPath(), $"explant-test-{Guid.NewGuid():N}.db");
-            factory = new ExplantFactory(provider, $"Data Source={file}", file);
+            factory = new ExplantFactory(provider, $"Data Source={file}", file, settings);
         }
         if (kestrel)
         {
@@ -69,6 +73,13 @@ public sealed class ExplantFactory : WebApplicationFactory<Program>
         builder.UseSetting("Hospital:TimeZone", TestClock.Zone);
         builder.UseSetting("Hospital:PhoneDay", PhoneDay);
         builder.UseSetting("Hospital:PhoneOutOfHours", PhoneOutOfHours);
+        // Plain HTTP on the test host, and sign-in limits no ordinary test meets (the limiter's tests set low ones).
+        builder.UseSetting("Transport:RequireHttps", "false");
+        builder.UseSetting("SignIn:PermitLimit", "100000");
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
         builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
     }
 
