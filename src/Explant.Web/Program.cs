@@ -1,13 +1,16 @@
+using Explant.Web.Fhir;
 using Explant.Web.Hosting;
 
 // `--demo`: migrate, load the shipped definitions, create one account per role and print the credentials.
 var demo = args.Contains("--demo");
 var builder = WebApplication.CreateBuilder(args.Where(a => a != "--demo").ToArray());
 builder.AddExplantWeb();
+builder.Services.AddFhirApi();
 
 var app = builder.Build();
 app.UseExplantPipeline();
 app.MapExplantEndpoints();
+app.MapFhirApi();
 await app.PrepareDatabaseAsync(demo);
 await app.RunAsync();
 
