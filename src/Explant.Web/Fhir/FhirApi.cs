@@ -48,16 +48,27 @@ internal static class FhirApi
     private static async Task<IResult> Read(string type, string id, HttpContext http, ExplantDbContext db, HospitalTime time, CancellationToken ct)
     {
         var t = TypeOf(type);
-        var found = (await t.All(Data(http, db, time, ct))).FirstOrDefault(r => r.Id == id)
-            ?? throw FhirException.NotFound($"{type}/{id} not found");
+        var found = await t.Read(Data(http, db, time, ct), id) ?? throw FhirException.NotFound($"{type}/{id} not found");
+        // Binary's own content when the client asks for it rather than FHIR (FHIR binary.html#rest).
+        if (found is Binary { Data: { } bytes, ContentType: { } mediaType } binary && AcceptsNative(http.Request, mediaType))
+        {
+            return TypedResults.File(bytes, mediaType, $"{binary.Id}.pdf");
+        }
         return FhirJson.Result(found, entityHeaders: true);
     }
+
+    private static bool AcceptsNative(HttpRequest request, string contentType) =>
+        request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals(contentType, StringComparison.OrdinalIgnoreCase));
 
     private sealed record Criterion(SearchParam Param, string? Modifier, string[] Values);
 
     private static async Task<IResult> Search(string type, HttpContext http, ExplantDbContext db, HospitalTime time, CancellationToken ct)
     {
         var t = TypeOf(type);
+        if (!t.Search)
+        {
+            throw new FhirException(StatusCodes.Status405MethodNotAllowed, OperationOutcome.IssueType.NotSupported, $"{type} is read only here (see /fhir/metadata)");
+        }
         var (criteria, count, offset) = ParseQuery(t, http.Request);
         var all = await t.All(Data(http, db, time, ct));
         var matches = all.Where(r => criteria.All(c => c.Values.Any(v => c.Param.Matches(r, c.Modifier, v)))).ToList();

@@ -3,8 +3,14 @@ using Hl7.Fhir.Model;
 namespace Explant.Web.Fhir;
 
 /// <summary>One resource type the server serves: how to produce all of them, and the search parameters it answers.</summary>
-internal sealed record FhirType(string Name, Func<FhirData, Task<IEnumerable<Resource>>> All, IReadOnlyList<SearchParam> SearchParams)
+/// <param name="ReadOne">A cheaper read than scanning <paramref name="All"/> (Binary renders a PDF per read).</param>
+/// <param name="Search">False for read-only types (Binary).</param>
+internal sealed record FhirType(string Name, Func<FhirData, Task<IEnumerable<Resource>>> All, IReadOnlyList<SearchParam> SearchParams,
+    Func<FhirData, string, Task<Resource?>>? ReadOne = null, bool Search = true)
 {
+    public async Task<Resource?> Read(FhirData data, string id) =>
+        ReadOne is { } read ? await read(data, id) : (await All(data)).FirstOrDefault(r => r.Id == id);
+
     /// <summary>The patient reference parameter, when the type belongs to the patient's compartment ($everything).</summary>
     public ReferenceParam<T>? Patient<T>() where T : Resource => SearchParams.OfType<ReferenceParam<T>>().FirstOrDefault(p => p.Name == "patient");
 
@@ -23,6 +29,16 @@ internal static class FhirRegistry
         DeviceMap.Type,
         ProcedureMap.Type,
         ConditionMap.Type,
+        ConsentMap.Type,
+        ConsentMap.Binary,
+        AppointmentMap.Type,
+        EncounterMap.Type,
+        ObservationMap.Type,
+        QuestionnaireMap.Questionnaires,
+        QuestionnaireMap.Responses,
+        PlanDefinitionMap.Type,
+        LocationMap.Type,
+        PractitionerMap.Type,
     ];
 
     /// <summary>The search parameters every type answers (besides its own).</summary>
@@ -62,14 +78,16 @@ internal static class FhirRegistry
                 Resource = [.. Types.Select(t => new CapabilityStatement.ResourceComponent
                 {
                     Type = t.Name,
-                    Interaction =
-                    [
-                        new CapabilityStatement.ResourceInteractionComponent { Code = CapabilityStatement.TypeRestfulInteraction.Read },
-                        new CapabilityStatement.ResourceInteractionComponent { Code = CapabilityStatement.TypeRestfulInteraction.SearchType },
-                    ],
+                    Interaction = t.Search
+                        ?
+                        [
+                            new CapabilityStatement.ResourceInteractionComponent { Code = CapabilityStatement.TypeRestfulInteraction.Read },
+                            new CapabilityStatement.ResourceInteractionComponent { Code = CapabilityStatement.TypeRestfulInteraction.SearchType },
+                        ]
+                        : [new CapabilityStatement.ResourceInteractionComponent { Code = CapabilityStatement.TypeRestfulInteraction.Read }],
                     Versioning = CapabilityStatement.ResourceVersionPolicy.Versioned,
                     ReadHistory = false,
-                    SearchParam = [.. t.SearchParams.Prepend(IdParam).Select(p => new CapabilityStatement.SearchParamComponent
+                    SearchParam = !t.Search ? [] : [.. t.SearchParams.Prepend(IdParam).Select(p => new CapabilityStatement.SearchParamComponent
                     {
                         Name = p.Name, Type = p.Type, Documentation = p.Documentation,
                     })],

@@ -14,6 +14,10 @@ namespace Explant.Web.Tests.Fhir;
 /// </summary>
 public abstract class FhirFixture(DatabaseProvider provider) : IAsyncLifetime
 {
+    /// <summary>Collections: the FHIR test classes of one database share one seeded fixture.</summary>
+    public const string Sqlite = "FHIR on SQLite";
+    public const string Postgres = "FHIR on PostgreSQL";
+
     public ExplantFactory Factory { get; private set; } = null!;
 
     /// <summary>The GS1 UDI added to a demo construct: GTIN with its check digit, expiry, lot and serial.</summary>
@@ -44,3 +48,9 @@ public abstract class FhirFixture(DatabaseProvider provider) : IAsyncLifetime
 public sealed class SqliteFhirFixture() : FhirFixture(DatabaseProvider.Sqlite);
 
 public sealed class PostgresFhirFixture() : FhirFixture(DatabaseProvider.Postgres);
+
+[CollectionDefinition(FhirFixture.Sqlite)]
+public sealed class SqliteFhirCollection : ICollectionFixture<SqliteFhirFixture>;
+
+[CollectionDefinition(FhirFixture.Postgres)]
+public sealed class PostgresFhirCollection : ICollectionFixture<PostgresFhirFixture>;
