@@ -20,19 +20,22 @@ internal static class DeviceMap
 
     private static async Task<IEnumerable<Resource>> All(FhirData data)
     {
-        var removed = (await data.IntraOps()).SelectMany(r => r.Explants)
-            .Where(l => l.ComponentId is not null && l.Outcome is ExplantOutcome.Removed or ExplantOutcome.FragmentRetained)
-            .Select(l => l.ComponentId!.Value).ToHashSet();
+        // Only a part recorded as removed is inactive: a retained part, a fragment left behind or one not found is still
+        // (at least partly) in the patient, which an MRI or revision planner reading this must not be told otherwise.
+        var lines = (await data.IntraOps()).SelectMany(r => r.Explants).Where(l => l.ComponentId is not null).ToList();
+        var removed = lines.Where(l => l.Outcome is ExplantOutcome.Removed).Select(l => l.ComponentId!.Value).ToHashSet();
+        var leftBehind = lines.Where(l => l.Outcome is ExplantOutcome.FragmentRetained or ExplantOutcome.Retained or ExplantOutcome.NotFound)
+            .ToLookup(l => l.ComponentId!.Value);
         var list = new List<Resource>();
         foreach (var c in await data.Constructs())
         {
             var meta = await data.Meta(nameof(Construct), c.Id, c.Revision);
-            list.AddRange(c.Components.Select(part => Map(meta, c, part, removed.Contains(part.Id))));
+            list.AddRange(c.Components.Select(part => Map(meta, c, part, removed.Contains(part.Id) && !leftBehind.Contains(part.Id), leftBehind[part.Id])));
         }
         return list;
     }
 
-    private static Device Map(Meta meta, Construct c, Component part, bool explanted)
+    private static Device Map(Meta meta, Construct c, Component part, bool explanted, IEnumerable<Explant.Core.Theatre.ExplantLine> leftBehind)
     {
         Udi? udi = null;
         if (part.Udi is { } text)
@@ -75,7 +78,11 @@ internal static class DeviceMap
         }
         if (part.Note is { Length: > 0 } note)
         {
-            device.Note = [new Annotation { Text = new Markdown(note) }];
+            device.Note.Add(new Annotation { Text = new Markdown(note) });
+        }
+        foreach (var line in leftBehind)
+        {
+            device.Note.Add(new Annotation { Text = new Markdown($"Explant reconciliation: {line.Outcome}{(line.Detail is { } d ? $" — {d}" : "")}") });
         }
         return device;
     }

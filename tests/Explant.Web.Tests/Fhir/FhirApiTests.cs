@@ -240,6 +240,20 @@ public abstract class FhirApiTests(FhirFixture fixture)
         Assert.NotEmpty(inactive);
         Assert.All(inactive, d => Assert.Equal(Device.FHIRDeviceStatus.Inactive, d.Status));
         Assert.DoesNotContain(inactive, d => d.Id == device.Id);
+
+        // A part left in the patient (retained, or a broken tip left behind) stays active, with the reconciliation note.
+        await using var scope = Factory.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<Explant.Core.Data.ExplantDbContext>();
+        var left = (await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(db.IntraOpRecords))
+            .SelectMany(r => r.Explants).Where(l => l.ComponentId is not null && l.Outcome is Explant.Core.Theatre.ExplantOutcome.FragmentRetained or Explant.Core.Theatre.ExplantOutcome.Retained)
+            .ToList();
+        Assert.NotEmpty(left);
+        foreach (var line in left)
+        {
+            var part = await client.ReadAsync<Device>($"Device/{line.ComponentId}");
+            Assert.Equal(Device.FHIRDeviceStatus.Active, part.Status);
+            Assert.Contains(part.Note, n => n.Text.Contains(line.Outcome.ToString(), StringComparison.Ordinal));
+        }
     }
 
     [Fact]
