@@ -72,13 +72,13 @@ internal static class FhirApi
         var (criteria, count, offset) = ParseQuery(t, http.Request);
         var all = await t.All(Data(http, db, time, ct));
         var matches = all.Where(r => criteria.All(c => c.Values.Any(v => c.Param.Matches(r, c.Modifier, v)))).ToList();
-        return FhirJson.Result(SearchSet(http.Request, type, matches, count, offset, time));
+        return FhirJson.Result(SearchSet(http.Request, matches, count, offset, time));
     }
 
     private static async Task<IResult> Everything(string id, HttpContext http, ExplantDbContext db, HospitalTime time, CancellationToken ct)
     {
-        var (criteria, count, offset) = ParseQuery(null, http.Request);
-        _ = criteria;
+        // $everything takes no search criteria here, only the page size and offset of its next links.
+        var (_, count, offset) = ParseQuery(null, http.Request);
         var data = Data(http, db, time, ct);
         var patient = (await PatientMap.Type.All(data)).FirstOrDefault(r => r.Id == id) ?? throw FhirException.NotFound($"Patient/{id} not found");
         var found = new List<Resource> { patient };
@@ -95,7 +95,7 @@ internal static class FhirApi
         {
             found.AddRange((await t.All(data)).Where(r => linked.Contains($"{t.Name}/{r.Id}")));
         }
-        return FhirJson.Result(SearchSet(http.Request, null, found, count, offset, time));
+        return FhirJson.Result(SearchSet(http.Request, found, count, offset, time));
     }
 
     /// <summary>Every literal reference inside a resource ("Practitioner/…", "Location/…").</summary>
@@ -167,13 +167,15 @@ internal static class FhirApi
             : throw FhirException.BadSearch(key, $"'{values}' is not a whole number from {min} to {max}");
 
     /// <summary>A searchset page: total over all matches, self/first/next/previous links carrying the same criteria.</summary>
-    private static Bundle SearchSet(HttpRequest request, string? type, List<Resource> matches, int count, int offset, HospitalTime time)
+    private static Bundle SearchSet(HttpRequest request, List<Resource> matches, int count, int offset, HospitalTime time)
     {
         var baseUrl = BaseUrl(request);
         var kept = request.Query.Where(q => q.Key is not (FhirRegistry.Count or FhirRegistry.Offset))
             .SelectMany(q => q.Value.Select(v => $"{Uri.EscapeDataString(q.Key)}={Uri.EscapeDataString(v ?? "")}")).ToList();
-        string Page(int at) => $"{baseUrl}{request.Path.Value![(request.PathBase.Value?.Length ?? 0)..].Replace("/fhir", "", StringComparison.Ordinal)}?"
-            + string.Join("&", kept.Append($"{FhirRegistry.Count}={count}").Append($"{FhirRegistry.Offset}={at}"));
+        // Request.Path is below PathBase already; drop our own "/fhir" prefix, which baseUrl carries.
+        var path = request.Path.Value ?? "";
+        path = path.StartsWith("/fhir", StringComparison.Ordinal) ? path["/fhir".Length..] : path;
+        string Page(int at) => $"{baseUrl}{path}?" + string.Join("&", kept.Append($"{FhirRegistry.Count}={count}").Append($"{FhirRegistry.Offset}={at}"));
         var bundle = new Bundle
         {
             Type = Bundle.BundleType.Searchset,
@@ -187,7 +189,6 @@ internal static class FhirApi
                 Search = new Bundle.SearchComponent { Mode = Bundle.SearchEntryMode.Match },
             })],
         };
-        _ = type;
         if (offset + count < matches.Count)
         {
             bundle.Link.Add(new Bundle.LinkComponent { Relation = "next", Url = Page(offset + count) });

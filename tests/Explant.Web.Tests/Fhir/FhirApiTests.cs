@@ -344,6 +344,16 @@ public abstract class FhirApiTests(FhirFixture fixture)
         var devices = resources.OfType<Device>().Select(d => $"Device/{d.Id}").ToHashSet();
         Assert.All(procedure.FocalDevice, f => Assert.Contains(f.Manipulated.Reference, devices));
 
+        // Paged like a search: the next link carries the operation's own path.
+        var firstPage = await client.ContinueAsync(new Bundle
+        {
+            Link = [new Bundle.LinkComponent { Relation = "next", Url = $"http://localhost/fhir/Patient/{patientId}/$everything?_count=2" }],
+        });
+        Assert.Equal(2, firstPage.Entry.Count);
+        Assert.Equal(everything.Total, firstPage.Total);
+        Assert.Equal($"http://localhost/fhir/Patient/{patientId}/$everything?_count=2&_offset=2", firstPage.NextLink.OriginalString);
+        await Outcome(await (await Nurse()).GetAsync($"/fhir/Patient/{patientId}/$everything?name=x"), HttpStatusCode.BadRequest);
+
         var missing = await Assert.ThrowsAsync<FhirOperationException>(() =>
             client.InstanceOperationAsync(new Uri("Patient/no-such-id", UriKind.Relative), "everything", useGet: true));
         Assert.Equal(HttpStatusCode.NotFound, missing.Status);
