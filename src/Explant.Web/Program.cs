@@ -1,3 +1,4 @@
+using Explant.Web.Fhir;
 using Explant.Web.Hosting;
 
 // `--demo`: migrate, load the shipped definitions, create one account per role and print the credentials.
@@ -5,10 +6,12 @@ var demo = args.Contains("--demo");
 var builder = WebApplication.CreateBuilder(args.Where(a => a != "--demo").ToArray());
 if (demo) { builder.Configuration.AddInMemoryCollection(Explant.Core.Demo.DemoSettings.Values); }
 builder.AddExplantWeb(demo);
+builder.Services.AddFhirApi();
 
 var app = builder.Build();
 app.UseExplantPipeline();
 app.MapExplantEndpoints();
+app.MapFhirApi();
 await app.PrepareDatabaseAsync(demo);
 await app.RunAsync();
 

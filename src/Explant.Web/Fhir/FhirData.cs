@@ -1,0 +1,76 @@
+using Explant.Core.Audit;
+using Explant.Core.Cases;
+using Explant.Core.Data;
+using Explant.Core.Implants;
+using Explant.Core.Patients;
+using Explant.Core.Procedures;
+using Explant.Core.Recovery;
+using Explant.Core.Scheduling;
+using Explant.Core.Theatre;
+using Microsoft.EntityFrameworkCore;
+
+namespace Explant.Web.Fhir;
+
+/// <summary>
+/// The domain records one FHIR request maps from, each kind loaded at most once per request (no tracking).
+/// The FHIR view is a projection of the aggregates: nothing here is stored, so it can never disagree with the UI.
+/// </summary>
+internal sealed class FhirData(ExplantDbContext db, HospitalTime time, string baseUrl, Explant.Core.Outcomes.OdiVersion odiVersion, CancellationToken ct)
+{
+    private readonly Dictionary<string, object> cache = [];
+
+    public HospitalTime Time { get; } = time;
+    public string BaseUrl { get; } = baseUrl;
+    public Explant.Core.Outcomes.OdiVersion OdiVersion { get; } = odiVersion;
+
+    private async Task<List<T>> Load<T>(string key, Func<Task<List<T>>> load)
+    {
+        if (!cache.TryGetValue(key, out var found))
+        {
+            found = await load();
+            cache[key] = found;
+        }
+        return (List<T>)found;
+    }
+
+    public Task<List<Patient>> Patients() => Load(nameof(Patients), () => db.Patients.AsNoTracking().OrderBy(p => p.Id).ToListAsync(ct));
+    public Task<List<Construct>> Constructs() => Load(nameof(Constructs), () => db.Constructs.AsNoTracking().OrderBy(c => c.Id).ToListAsync(ct));
+    public Task<List<SurgicalCase>> Cases() => Load(nameof(Cases), () => db.Cases.AsNoTracking().OrderBy(c => c.Id).ToListAsync(ct));
+    public Task<List<IntraOpRecord>> IntraOps() => Load(nameof(IntraOps), () => db.IntraOpRecords.AsNoTracking().ToListAsync(ct));
+    public Task<List<RecoveryRecord>> Recoveries() => Load(nameof(Recoveries), () => db.RecoveryRecords.AsNoTracking().ToListAsync(ct));
+    public Task<List<PromResponse>> Proms() => Load(nameof(Proms), () => db.PromResponses.AsNoTracking().OrderBy(p => p.Id).ToListAsync(ct));
+    public Task<List<RoomDay>> RoomDays() => Load(nameof(RoomDays), () => db.RoomDays.AsNoTracking().ToListAsync(ct));
+    public Task<List<OperatingRoom>> Rooms() => Load(nameof(Rooms), () => db.OperatingRooms.AsNoTracking().OrderBy(r => r.Id).ToListAsync(ct));
+    public Task<List<StaffMember>> Staff() => Load(nameof(Staff), () => db.Staff.AsNoTracking().OrderBy(s => s.Id).ToListAsync(ct));
+    public Task<List<ProcedureDefinition>> Definitions() => Load(nameof(Definitions), () => db.ProcedureDefinitions.AsNoTracking().OrderBy(d => d.Code).ThenBy(d => d.Version).ToListAsync(ct));
+
+    public async Task<Dictionary<Guid, IntraOpRecord>> IntraOpByCase() => (await IntraOps()).GroupBy(r => r.CaseId).ToDictionary(g => g.Key, g => g.First());
+    public async Task<Dictionary<Guid, RecoveryRecord>> RecoveryByCase() => (await Recoveries()).GroupBy(r => r.CaseId).ToDictionary(g => g.Key, g => g.First());
+
+    /// <summary>When each record of an aggregate type last changed, from the append-only audit log (meta.lastUpdated, Last-Modified).</summary>
+    public async Task<DateTimeOffset?> LastUpdated(string entity, string key)
+    {
+        var all = await Load<KeyValuePair<string, DateTime>>("audit:" + entity, async () =>
+            [.. (await db.AuditEntries.AsNoTracking().Where(a => a.Entity == entity).GroupBy(a => a.EntityKey)
+                .Select(g => new { g.Key, At = g.Max(a => a.AtUtc) }).ToListAsync(ct))
+                .Select(x => new KeyValuePair<string, DateTime>(x.Key, x.At))]);
+        var map = (Dictionary<string, DateTime>)(cache.TryGetValue("auditmap:" + entity, out var m) ? m : cache["auditmap:" + entity] = all.ToDictionary(x => x.Key, x => x.Value));
+        return map.TryGetValue(key, out var at) ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null;
+    }
+
+    public async Task<Hl7.Fhir.Model.Meta> Meta(string entity, object key, long version) => new()
+    {
+        VersionId = version.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        LastUpdated = await LastUpdated(entity, Convert.ToString(key, System.Globalization.CultureInfo.InvariantCulture) ?? ""),
+    };
+
+    public DateTimeOffset Utc(DateTime utc) => new(DateTime.SpecifyKind(utc, DateTimeKind.Utc));
+
+    /// <summary>A booking's local date and time in the hospital's zone as an instant with its offset.</summary>
+    public DateTimeOffset Local(DateOnly date, TimeOnly t)
+    {
+        var utc = Time.ToUtc(date, t);
+        var local = date.ToDateTime(t);
+        return new DateTimeOffset(local, Time.Zone.GetUtcOffset(utc));
+    }
+}
