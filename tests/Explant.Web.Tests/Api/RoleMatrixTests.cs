@@ -103,6 +103,7 @@ public abstract partial class RoleMatrixTests(DatabaseProvider provider) : IAsyn
         ["POST /api/cases/{id}/results"] = $$"""{"kind":"Cbc","takenOn":"{{Day(0)}}"}""",
         ["POST /api/bookings"] = $$"""{"case":"1","roomId":"OR1","date":"{{Day(10)}}","start":"08:00","durationMinutes":60}""",
         ["PUT /api/cases/{id}/history-physical"] = $$"""{"on":"{{Day(0)}}"}""",
+        ["POST /api/cases/{id}/patient-informed"] = """{"how":"phone","note":"told the new time"}""",
     };
 
     private const string Trigger = nameof(CaseTrigger.Assess);
