@@ -73,6 +73,8 @@ md.AppendLine();
 md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"Target (≤ 0.80 × greedy within {seconds:0} s on every instance of 50+ cases): ") + string.Join("; ", sizes.Zip(ratios)
     .Where(x => x.First.Cases >= 50).Select(x => string.Create(CultureInfo.InvariantCulture, $"{x.First.Cases} cases {(x.Second <= 0.80 ? "met" : "NOT met")} ({x.Second:0.000})"))) + ".");
 md.AppendLine();
+md.AppendLine("Never worse than the greedy under load: `tests/Explant.Planner.Tests/IncumbentTests.cs` runs the 450-case week at 5 s with a starved search (every CP-SAT budget × 1e-9) and a slowed one (1.5 s of wall clock lost before every CP-SAT solve) and checks a valid plan at or below the greedy's objective; exit 1 only when the greedy and CP-SAT both find nothing.");
+md.AppendLine();
 if (output == "-")
 {
     return;
