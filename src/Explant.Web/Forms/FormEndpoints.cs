@@ -219,6 +219,9 @@ internal static class FormEndpoints
                 case "medication-stop":
                     await MedicationStops.Record(db, id, new(S(f, "drug"), Date(f, "stoppedOn")), actor, http.RequestServices.GetRequiredService<HospitalTime>(), ct);
                     return page + "#readiness";
+                case "patient-informed":
+                    await PatientInformed.Record(db, id, new(S(f, "how"), S(f, "note")), actor, http.RequestServices.GetRequiredService<HospitalTime>(), ct);
+                    return page + "#readiness";
                 case "hp":
                     await Mutate(c => c.RecordHistoryPhysical(Date(f, "on") ?? throw Invalid("on", "required"), actor, readiness.Today));
                     return page + "#readiness";

@@ -121,6 +121,25 @@ public abstract class BookingFaithApiTests(DatabaseProvider provider) : IAsyncLi
     }
 
     [Fact]
+    public async Task The_case_pages_form_records_patient_informed_for_nurses_only()
+    {
+        var number = await ReadyCaseAsync("BF-6");
+        Assert.Equal(HttpStatusCode.Created, (await Book(number, "11:00", confirm: true)).StatusCode);
+        using (var asSurgeon = await FormSession.SignInAsync(factory, "surgeon@test.local"))
+        {
+            var refused = await asSurgeon.PostAsync($"/forms/cases/{number}/patient-informed", [new("how", "phone")], $"/cases/{number}");
+            Assert.True(refused.Refused);
+            Assert.Contains("nurse", refused.Error!, StringComparison.Ordinal);
+        }
+        Assert.Equal("Missing", (await Item(number, "patient-informed")).GetProperty("status").GetString());
+        using var asNurse = await FormSession.SignInAsync(factory, "nurse@test.local");
+        Assert.Contains("Record patient told", WebUtility.HtmlDecode(await asNurse.GetStringAsync($"/cases/{number}")), StringComparison.Ordinal);
+        var done = await asNurse.PostAsync($"/forms/cases/{number}/patient-informed", [new("how", "in-person"), new("note", "at the pre-op clinic")], $"/cases/{number}");
+        Assert.False(done.Refused, done.Error);
+        Assert.Equal("Met", (await Item(number, "patient-informed")).GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task A_slot_shorter_than_the_median_needs_a_reason_and_a_blank_length_books_the_estimate()
     {
         var number = await ReadyCaseAsync("BF-2");
