@@ -66,6 +66,16 @@ public sealed class ResponsiveBrowserTests : IAsyncLifetime
         }
         """;
 
+    /// <summary>Signs in from /login (no deep link, so the role's landing page) and waits for the page it leads to.</summary>
+    private async Task SignIn(IPage page, string email, string landing)
+    {
+        await page.GotoAsync($"{factory.ServerAddress}/login");
+        await page.FillAsync("#email", email);
+        await page.FillAsync("#password", ExplantFactory.Password);
+        await BrowserSession.ClickAndLoadAsync(page, "form[action='/account/login'] button[type=submit]");
+        Assert.Equal(factory.ServerAddress + landing, page.Url);
+    }
+
     private sealed class Measure
     {
         public int ScrollWidth { get; set; }
@@ -82,9 +92,7 @@ public sealed class ResponsiveBrowserTests : IAsyncLifetime
     {
         var (session, page) = await BrowserSession.OpenAsync(width, height);
         await using var _ = session;
-        await page.GotoAsync($"{factory.ServerAddress}/login");
-        await BrowserSession.LoginAsync(page, email, ExplantFactory.Password);
-        await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal));
+        await SignIn(page, email, email.StartsWith("surgeon", StringComparison.Ordinal) ? "/cases" : "/preop");
         var failures = new List<string>();
         foreach (var path in Pages())
         {
@@ -112,9 +120,7 @@ public sealed class ResponsiveBrowserTests : IAsyncLifetime
     {
         var (session, page) = await BrowserSession.OpenAsync(390, 844);
         await using var _ = session;
-        await page.GotoAsync($"{factory.ServerAddress}/login");
-        await BrowserSession.LoginAsync(page, "nurse@test.local", ExplantFactory.Password);
-        await page.WaitForURLAsync("**/preop");
+        await SignIn(page, "nurse@test.local", "/preop");
 
         Assert.False(await page.IsVisibleAsync("nav.nav-wide"));
         var menu = page.Locator("details.nav-menu");
@@ -134,9 +140,7 @@ public sealed class ResponsiveBrowserTests : IAsyncLifetime
     {
         var (session, page) = await BrowserSession.OpenAsync(1024, 768);
         await using var _ = session;
-        await page.GotoAsync($"{factory.ServerAddress}/login");
-        await BrowserSession.LoginAsync(page, "surgeon@test.local", ExplantFactory.Password);
-        await page.WaitForURLAsync("**/cases");
+        await SignIn(page, "surgeon@test.local", "/cases");
         Assert.False(await page.IsVisibleAsync("details.nav-menu"));
         Assert.True(await page.IsVisibleAsync("nav.nav-wide a[href='/board']"));
         await BrowserSession.ClickAndLoadAsync(page, "nav.nav-wide a[href='/board']");
