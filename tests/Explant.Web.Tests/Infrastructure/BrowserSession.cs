@@ -14,7 +14,10 @@ public sealed class BrowserSession : IAsyncDisposable
     public static string ChromiumPath =>
         Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium";
 
-    public static async Task<(BrowserSession Session, IPage Page)> OpenAsync()
+    public static Task<(BrowserSession Session, IPage Page)> OpenAsync() => OpenAsync(1024, 1366);
+
+    /// <summary>A browser whose window is <paramref name="width"/>×<paramref name="height"/> CSS pixels (a phone is 390×844).</summary>
+    public static async Task<(BrowserSession Session, IPage Page)> OpenAsync(int width, int height)
     {
         if (!File.Exists(ChromiumPath))
         {
@@ -27,7 +30,7 @@ public sealed class BrowserSession : IAsyncDisposable
             Headless = true,
             Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
         });
-        var context = await session.browser.NewContextAsync(new() { AcceptDownloads = true, ViewportSize = new() { Width = 1024, Height = 1366 } });
+        var context = await session.browser.NewContextAsync(new() { AcceptDownloads = true, ViewportSize = new() { Width = width, Height = height } });
         // Generous: on two shared cores a page can wait behind PostgreSQL tests running in parallel; a real hang still fails.
         context.SetDefaultTimeout(60_000);
         return (session, await context.NewPageAsync());
