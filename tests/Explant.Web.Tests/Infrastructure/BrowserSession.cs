@@ -66,7 +66,27 @@ public sealed class BrowserSession : IAsyncDisposable
         {
             page.FrameNavigated -= OnNavigated;
         }
-        await page.WaitForFunctionAsync("document.readyState !== 'loading'");
+        // Polled from here, not with WaitForFunctionAsync: its predicate is eval'd inside the page, which the app's CSP
+        // (no 'unsafe-eval') refuses; EvaluateAsync runs through the DevTools protocol instead.
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                if (await page.EvaluateAsync<string>("document.readyState") != "loading")
+                {
+                    return;
+                }
+            }
+            catch (PlaywrightException) when (attempt < 600)
+            {
+                // the document was replaced while asking (a redirect): ask the new one
+            }
+            if (attempt >= 600)
+            {
+                throw new TimeoutException($"the page after clicking {selector} was still loading after 60 s");
+            }
+            await Task.Delay(100);
+        }
     }
 
     public async ValueTask DisposeAsync()
