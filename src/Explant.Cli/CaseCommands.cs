@@ -97,8 +97,10 @@ internal static class CaseCommands
             var actor = new CaseActor(account.Email!, [.. await users.GetRolesAsync(account)]);
             try
             {
-                var c = await scope.ServiceProvider.GetRequiredService<Explant.Core.Readiness.ReadinessService>()
-                    .Fire(parse.GetValue(tid)!, expected, t, new TransitionRequest(parse.GetValue(reason), cancelReason), actor, ct);
+                // Without --revision a lost race is re-read and re-applied (Contention), as on the web; with it, refused below.
+                var readiness = scope.ServiceProvider.GetRequiredService<Explant.Core.Readiness.ReadinessService>();
+                var c = await Explant.Core.Data.Contention.RetryAsync(scope.ServiceProvider.GetRequiredService<Explant.Core.Data.ExplantDbContext>(),
+                    () => readiness.Fire(parse.GetValue(tid)!, expected, t, new TransitionRequest(parse.GetValue(reason), cancelReason), actor, ct), ct);
                 await console.Out.WriteLineAsync($"case {c.Number}: {c.State}");
                 return ExitCodes.Ok;
             }
@@ -116,6 +118,11 @@ internal static class CaseCommands
             {
                 // Someone changed the case since the revision given: a lost race is a domain failure (exit 1), like the API's 412.
                 await console.Err.WriteLineAsync($"refused (optimistic-concurrency): {e.Message}");
+                return ExitCodes.DomainFailure;
+            }
+            catch (Explant.Core.Data.ContentionException e)
+            {
+                await console.Err.WriteLineAsync($"not saved (contention): {e.Message}");
                 return ExitCodes.DomainFailure;
             }
             catch (Microsoft.EntityFrameworkCore.DbUpdateConcurrencyException)

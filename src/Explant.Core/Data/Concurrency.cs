@@ -11,6 +11,16 @@ public sealed class StaleRevisionException(string what, long expected, long curr
 
 public static class Concurrency
 {
+    // The aggregates whose save the caller made conditional (If-Match, a form's revision) in the context's current unit
+    // of work: a lost race on one of them is the caller's 412, not contention to absorb (see Contention).
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<DbContext, HashSet<object>> Preconditioned = new();
+
+    /// <summary>True when the failed save touched an aggregate the caller named a revision for.</summary>
+    internal static bool BreaksPrecondition(DbContext db, DbUpdateConcurrencyException e) =>
+        Preconditioned.TryGetValue(db, out var set) && e.Entries.Any(x => set.Contains(x.Entity));
+
+    internal static void ForgetPreconditions(DbContext db) => Preconditioned.Remove(db);
+
     /// <summary>"\"7\"" — the entity tag of an aggregate revision.</summary>
     public static string ETag(long revision) => $"\"{revision}\"";
 
@@ -43,6 +53,7 @@ public static class Concurrency
         {
             return;
         }
+        Preconditioned.GetValue(db, _ => new HashSet<object>(ReferenceEqualityComparer.Instance)).Add(aggregate);
         if (e != aggregate.Revision)
         {
             throw new StaleRevisionException(what, e, aggregate.Revision);

@@ -56,7 +56,12 @@ public static class DataServiceCollectionExtensions
         var connection = options.ResolveConnectionString();
         if (options.Provider == DatabaseProvider.Postgres)
         {
-            builder.UseNpgsql(connection, npgsql => npgsql.MigrationsHistoryTable("__EFMigrationsHistory"));
+            // Transient failures (a dropped connection, a server restarting or fail-over, too many connections) are retried
+            // by EF a few times, each whole SaveChanges in its own transaction, so a blip is invisible and an outage turns
+            // into 503 + Retry-After after about five seconds (ProblemExceptionHandler) with nothing half-written. A user
+            // transaction (BeginTransaction) must then run inside Database.CreateExecutionStrategy().ExecuteAsync.
+            builder.UseNpgsql(connection, npgsql => npgsql.MigrationsHistoryTable("__EFMigrationsHistory")
+                .EnableRetryOnFailure(maxRetryCount: 3, maxRetryDelay: TimeSpan.FromSeconds(2), errorCodesToAdd: null));
         }
         else
         {

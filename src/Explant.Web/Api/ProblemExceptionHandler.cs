@@ -7,8 +7,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Explant.Web.Api;
 
 /// <summary>
-/// The one place exceptions become responses: rule violations 409/422 naming the rule, lost races 409/412,
-/// everything else 500 with a trace id and nothing of the exception leaked.
+/// The one place exceptions become responses: rule violations 409/422 naming the rule, lost races 409/412, the database
+/// unreachable (or a write that kept losing races) 503 with Retry-After, everything else 500 with a trace id and nothing of the exception leaked.
 /// </summary>
 internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger, Hosting.ExplantMetrics metrics) : IExceptionHandler
 {
@@ -30,6 +30,10 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
             var invalid = new HttpValidationProblemDetails(new Dictionary<string, string[]> { [path] = [message] }) { Status = 400, Title = "The request could not be read" };
             invalid.Extensions["traceId"] = Activity.Current?.Id ?? httpContext.TraceIdentifier;
             return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = invalid, Exception = exception });
+        }
+        if (exception is ContentionException || DatabaseFaults.IsUnavailable(exception))
+        {
+            return await Unavailable(httpContext, exception);
         }
         if (exception is Explant.Core.Scheduling.BookingConflictException conflict)
         {
@@ -68,4 +72,46 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         }
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
     }
+
+    /// <summary>Seconds a client waits before sending again after a 503: the provider's own retries took about five.</summary>
+    internal const int RetryAfterSeconds = 5;
+
+    /// <summary>
+    /// The database could not be reached (or a write kept losing races) even after the retries: 503 with Retry-After.
+    /// Each write is one SaveChanges, one transaction, so a request answered this way stored nothing (issue #16 §7).
+    /// Pages and form posts get a plain page; the API a ProblemDetails.
+    /// </summary>
+    private async ValueTask<bool> Unavailable(HttpContext httpContext, Exception exception)
+    {
+        var contention = exception is ContentionException;
+        // No exception text: it may hold the host name, and never patient data.
+        logger.LogWarning("Request not completed: {Fault} ({ExceptionType})", contention ? "contention" : "database unavailable", exception.GetType().Name);
+        var retryAfter = contention ? 1 : RetryAfterSeconds;
+        httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        httpContext.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var title = contention ? "The record is busy" : "The database cannot be reached";
+        var detail = contention
+            ? "The record kept changing while your change was saved. Nothing was stored; send it again."
+            : $"Your request was not completed and nothing was stored. Try again in {retryAfter} seconds.";
+        if (IsPage(httpContext.Request))
+        {
+            httpContext.Response.ContentType = "text/html; charset=utf-8";
+            var again = HttpMethods.IsGet(httpContext.Request.Method)
+                ? $"<a href=\"{System.Net.WebUtility.HtmlEncode(httpContext.Request.PathBase + httpContext.Request.Path)}\">Try again</a>"
+                : "Go back to the form and send it again.";
+            await httpContext.Response.WriteAsync(
+                $"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title} – Explant</title></head>" +
+                $"<body><main><h1>{title}</h1><p>{detail}</p><p>{again}</p></main></body></html>", cancellationToken: CancellationToken.None);
+            return true;
+        }
+        var problem = new ProblemDetails { Status = 503, Title = title, Detail = detail };
+        problem.Extensions["rule"] = contention ? "contention" : "database-unavailable";
+        problem.Extensions["traceId"] = Activity.Current?.Id ?? httpContext.TraceIdentifier;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+    }
+
+    /// <summary>A browser's page or form post (not the JSON API, FHIR, OpenAPI or the probes).</summary>
+    private static bool IsPage(HttpRequest request) =>
+        !(request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/fhir") || request.Path.StartsWithSegments("/openapi")
+          || request.Path.StartsWithSegments("/health") || request.Path.StartsWithSegments("/scalar"));
 }

@@ -145,7 +145,8 @@ internal static class FormEndpoints
             try
             {
                 var command = Explant.Core.Scheduling.BookCase.Parse(new(item[0], item[1], item[2], item[3], item[4], null, null, item[5] == "move"));
-                await Explant.Core.Scheduling.BookCase.Handle(db, readiness, time, options.Value, command, http.User.ToCaseActor(), clock.UtcNow, ct);
+                // Each booking is its own save: a lost race is re-run here, so the ones already booked are not booked again.
+                await Contention.RetryAsync(db, () => Explant.Core.Scheduling.BookCase.Handle(db, readiness, time, options.Value, command, http.User.ToCaseActor(), clock.UtcNow, ct), ct);
                 booked.Add(item[0]);
             }
             catch (Exception e) when (e is Explant.Core.Scheduling.BookingConflictException or DomainRuleException or NotFoundException or ValidationException)

@@ -118,19 +118,21 @@ internal static class ExplantWebSetup
 
     public static WebApplication MapExplantEndpoints(this WebApplication app)
     {
-        app.MapAuthEndpoints();
-        app.MapHealthApi();
+        // One group around every API and form endpoint: a write that meets a concurrent change is re-run there, once for all.
+        var endpoints = app.MapGroup("").AddEndpointFilter(RetryOnContention.Filter);
+        endpoints.MapAuthEndpoints();
+        endpoints.MapHealthApi();
         app.MapHealthProbes();
         app.MapExplantOpenApi();
-        app.MapProcedureApi();
-        app.MapPatientApi();
-        app.MapCaseApi();
-        app.MapReadinessApi();
-        app.MapSchedulingApi();
-        app.MapTheatreApi();
-        app.MapRecoveryApi();
-        app.MapReportApi();
-        app.MapFormEndpoints();
+        endpoints.MapProcedureApi();
+        endpoints.MapPatientApi();
+        endpoints.MapCaseApi();
+        endpoints.MapReadinessApi();
+        endpoints.MapSchedulingApi();
+        endpoints.MapTheatreApi();
+        endpoints.MapRecoveryApi();
+        endpoints.MapReportApi();
+        endpoints.MapFormEndpoints();
         app.MapRazorComponents<App>();
         return app;
     }
