@@ -51,19 +51,43 @@ public sealed class PostgresCluster
             await RunAsync("chown", false, "-R", "postgres:postgres", dataDir);
         }
         await RunAsync(Path.Combine(binDir, "initdb"), asRoot, "-D", dataDir, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-locale");
-        var port = FreePort();
-        await RunAsync(Path.Combine(binDir, "pg_ctl"), asRoot, "-D", dataDir, "-l", Path.Combine(dataDir, "server.log"), "-w", "-t", "60",
-            "-o", $"-p {port} -h 127.0.0.1 -k {dataDir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=500", "start");
-        var cluster = new PostgresCluster(dataDir, binDir, port);
+        var cluster = new PostgresCluster(dataDir, binDir, FreePort());
+        await cluster.StartServerAsync();
         AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.Stop(asRoot);
         return cluster;
     }
 
+    private static bool AsRoot => Environment.UserName == "root";
+
+    private Task StartServerAsync() =>
+        RunAsync(Path.Combine(binDir, "pg_ctl"), AsRoot, "-D", dataDir, "-l", Path.Combine(dataDir, "server.log"), "-w", "-t", "60",
+            "-o", $"-p {port} -h 127.0.0.1 -k {dataDir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=500", "start");
+
+    /// <summary>A cluster of its own, for a test that stops and starts the server (the shared one serves other tests meanwhile).</summary>
+    public static Task<PostgresCluster> StartPrivateAsync() => StartAsync();
+
+    /// <summary>Stops the server as an administrator would (pg_ctl stop -m fast: sessions ended, open transactions rolled back).</summary>
+    public Task StopAsync() => RunAsync(Path.Combine(binDir, "pg_ctl"), AsRoot, "-D", dataDir, "-m", "fast", "-w", "stop");
+
+    /// <summary>Starts the stopped server again on the same port and data directory.</summary>
+    public Task StartAgainAsync() => StartServerAsync();
+
+    /// <summary>Stops a private cluster and deletes its files.</summary>
+    public Task RemoveAsync() => Task.Run(() => Stop(AsRoot));
+
     private void Stop(bool asRoot)
     {
+        if (!Directory.Exists(dataDir))
+        {
+            return; // a private cluster already removed
+        }
         try
         {
             RunAsync(Path.Combine(binDir, "pg_ctl"), asRoot, "-D", dataDir, "-m", "immediate", "stop").GetAwaiter().GetResult();
+        }
+        catch (InvalidOperationException)
+        {
+            // Already stopped (a test that stopped it failed before starting it again): the files still go.
         }
         finally
         {
