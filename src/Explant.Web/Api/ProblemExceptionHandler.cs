@@ -93,6 +93,12 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         var detail = contention
             ? "The record kept changing while your change was saved. Nothing was stored; send it again."
             : $"Your request was not completed and nothing was stored. Try again in {retryAfter} seconds.";
+        if (httpContext.Request.Path.StartsWithSegments("/fhir"))
+        {
+            // Failed before the FHIR routes' own filter (e.g. the bearer check): FHIR clients still get an OperationOutcome.
+            await Fhir.FhirErrors.Result(StatusCodes.Status503ServiceUnavailable, Hl7.Fhir.Model.OperationOutcome.IssueType.Transient, detail).ExecuteAsync(httpContext);
+            return true;
+        }
         if (IsPage(httpContext.Request))
         {
             httpContext.Response.ContentType = "text/html; charset=utf-8";

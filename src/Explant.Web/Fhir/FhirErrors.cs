@@ -60,6 +60,12 @@ internal static class FhirErrors
         {
             return Result(e.StatusCode, OperationOutcome.IssueType.Invalid, e.Message);
         }
+        catch (Exception e) when (Explant.Core.Data.DatabaseFaults.IsUnavailable(e))
+        {
+            // The database is down (issue #16 §7): the same 503 + Retry-After as /api, as an OperationOutcome.
+            context.HttpContext.Response.Headers.RetryAfter = Api.ProblemExceptionHandler.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Result(StatusCodes.Status503ServiceUnavailable, OperationOutcome.IssueType.Transient, "the database cannot be reached; retry later");
+        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             var logger = context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Explant.Web.Fhir");

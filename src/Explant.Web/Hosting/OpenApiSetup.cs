@@ -53,6 +53,9 @@ internal static class OpenApiSetup
             statuses.Add((422, "The change is understood but clinically not allowed (rule id in `rule`)"));
         }
         statuses.Add((500, "Unexpected error (trace id in `traceId`)"));
+        statuses.Add((503, write
+            ? "The database cannot be reached (`database-unavailable`) or the record kept changing (`contention`): nothing stored; retry after `Retry-After` seconds"
+            : "The database cannot be reached (`database-unavailable`); retry after `Retry-After` seconds"));
         operation.Responses ??= [];
         var problem = await context.GetOrCreateSchemaAsync(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), null, ct);
         var validation = await context.GetOrCreateSchemaAsync(typeof(Microsoft.AspNetCore.Http.HttpValidationProblemDetails), null, ct);

@@ -59,6 +59,16 @@ public abstract class DatabaseOutageTests : IAsyncLifetime
         Assert.Equal("database-unavailable", problem.GetProperty("rule").GetString());
     }
 
+    protected static async Task AssertUnavailableFhirAsync(HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.NotNull(response.Headers.RetryAfter);
+        Assert.Equal("application/fhir+json", response.Content.Headers.ContentType?.MediaType);
+        var outcome = await Json(response);
+        Assert.Equal("OperationOutcome", outcome.GetProperty("resourceType").GetString());
+        Assert.Equal("transient", outcome.GetProperty("issue")[0].GetProperty("code").GetString());
+    }
+
     protected static async Task AssertUnavailablePageAsync(HttpResponseMessage response)
     {
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
@@ -188,6 +198,9 @@ public sealed class DatabaseOutageTests_Sqlite : DatabaseOutageTests
             await AssertUnavailableAsync(await Surgeon.PostAsJsonAsync($"/api/cases/{Number}/results", Cbc));
             await AssertUnavailableAsync(await Surgeon.GetAsync($"/api/cases/{Number}"));
             await AssertUnavailablePageAsync(await form.GetAsync($"/cases/{Number}"));
+            // FHIR answers with an OperationOutcome, through the bearer check and through the FHIR routes' own filter (cookie).
+            await AssertUnavailableFhirAsync(await Surgeon.GetAsync("/fhir/Patient"));
+            await AssertUnavailableFhirAsync(await form.GetAsync("/fhir/Patient"));
         }
         finally
         {
