@@ -10,24 +10,33 @@ namespace Explant.Web.Api;
 /// </summary>
 internal static class RetryOnContention
 {
-    public static ValueTask<object?> Filter(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    public static async ValueTask<object?> Filter(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
         var http = context.HttpContext;
         if (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method))
         {
-            return next(context);
+            return await next(context);
         }
         var db = http.RequestServices.GetRequiredService<ExplantDbContext>();
-        return new ValueTask<object?>(Contention.RetryAsync(db, async () =>
+        // Bound input (JSON records, forms) was read before this filter; a handler that reads the body itself (a
+        // procedure's text) gets it afresh on each attempt. Bodies are capped (InputLimits.RequestBodyBytes), so memory is.
+        byte[] body;
+        using (var copy = new MemoryStream())
+        {
+            await http.Request.Body.CopyToAsync(copy, http.RequestAborted);
+            body = copy.ToArray();
+        }
+        return await Contention.RetryAsync(db, async () =>
         {
             // A response already on its way cannot be taken back: only a request that wrote nothing yet is run again.
             if (http.Response.HasStarted)
             {
                 throw new InvalidOperationException("the response started before the write was retried");
             }
+            http.Request.Body = new MemoryStream(body, writable: false);
             return await next(context);
-        }, http.RequestAborted));
+        }, http.RequestAborted);
     }
 }

@@ -183,6 +183,29 @@ public sealed class DatabaseOutageTests_Sqlite : DatabaseOutageTests
     protected override Task<ExplantFactory> StartAsync() => ExplantFactory.CreateAsync(DatabaseProvider.Sqlite);
 
     [Fact]
+    public async Task A_write_while_another_connection_holds_SQLites_write_lock_waits_for_it_instead_of_failing_with_database_is_locked()
+    {
+        var before = await StoredAsync();
+        await using var other = new Microsoft.Data.Sqlite.SqliteConnection(Factory.ConnectionString + ";Pooling=False");
+        await other.OpenAsync();
+        await using (var begin = other.CreateCommand())
+        {
+            begin.CommandText = "BEGIN IMMEDIATE";
+            await begin.ExecuteNonQueryAsync();
+        }
+        var write = Surgeon.PostAsJsonAsync($"/api/cases/{Number}/results", Cbc);
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        Assert.False(write.IsCompleted, "the write waits while the lock is held");
+        await using (var commit = other.CreateCommand())
+        {
+            commit.CommandText = "COMMIT";
+            await commit.ExecuteNonQueryAsync();
+        }
+        Assert.Equal(HttpStatusCode.OK, (await write).StatusCode);
+        Assert.Equal(before.Results + 1, (await StoredAsync()).Results);
+    }
+
+    [Fact]
     public async Task An_unreachable_SQLite_file_answers_503_with_Retry_After_stores_nothing_and_requests_succeed_when_it_is_back()
     {
         var before = await StoredAsync();
