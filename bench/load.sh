@@ -49,12 +49,11 @@ mkdir -p "$(dirname "$DEMO_DB")"
 [[ -n "$DB" ]] && cp "$DB" "$DEMO_DB"
 PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"
 BASE="http://127.0.0.1:$PORT"
-RUN_DIR="$WORK/run"; mkdir -p "$RUN_DIR"
 # A copy outside the clone, so the demo database is the temporary one (DemoSettings.DatabasePath).
 [[ "$APP" == "$WORK/app" ]] || { cp -r "$APP" "$WORK/app"; APP="$WORK/app"; }
 
 START=$(date +%s.%N)
-(cd "$RUN_DIR" && exec dotnet "$APP/Explant.Web.dll" --demo --urls "$BASE" "--Demo:Years=$YEARS" >"$WORK/app.log" 2>&1) &
+(cd "$APP" && exec dotnet "$APP/Explant.Web.dll" --demo --urls "$BASE" "--Demo:Years=$YEARS" >"$WORK/app.log" 2>&1) &
 APP_PID=$!
 until curl -fsS -o /dev/null "$BASE/health/live" 2>/dev/null; do
   kill -0 "$APP_PID" 2>/dev/null || { cat "$WORK/app.log" >&2; echo "the app stopped" >&2; exit 1; }
