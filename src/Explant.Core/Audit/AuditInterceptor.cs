@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace Explant.Core.Audit;
 
@@ -66,13 +67,21 @@ public sealed class AuditInterceptor(IActor actor, TimeProvider clock) : SaveCha
     /// <summary>
     /// Every changed aggregate gets Revision + 1, also when only an owned part (a JSON collection) changed,
     /// so a concurrent writer holding the old revision fails instead of silently overwriting.
+    /// Linear in the tracked entries (issue #17 §3): the tracker is read once, and an owned entry finds its owner
+    /// through an index by entity type and key instead of a scan of every entry (which made large saves quadratic).
     /// </summary>
     private static void BumpRevisions(DbContext context)
     {
+        var all = context.ChangeTracker.Entries().ToList();
+        Dictionary<(IReadOnlyEntityType, string), EntityEntry>? byKey = null;
         var roots = new HashSet<EntityEntry>(ReferenceEqualityComparer.Instance);
-        foreach (var entry in context.ChangeTracker.Entries().Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted).ToList())
+        foreach (var entry in all)
         {
-            var root = RootOf(context, entry);
+            if (entry.State is not (EntityState.Added or EntityState.Modified or EntityState.Deleted))
+            {
+                continue;
+            }
+            var root = entry.Metadata.FindOwnership() is null ? entry : RootOf(entry, byKey ??= Index(all));
             if (root is { Entity: Data.IVersioned, State: EntityState.Modified or EntityState.Unchanged })
             {
                 roots.Add(root);
@@ -85,21 +94,36 @@ public sealed class AuditInterceptor(IActor actor, TimeProvider clock) : SaveCha
         }
     }
 
-    private static EntityEntry? RootOf(DbContext context, EntityEntry entry)
+    private static Dictionary<(IReadOnlyEntityType, string), EntityEntry> Index(List<EntityEntry> entries)
+    {
+        var index = new Dictionary<(IReadOnlyEntityType, string), EntityEntry>();
+        foreach (var e in entries)
+        {
+            if (e.Metadata.FindPrimaryKey() is { } key)
+            {
+                index.TryAdd((e.Metadata, KeyText(key.Properties.Select(k => e.Property(k.Name).CurrentValue))), e);
+            }
+        }
+        return index;
+    }
+
+    private static string KeyText(IEnumerable<object?> values) =>
+        string.Join("\u001f", values.Select(v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture)));
+
+    private static EntityEntry? RootOf(EntityEntry entry, Dictionary<(IReadOnlyEntityType, string), EntityEntry> byKey)
     {
         var current = entry;
         while (current.Metadata.FindOwnership() is { } ownership)
         {
             var useOriginal = current.State == EntityState.Deleted;
-            var fk = ownership.Properties.Select(p => useOriginal ? current.Property(p.Name).OriginalValue : current.Property(p.Name).CurrentValue).ToArray();
-            var principalType = ownership.PrincipalEntityType;
-            var keyProps = ownership.PrincipalKey.Properties;
-            current = context.ChangeTracker.Entries()
-                .FirstOrDefault(e => e.Metadata == principalType && keyProps.Select(k => e.Property(k.Name).CurrentValue).SequenceEqual(fk));
-            if (current is null)
+            var fk = ownership.Properties.Select(p => useOriginal ? current.Property(p.Name).OriginalValue : current.Property(p.Name).CurrentValue);
+            // The principal's key in the same order as the foreign key (the ownership's principal key).
+            if (!byKey.TryGetValue((ownership.PrincipalEntityType, KeyText(fk)), out var principal)
+                || !ownership.PrincipalKey.Properties.Select(k => k.Name).SequenceEqual(principal.Metadata.FindPrimaryKey()!.Properties.Select(k => k.Name)))
             {
                 return null;
             }
+            current = principal;
         }
         return current;
     }

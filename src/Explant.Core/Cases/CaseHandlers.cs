@@ -70,6 +70,17 @@ public static partial class CaseHandlers
         return Guid.TryParse(reference, out var id) ? await db.Cases.FirstOrDefaultAsync(c => c.Id == id, ct) : null;
     }
 
+    /// <summary>As <see cref="Find"/>, untracked: for reads that change nothing.</summary>
+    public static async Task<SurgicalCase?> FindForRead(ExplantDbContext db, string reference, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        if (int.TryParse(reference, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number))
+        {
+            return await db.Cases.AsNoTracking().FirstOrDefaultAsync(c => c.Number == number, ct);
+        }
+        return Guid.TryParse(reference, out var id) ? await db.Cases.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct) : null;
+    }
+
     public static async Task<SurgicalCase> Mutate(ExplantDbContext db, string reference, long? expectedRevision,
         Func<SurgicalCase, Task> change, CancellationToken ct = default)
     {

@@ -13,14 +13,14 @@ using Microsoft.EntityFrameworkCore;
 namespace Explant.Core.Demo;
 
 /// <summary>
-/// A synthetic two-year history for the service dashboard (issue #8 §5), so every chart shows something on first
+/// A synthetic history of N years (default two; `demo seed --years N`, issue #17 §4) for the service dashboard (issue #8 §5), so every chart shows something on first
 /// run. SYNTHETIC, NOT CLINICAL DATA: every number below is an assumption chosen to look plausible, not a
 /// benchmark. Each case is walked through the aggregates' own methods with a simulated "now" on its historical
 /// dates, so the pathway rules hold for every seeded case exactly as for a live one.
 /// <list type="bullet">
-/// <item>Deterministic: <c>System.Random(2026)</c>; surgery dates on weekdays in the 24 months before today (the
+/// <item>Deterministic: <c>System.Random(2026)</c>; surgery dates on weekdays in the 12 × N months before today (the
 /// last week left empty so every case is discharged); lists in the existing rooms (OR1/OR2), a room-day holds a list
-/// with probability 0.14 and 1–3 cases that fit its hours with turnover; at most 300 cases (about 250–300).</item>
+/// with probability 0.14 and 1–3 cases that fit its hours with turnover; at most 150 cases a year (about 125–150).</item>
 /// <item>Patients: fictitious names flagged "(DEMO)", facility <see cref="DemoPathway.Facility"/>, MRN "DC0001"…;
 /// age 25–80; one posterior segmental construct (22852) of 2–6 instrumented levels, bilateral pedicle screws and two
 /// rods, implanted 2–10 years earlier.</item>
@@ -44,7 +44,9 @@ namespace Explant.Core.Demo;
 /// 90 % of patients answer each follow-up PROM. Every due visit is attended (0–5 days late); the follow-up closes
 /// when the plan is complete.</item>
 /// </list>
-/// Idempotent: nothing is created when any cohort patient exists. Saved one list (room-day) at a time.
+/// Idempotent: nothing is created when any cohort patient exists. Saved in batches of whole lists (about
+/// <see cref="SaveBatch"/> cases), then a clean tracker: the save pipeline is linear in the changes, so fewer, larger
+/// saves are faster, and the tracker never holds more than one batch.
 /// </summary>
 internal static class DemoCohort
 {
@@ -54,7 +56,13 @@ internal static class DemoCohort
     private static readonly CaseActor Anaesthetist = new($"{Roles.Anesthesiologist}@{DemoSeed.EmailDomain}", [Roles.Anesthesiologist]);
 
     public const string MrnPrefix = "DC";
-    public const int MaxCases = 300;
+    public const int CasesPerYear = 150;
+    public const int DefaultYears = 2;
+    public const int MaxYears = 50;
+    private const int SaveBatch = 40;
+
+    /// <summary>The cap on the cohort of <paramref name="years"/> years (300 for the default two).</summary>
+    public static int MaxCases(int years) => CasesPerYear * years;
     private const string Override = "synthetic demo history: item not simulated";
 
     private static readonly string[] Given = ["Anna", "Ben", "Carla", "David", "Elena", "Farid", "Grace", "Hugo", "Ines", "Jonas", "Kira", "Liam", "Maya", "Nils", "Olga", "Pavel", "Rosa", "Sami", "Tara", "Umar", "Vera", "Wim", "Yara", "Zeno"];
@@ -66,8 +74,11 @@ internal static class DemoCohort
     ];
 
     public static async Task<int> SeedAsync(ExplantDbContext db, HospitalTime time, ReadinessOptions readinessOptions, TheatreOptions theatre,
-        RecoveryOptions recoveryOptions, OutcomeOptions outcomes, string demoSurgeon, CancellationToken ct)
+        RecoveryOptions recoveryOptions, OutcomeOptions outcomes, string demoSurgeon, CancellationToken ct, int years = DefaultYears)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(years, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(years, MaxYears);
+        var maxCases = MaxCases(years);
         if (await db.Patients.AnyAsync(p => p.Facility == DemoPathway.Facility && p.Mrn.StartsWith(MrnPrefix), ct))
         {
             return 0;
@@ -89,7 +100,7 @@ internal static class DemoCohort
         }
         var nowUtc = time.UtcNow;
         var today = time.Today;
-        var first = today.AddMonths(-24).AddDays(1);
+        var first = today.AddMonths(-12 * years).AddDays(1);
         var last = today.AddDays(-7);
         var taken = (await db.RoomDays.AsNoTracking().Where(d => d.Date >= first && d.Date <= last).Select(d => new { d.RoomId, d.Date }).ToListAsync(ct))
             .Select(d => (d.RoomId, d.Date)).ToHashSet();
@@ -113,14 +124,15 @@ internal static class DemoCohort
         }
 
         var created = 0;
-        for (var day = first; day <= last && created < MaxCases; day = day.AddDays(1))
+        var pending = 0;
+        for (var day = first; day <= last && created < maxCases; day = day.AddDays(1))
         {
             if (day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday)
             {
                 continue;
             }
             var daySurgeons = surgeons.OrderBy(_ => rng.Next()).ToList();
-            for (var ri = 0; ri < rooms.Count && created < MaxCases; ri++)
+            for (var ri = 0; ri < rooms.Count && created < maxCases; ri++)
             {
                 var room = rooms[ri];
                 if (rng.NextDouble() >= 0.14 || taken.Contains((room.Id, day)) || room.OpenOn(day) is not { } hours)
@@ -134,7 +146,7 @@ internal static class DemoCohort
                 var slot = hours.Opens;
                 var previousOut = DateTime.MinValue;
                 var wanted = rng.Next(1, 4);
-                for (var k = 0; k < wanted && created < MaxCases; k++)
+                for (var k = 0; k < wanted && created < maxCases; k++)
                 {
                     var levels = Spans[rng.Next(Spans.Length)];
                     var booked = (int)Math.Round((60 + 25 * levels.Length) / 15.0) * 15;
@@ -144,15 +156,20 @@ internal static class DemoCohort
                     }
                     number++;
                     created++;
+                    pending++;
                     previousOut = SeedCase(number, created, day, slot, booked, levels, surgeon, actor, roomDay, previousOut);
                     slot = slot.AddMinutes(booked + room.TurnoverMinutes);
                 }
-                // One save per list (1–3 cases), then a clean tracker: the audit interceptor's work grows with the
-                // square of the tracked entries, so small batches are much faster than large ones.
-                await db.SaveChangesAsync(ct);
-                db.ChangeTracker.Clear();
+                if (pending >= SaveBatch)
+                {
+                    await db.SaveChangesAsync(ct);
+                    db.ChangeTracker.Clear();
+                    pending = 0;
+                }
             }
         }
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
         return created;
 
         // Returns when the patient left the room, so the next case on the list starts after turnover.

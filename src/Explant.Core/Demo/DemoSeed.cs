@@ -14,14 +14,19 @@ public static class DemoSeed
 {
     public const string EmailDomain = "demo.explant.local";
 
+    /// <summary>Cohort years without `--years` / "Demo:Years", and the most allowed.</summary>
+    public const int DefaultYears = DemoCohort.DefaultYears, MaxYears = DemoCohort.MaxYears;
+
     public sealed record Credential(string Role, string Email, string Password);
 
     public sealed record Report(IReadOnlyList<string> Procedures, IReadOnlyList<Credential> Users, int PatientsCreated);
 
     /// <param name="progress">Told what the seed is doing (the first start takes a while; people should see why).</param>
-    public static async Task<Report> RunAsync(IServiceProvider services, CancellationToken ct = default, Action<string>? progress = null)
+    /// <param name="years">Years of synthetic history (`demo seed --years N`); null: the setting "Demo:Years", else 2.</param>
+    public static async Task<Report> RunAsync(IServiceProvider services, CancellationToken ct = default, Action<string>? progress = null, int? years = null)
     {
         progress ??= _ => { };
+        years ??= YearsSetting(services.GetService<Microsoft.Extensions.Configuration.IConfiguration>()?["Demo:Years"]);
         progress($"Preparing the demo database: {Describe(services)}");
         await Migrator.MigrateAsync(services, ct);
         await using var scope = services.CreateAsyncScope();
@@ -80,13 +85,25 @@ public static class DemoSeed
         // "Demo:Cohort=false" leaves it out (about 20 s on SQLite), e.g. for tests that only need the demo patients.
         if (!string.Equals(sp.GetService<Microsoft.Extensions.Configuration.IConfiguration>()?["Demo:Cohort"], "false", StringComparison.OrdinalIgnoreCase))
         {
-            progress("Adding the two-year demo cohort (skipped when present; about half a minute the first time)");
+            progress($"Adding the {years}-year demo cohort (skipped when present; a few seconds per year the first time)");
             await DemoCohort.SeedAsync(db, sp.GetRequiredService<HospitalTime>(), sp.GetRequiredService<Readiness.ReadinessService>().Options,
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Theatre.TheatreOptions>>().Value,
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Recovery.RecoveryOptions>>().Value,
-            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Recovery.OutcomeOptions>>().Value, $"{Roles.Surgeon}@{EmailDomain}", ct);
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Recovery.OutcomeOptions>>().Value, $"{Roles.Surgeon}@{EmailDomain}", ct, years.Value);
         }
         return new Report(procedures, credentials, patients);
+    }
+
+    /// <summary>Parses the number of cohort years ("Demo:Years" or `--years`): a whole number from 1 to 50, default 2.</summary>
+    public static int YearsSetting(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return DemoCohort.DefaultYears;
+        }
+        return int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= DemoCohort.MaxYears
+            ? n
+            : throw new ValidationException(new Dictionary<string, string[]> { ["years"] = [$"'{text}' is not a whole number of years from 1 to {DemoCohort.MaxYears}"] });
     }
 
     /// <summary>Where the data goes, without the password of a PostgreSQL connection string.</summary>

@@ -51,7 +51,10 @@ public sealed class Patient : IVersioned
     public List<Medication> Medications { get; private set; } = [];
     public long Revision { get; set; }
 
-    public string DisplayName => $"{FamilyName.ToUpperInvariant()}, {GivenName}";
+    public string DisplayName => FormatName(FamilyName, GivenName);
+
+    /// <summary>"FAMILY, Given": for lists that project the two names instead of loading the patient.</summary>
+    public static string FormatName(string familyName, string givenName) => $"{familyName?.ToUpperInvariant()}, {givenName}";
 
     public sealed record Details(string Facility, string Mrn, string FamilyName, string GivenName, DateOnly BirthDate, Sex Sex,
         decimal? WeightKg, decimal? HeightCm, IReadOnlyList<string>? Allergies, IReadOnlyList<Medication>? Medications);

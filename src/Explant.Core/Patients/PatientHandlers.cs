@@ -49,7 +49,8 @@ public static class PatientHandlers
     }
 
     /// <summary>By MRN (exact, or prefix) or by name (family or given, case-insensitive contains).</summary>
-    public static async Task<IReadOnlyList<Patient>> Search(ExplantDbContext db, string? query, CancellationToken ct = default)
+    /// <summary>One page of patients matching an MRN prefix or part of a name, by family then given name (issue #17 §2).</summary>
+    public static async Task<Paged<Patient>> Search(ExplantDbContext db, string? query, PageRequest page, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(db);
         var q = db.Patients.AsNoTracking();
@@ -59,7 +60,9 @@ public static class PatientHandlers
             var lower = t.ToLowerInvariant();
             q = q.Where(p => p.Mrn.StartsWith(t) || p.FamilyName.ToLower().Contains(lower) || p.GivenName.ToLower().Contains(lower));
         }
-        var list = await q.Take(200).ToListAsync(ct);
-        return [.. list.OrderBy(p => p.FamilyName, StringComparer.OrdinalIgnoreCase).ThenBy(p => p.GivenName, StringComparer.OrdinalIgnoreCase)];
+        var total = await q.CountAsync(ct);
+        var list = await q.OrderBy(p => p.FamilyName.ToLower()).ThenBy(p => p.GivenName.ToLower()).ThenBy(p => p.Mrn)
+            .Skip(page.Skip).Take(page.PageSize).ToListAsync(ct);
+        return page.Of<Patient>(list, total);
     }
 }

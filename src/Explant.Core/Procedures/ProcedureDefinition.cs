@@ -44,10 +44,16 @@ public sealed class ProcedureDefinition
         };
     }
 
-    /// <summary>Parses the stored text again; the parser is deterministic, so this equals what was validated on import.</summary>
+    // Every readiness evaluation, estimate and daily list needs the parsed document; the parse is deterministic, so one
+    // parse per distinct text serves every request (keyed by the text itself: two databases may hold different texts
+    // under the same code and version). Definitions are few, so the cache stays small.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, ProcedureDocument> ParsedCache = new(StringComparer.Ordinal);
+
+    /// <summary>Parses the stored text again (cached per text); the parser is deterministic, so this equals what was validated on import.</summary>
     public ProcedureDocument Parse() =>
-        ProcedureParser.Parse(SourceText).Document
-        ?? throw new InvalidOperationException($"stored definition {Code} v{Version} no longer parses");
+        ParsedCache.TryGetValue(SourceText, out var cached) ? cached
+        : ParsedCache.GetOrAdd(SourceText, text => ProcedureParser.Parse(text).Document
+            ?? throw new InvalidOperationException($"stored definition {Code} v{Version} no longer parses"));
 
     /// <summary>
     /// Hash of the normalised text (BOM, line endings and trailing spaces removed): re-importing the same

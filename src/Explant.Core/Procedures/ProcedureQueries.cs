@@ -24,6 +24,23 @@ public static class ProcedureQueries
             : query.OrderByDescending(p => p.Version).FirstOrDefaultAsync(ct);
     }
 
+    /// <summary>The exact versions many cases pin, in one query (lists evaluate many cases at once; issue #17 §3).</summary>
+    public static async Task<IReadOnlyDictionary<(string Code, int Version), ProcedureDefinition>> FindMany(ExplantDbContext db,
+        IEnumerable<(string Code, int Version)> wanted, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(wanted);
+        var keys = wanted.ToHashSet();
+        if (keys.Count == 0)
+        {
+            return new Dictionary<(string, int), ProcedureDefinition>();
+        }
+        var codes = keys.Select(k => k.Code).Distinct().ToList();
+        var versions = keys.Select(k => k.Version).Distinct().ToList();
+        var rows = await db.ProcedureDefinitions.AsNoTracking().Where(p => codes.Contains(p.Code) && versions.Contains(p.Version)).ToListAsync(ct);
+        return rows.Where(r => keys.Contains((r.Code, r.Version))).ToDictionary(r => (r.Code, r.Version));
+    }
+
     public static async Task<IReadOnlyList<(int Version, DateTime ImportedAtUtc, string ImportedBy, string ContentHash)>> Versions(ExplantDbContext db, string code, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(db);

@@ -17,15 +17,51 @@ public sealed class ReadinessService(ExplantDbContext db, IOptions<ReadinessOpti
     public Task<ReadinessReport> Evaluate(SurgicalCase c, CancellationToken ct = default) => Evaluate(c, null, ct);
 
     /// <summary>Evaluates with <paramref name="patient"/> as it is in memory (a change the caller is about to save), else as stored.</summary>
-    public async Task<ReadinessReport> Evaluate(SurgicalCase c, Patients.Patient? patient, CancellationToken ct = default)
+    public Task<ReadinessReport> Evaluate(SurgicalCase c, Patients.Patient? patient, CancellationToken ct = default) => Evaluate(c, patient, null, ct);
+
+    /// <summary>As <see cref="Evaluate(SurgicalCase, Patients.Patient?, CancellationToken)"/>, reusing a patient and construct the caller already loaded.</summary>
+    public async Task<ReadinessReport> Evaluate(SurgicalCase c, Patients.Patient? patient, Implants.Construct? construct, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(c);
         patient ??= await db.Patients.AsNoTracking().FirstAsync(p => p.Id == c.PatientId, ct);
-        var construct = await db.Constructs.AsNoTracking().FirstAsync(x => x.Id == c.ConstructId, ct);
+        construct ??= await db.Constructs.AsNoTracking().FirstAsync(x => x.Id == c.ConstructId, ct);
         var imaging = await db.ImagingStudies.AsNoTracking().Where(s => s.PatientId == c.PatientId).ToListAsync(ct);
         var definition = (await ProcedureQueries.Find(db, c.ProcedureCode, c.ProcedureVersion, ct)
             ?? throw new NotFoundException($"procedure {c.ProcedureCode} v{c.ProcedureVersion}")).Parse();
         return ReadinessEngine.Evaluate(new ReadinessInput(c, patient, construct, imaging, definition, options.Value, time.Zone, Today));
+    }
+
+    /// <summary>
+    /// Readiness of many cases at once (worklists, the case list, the daily list): patients, constructs, imaging and
+    /// definitions in one query each, whatever the number of cases — never a query per case (issue #17 §3).
+    /// </summary>
+    public Task<IReadOnlyDictionary<Guid, ReadinessReport>> EvaluateMany(IReadOnlyCollection<SurgicalCase> cases, CancellationToken ct = default) =>
+        EvaluateMany(cases, null, null, ct);
+
+    /// <summary>As <see cref="EvaluateMany(IReadOnlyCollection{SurgicalCase}, CancellationToken)"/>, reusing patients and constructs the caller already loaded.</summary>
+    public async Task<IReadOnlyDictionary<Guid, ReadinessReport>> EvaluateMany(IReadOnlyCollection<SurgicalCase> cases,
+        IReadOnlyDictionary<Guid, Patients.Patient>? knownPatients, IReadOnlyDictionary<Guid, Implants.Construct>? knownConstructs, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(cases);
+        var reports = new Dictionary<Guid, ReadinessReport>();
+        if (cases.Count == 0)
+        {
+            return reports;
+        }
+        var patientIds = cases.Select(c => c.PatientId).Distinct().ToList();
+        var constructIds = cases.Select(c => c.ConstructId).Distinct().ToList();
+        var patients = knownPatients ?? await db.Patients.AsNoTracking().Where(p => patientIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, ct);
+        var constructs = knownConstructs ?? await db.Constructs.AsNoTracking().Where(x => constructIds.Contains(x.Id)).ToDictionaryAsync(x => x.Id, ct);
+        var imaging = (await db.ImagingStudies.AsNoTracking().Where(s => patientIds.Contains(s.PatientId)).ToListAsync(ct)).ToLookup(s => s.PatientId);
+        var definitions = await ProcedureQueries.FindMany(db, cases.Select(c => (c.ProcedureCode, c.ProcedureVersion)), ct);
+        foreach (var c in cases)
+        {
+            var definition = definitions.TryGetValue((c.ProcedureCode, c.ProcedureVersion), out var d) ? d.Parse()
+                : throw new NotFoundException($"procedure {c.ProcedureCode} v{c.ProcedureVersion}");
+            reports[c.Id] = ReadinessEngine.Evaluate(new ReadinessInput(c, patients[c.PatientId], constructs[c.ConstructId], [.. imaging[c.PatientId]],
+                definition, options.Value, time.Zone, Today));
+        }
+        return reports;
     }
 
     /// <summary>

@@ -1,6 +1,8 @@
 using Explant.Core.Cases;
 using Explant.Core.Data;
+using Explant.Core.Implants;
 using Explant.Core.Procedures;
+using Explant.Core.Theatre;
 using Explant.Planner;
 using Microsoft.EntityFrameworkCore;
 
@@ -9,44 +11,59 @@ namespace Explant.Core.Scheduling;
 /// <summary>
 /// Duration estimates for cases, shared by the booking command, the board and the proposal: the definition's range scaled by
 /// the construct, learned from the actual in-room to out-of-room durations recorded on the day of surgery.
+/// A fixed number of queries whatever the number of cases or of past operations (issue #17 §3): the constructs and
+/// definitions of the cases in one query each, the history in one joined projection.
 /// </summary>
 public static class CaseDurations
 {
     public static async Task<Dictionary<Guid, DurationEstimate>> Estimate(ExplantDbContext db, IReadOnlyCollection<SurgicalCase> cases, DurationOptions options, CancellationToken ct)
     {
-        var history = await History(db, ct);
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(cases);
         var estimates = new Dictionary<Guid, DurationEstimate>();
+        if (cases.Count == 0)
+        {
+            return estimates;
+        }
+        var history = await History(db, ct);
+        var constructIds = cases.Select(c => c.ConstructId).Distinct().ToList();
+        var components = await db.Constructs.AsNoTracking().Where(x => constructIds.Contains(x.Id))
+            .Select(x => new { x.Id, x.Components }).ToDictionaryAsync(x => x.Id, x => x.Components, ct);
+        var definitions = await ProcedureQueries.FindMany(db, cases.Select(c => (c.ProcedureCode, c.ProcedureVersion)), ct);
         foreach (var c in cases)
         {
-            var definition = (await ProcedureQueries.Find(db, c.ProcedureCode, c.ProcedureVersion, ct))?.Parse();
+            var definition = definitions.GetValueOrDefault((c.ProcedureCode, c.ProcedureVersion))?.Parse();
             var range = definition?.Facts.DurationMinutes ?? new IntRange(60, 180);
-            estimates[c.Id] = DurationEstimator.Estimate(await Features(db, c, ct), range.Min, range.Max, history, options);
+            var features = Features(components.GetValueOrDefault(c.ConstructId) ?? [], c.PlannedComponentIds.Count, c.Indications, c.Surgeon);
+            estimates[c.Id] = DurationEstimator.Estimate(features, range.Min, range.Max, history, options);
         }
         return estimates;
     }
 
-    private static async Task<DurationFeatures> Features(ExplantDbContext db, SurgicalCase c, CancellationToken ct)
+    private static DurationFeatures Features(IReadOnlyCollection<Component> components, int planned, IEnumerable<CaseIndication> indications, string surgeon)
     {
-        var construct = await db.Constructs.AsNoTracking().FirstAsync(x => x.Id == c.ConstructId, ct);
-        return new DurationFeatures(construct.Span?.LevelCount ?? 1, construct.Components.Count, c.PlannedComponentIds.Count,
-            c.Indications.Any(i => i.Key == "infection"), c.Surgeon);
+        var spans = components.Select(x => x.Span).OfType<LevelRange>().ToList();
+        var levels = spans.Count == 0 ? 1 : new LevelRange(spans.Min(s => s.From), spans.Max(s => s.To)).LevelCount;
+        return new DurationFeatures(levels, components.Count, planned, indications.Any(i => i.Key == "infection"), surgeon);
     }
 
-    /// <summary>Past cases with both in-room and out-of-room recorded, with the features they had.</summary>
+    /// <summary>Past cases with both in-room and out-of-room recorded, with the features they had: one query.</summary>
     private static async Task<List<HistoricCase>> History(ExplantDbContext db, CancellationToken ct)
     {
-        var records = await db.IntraOpRecords.AsNoTracking().ToListAsync(ct);
-        var done = records.Select(r => (r.CaseId, Minutes: r.InRoomMinutes)).Where(x => x.Minutes is > 0).ToList();
-        if (done.Count == 0)
-        {
-            return [];
-        }
-        var ids = done.Select(d => d.CaseId).ToList();
-        var cases = await db.Cases.AsNoTracking().Where(c => ids.Contains(c.Id)).ToListAsync(ct);
+        var rows = await (from r in db.IntraOpRecords.AsNoTracking()
+                          join c in db.Cases.AsNoTracking() on r.CaseId equals c.Id
+                          join k in db.Constructs.AsNoTracking() on c.ConstructId equals k.Id
+                          select new { r.Milestones, c.PlannedComponentIds, c.Indications, c.Surgeon, k.Components })
+            .ToListAsync(ct);
         var history = new List<HistoricCase>();
-        foreach (var c in cases)
+        foreach (var row in rows)
         {
-            history.Add(new HistoricCase(await Features(db, c, ct), done.First(d => d.CaseId == c.Id).Minutes!.Value));
+            var inRoom = row.Milestones.FirstOrDefault(m => m.Milestone == Milestone.InRoom)?.AtUtc;
+            var outOfRoom = row.Milestones.FirstOrDefault(m => m.Milestone == Milestone.OutOfRoom)?.AtUtc;
+            if (inRoom is { } i && outOfRoom is { } o && (int)Math.Round((o - i).TotalMinutes) is var minutes and > 0)
+            {
+                history.Add(new HistoricCase(Features(row.Components, row.PlannedComponentIds.Count, row.Indications, row.Surgeon), minutes));
+            }
         }
         return history;
     }

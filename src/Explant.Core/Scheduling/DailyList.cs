@@ -31,6 +31,16 @@ public sealed record DailyList(DateOnly Date, IReadOnlyList<DailyListRoom> Rooms
         ArgumentNullException.ThrowIfNull(readiness);
         var rooms = await db.OperatingRooms.AsNoTracking().OrderBy(r => r.Id).ToListAsync(ct);
         var days = await db.RoomDays.AsNoTracking().Where(r => r.Date == date).ToListAsync(ct);
+        // Every booked case with its patient, construct, definition and readiness in one query each, whatever the number of
+        // bookings (issue #17 §3; pinned by QueryCountTests).
+        var caseIds = days.SelectMany(d => d.Bookings).Select(b => b.CaseId).Distinct().ToList();
+        var cases = await db.Cases.AsNoTracking().Where(x => caseIds.Contains(x.Id)).ToDictionaryAsync(x => x.Id, ct);
+        var patientIds = cases.Values.Select(c => c.PatientId).Distinct().ToList();
+        var constructIds = cases.Values.Select(c => c.ConstructId).Distinct().ToList();
+        var patients = await db.Patients.AsNoTracking().Where(p => patientIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, ct);
+        var constructs = await db.Constructs.AsNoTracking().Where(x => constructIds.Contains(x.Id)).ToDictionaryAsync(x => x.Id, ct);
+        var definitions = await Procedures.ProcedureQueries.FindMany(db, cases.Values.Select(c => (c.ProcedureCode, c.ProcedureVersion)), ct);
+        var reports = await readiness.EvaluateMany(cases.Values, patients, constructs, ct);
         var result = new List<DailyListRoom>();
         foreach (var room in rooms)
         {
@@ -38,12 +48,12 @@ public sealed record DailyList(DateOnly Date, IReadOnlyList<DailyListRoom> Rooms
             var entries = new List<DailyListEntry>();
             foreach (var b in days.FirstOrDefault(d => d.RoomId == room.Id)?.Bookings.OrderBy(b => b.Start) ?? Enumerable.Empty<Booking>())
             {
-                var c = await db.Cases.AsNoTracking().FirstAsync(x => x.Id == b.CaseId, ct);
-                var patient = await db.Patients.AsNoTracking().FirstAsync(p => p.Id == c.PatientId, ct);
-                var construct = await db.Constructs.AsNoTracking().FirstAsync(x => x.Id == c.ConstructId, ct);
+                var c = cases[b.CaseId];
+                var patient = patients[c.PatientId];
+                var construct = constructs[c.ConstructId];
                 var planned = construct.Components.Where(x => c.PlannedComponentIds.Contains(x.Id)).ToList();
-                var definition = await Procedures.ProcedureQueries.Find(db, c.ProcedureCode, c.ProcedureVersion, ct);
-                var report = await readiness.Evaluate(c, ct);
+                var definition = definitions.GetValueOrDefault((c.ProcedureCode, c.ProcedureVersion));
+                var report = reports[c.Id];
                 var spans = planned.Select(x => x.Span).OfType<LevelRange>().ToList();
                 var levels = spans.Count == 0 ? "" : new LevelRange(spans.Min(s => s.From), spans.Max(s => s.To)).ToString();
                 var sides = string.Join("/", planned.Select(x => x.Side).OfType<Side>().Distinct().Order().Select(s => s.ToString().ToLowerInvariant()));

@@ -423,13 +423,17 @@ public sealed class TheatreService(ExplantDbContext db, ReadinessService readine
     /// <summary>Today's bookings in a room with each case's theatre progress, for the theatre screen.</summary>
     public async Task<IReadOnlyList<(Booking Booking, SurgicalCase Case, IntraOpRecord? Record)>> RoomDay(string roomId, DateOnly date, CancellationToken ct = default)
     {
+        // The day, then its cases and their records in one query each, whatever the number of bookings (issue #17 §3).
         var day = await db.RoomDays.AsNoTracking().FirstOrDefaultAsync(r => r.RoomId == roomId && r.Date == date, ct);
-        var result = new List<(Booking, SurgicalCase, IntraOpRecord?)>();
-        foreach (var b in day?.Bookings.OrderBy(b => b.Start) ?? Enumerable.Empty<Booking>())
+        var bookings = day?.Bookings.OrderBy(b => b.Start).ToList() ?? [];
+        if (bookings.Count == 0)
         {
-            var c = await db.Cases.AsNoTracking().FirstAsync(x => x.Id == b.CaseId, ct);
-            result.Add((b, c, await db.IntraOpRecords.AsNoTracking().FirstOrDefaultAsync(r => r.CaseId == c.Id, ct)));
+            return [];
         }
-        return result;
+        var ids = bookings.Select(b => b.CaseId).Distinct().ToList();
+        var cases = await db.Cases.AsNoTracking().Where(x => ids.Contains(x.Id)).ToDictionaryAsync(x => x.Id, ct);
+        var records = (await db.IntraOpRecords.AsNoTracking().Where(r => ids.Contains(r.CaseId)).ToListAsync(ct))
+            .GroupBy(r => r.CaseId).ToDictionary(g => g.Key, g => g.First());
+        return [.. bookings.Select(b => (b, cases[b.CaseId], records.GetValueOrDefault(b.CaseId)))];
     }
 }

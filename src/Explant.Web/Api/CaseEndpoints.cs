@@ -14,7 +14,6 @@ namespace Explant.Web.Api;
 /// </summary>
 internal static class CaseEndpoints
 {
-    public sealed record CaseListItem(Guid Id, int Number, string State, string PatientName, string Mrn, string ProcedureCode, string Surgeon, bool ConsentValid);
     public sealed record ConsentDocumentResponse(int Version, int PlanRevision, string Document, bool Current, bool FullySigned, DateTime? WithdrawnAtUtc);
 
     public static IEndpointRouteBuilder MapCaseApi(this IEndpointRouteBuilder app)
@@ -76,22 +75,11 @@ internal static class CaseEndpoints
         return TypedResults.Ok(await LoadView(http, db, clock, c, ct));
     }
 
-    private static async Task<Ok<IReadOnlyList<CaseListItem>>> List(string? state, ExplantDbContext db, CancellationToken ct)
+    /// <summary>One page of cases (<c>?page=&amp;pageSize=</c>, default 50, at most 200), optionally by state and search text (number, MRN, name).</summary>
+    private static async Task<Ok<Paged<CaseListItem>>> List(string? state, string? q, string? page, string? pageSize, ExplantDbContext db, CancellationToken ct)
     {
-        var query = db.Cases.AsNoTracking();
-        if (!string.IsNullOrWhiteSpace(state))
-        {
-            if (!Enum.TryParse<CaseState>(state, ignoreCase: true, out var s))
-            {
-                throw new ValidationException(new Dictionary<string, string[]> { ["state"] = [$"'{state}' is not a case state ({string.Join(", ", Enum.GetNames<CaseState>())})"] });
-            }
-            query = query.Where(c => c.State == s);
-        }
-        var cases = await query.OrderBy(c => c.Number).Take(500).ToListAsync(ct);
-        var patientIds = cases.Select(c => c.PatientId).Distinct().ToList();
-        var patients = await db.Patients.AsNoTracking().Where(p => patientIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, ct);
-        return TypedResults.Ok<IReadOnlyList<CaseListItem>>([.. cases.Select(c => new CaseListItem(c.Id, c.Number, c.State.ToString(),
-            patients[c.PatientId].DisplayName, patients[c.PatientId].Mrn, c.ProcedureCode, c.Surgeon, c.ConsentValid))]);
+        var request = Paging.Parse(page, pageSize);
+        return TypedResults.Ok(await CaseList.Page(db, CaseList.ParseState(state), q, request, ct));
     }
 
     private static async Task<Created<CaseView>> Open(CaseHandlers.OpenInput input, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct)
@@ -103,7 +91,7 @@ internal static class CaseEndpoints
 
     private static async Task<Results<Ok<CaseView>, ProblemHttpResult>> Get(string id, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct)
     {
-        var c = await CaseHandlers.Find(db, id, ct);
+        var c = await CaseHandlers.FindForRead(db, id, ct);
         if (c is null)
         {
             return TypedResults.Problem($"case {id} not found", statusCode: 404);
@@ -112,8 +100,15 @@ internal static class CaseEndpoints
         return TypedResults.Ok(await LoadView(http, db, clock, c, ct));
     }
 
-    private static async Task<CaseView> LoadView(HttpContext http, ExplantDbContext db, HospitalTime clock, SurgicalCase c, CancellationToken ct) =>
-        await CaseView.Load(db, c, clock.Today, ct, await http.RequestServices.GetRequiredService<ReadinessService>().Evaluate(c, ct));
+    // The patient and construct are loaded once and shared by the readiness evaluation and the view (a fixed number of
+    // queries per read, pinned by QueryCountTests).
+    private static async Task<CaseView> LoadView(HttpContext http, ExplantDbContext db, HospitalTime clock, SurgicalCase c, CancellationToken ct)
+    {
+        var patient = await db.Patients.AsNoTracking().FirstAsync(p => p.Id == c.PatientId, ct);
+        var construct = await db.Constructs.AsNoTracking().FirstAsync(x => x.Id == c.ConstructId, ct);
+        var readiness = await http.RequestServices.GetRequiredService<ReadinessService>().Evaluate(c, patient, construct, ct);
+        return CaseView.From(c, patient, construct, clock.Today, readiness);
+    }
 
     private static async Task<Created<ConsentDocumentResponse>> GenerateConsent(string id, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct)
     {

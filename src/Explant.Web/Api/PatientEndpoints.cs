@@ -42,11 +42,14 @@ internal static class PatientEndpoints
         return app;
     }
 
-    private static async Task<Ok<IReadOnlyList<PatientSummary>>> Search(string? q, ExplantDbContext db, HospitalTime clock, CancellationToken ct)
+    /// <summary>One page of patients (<c>?q=&amp;page=&amp;pageSize=</c>, default 50, at most 200).</summary>
+    private static async Task<Ok<Paged<PatientSummary>>> Search(string? q, string? page, string? pageSize, ExplantDbContext db, HospitalTime clock, CancellationToken ct)
     {
+        var request = Paging.Parse(page, pageSize);
         var today = clock.Today;
-        var found = await PatientHandlers.Search(db, q, ct);
-        return TypedResults.Ok<IReadOnlyList<PatientSummary>>([.. found.Select(p => new PatientSummary(p.Id, p.Facility, p.Mrn, p.DisplayName, p.BirthDate, p.AgeOn(today), p.Sex.ToString()))]);
+        var found = await PatientHandlers.Search(db, q, request, ct);
+        return TypedResults.Ok(request.Of<PatientSummary>([.. found.Items.Select(p => new PatientSummary(p.Id, p.Facility, p.Mrn, p.DisplayName, p.BirthDate, p.AgeOn(today), p.Sex.ToString()))],
+            found.Total));
     }
 
     // The writes below bind the input and render the result; role, parsing, defaults and validation are the Core command's.

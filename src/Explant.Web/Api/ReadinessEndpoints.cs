@@ -87,24 +87,30 @@ internal static class ReadinessEndpoints
         return TypedResults.File(System.Text.Encoding.UTF8.GetBytes(text), "text/calendar", $"explant-case-{id}.ics");
     }
 
-    /// <summary>The nurse's pre-op worklist: cases between consent and theatre, those with something open first, soonest due first.</summary>
+    /// <summary>The nurse's pre-op worklist: cases between consent and theatre, those with something open first, soonest due first.
+    /// Readiness of all of them in one batch (the order depends on it), so the whole list costs a fixed number of queries.</summary>
     internal static async Task<IReadOnlyList<WorklistRow>> BuildWorklist(ExplantDbContext db, ReadinessService readiness, CancellationToken ct)
     {
         var cases = await db.Cases.AsNoTracking()
             .Where(c => c.State == CaseState.Decided || c.State == CaseState.Consented || c.State == CaseState.Ready || c.State == CaseState.Scheduled)
             .ToListAsync(ct);
         var ids = cases.Select(c => c.PatientId).Distinct().ToList();
-        var patients = await db.Patients.AsNoTracking().Where(p => ids.Contains(p.Id)).ToDictionaryAsync(p => p.Id, ct);
-        var rows = new List<WorklistRow>();
-        foreach (var c in cases)
+        var patients = await db.Patients.AsNoTracking().Where(p => ids.Contains(p.Id))
+            .Select(p => new { p.Id, p.FamilyName, p.GivenName, p.Mrn }).ToDictionaryAsync(p => p.Id, ct);
+        var reports = await readiness.EvaluateMany(cases, ct);
+        var rows = cases.Select(c =>
         {
-            var report = await readiness.Evaluate(c, ct);
-            rows.Add(new WorklistRow(c.Number, c.State.ToString(), patients[c.PatientId].DisplayName, patients[c.PatientId].Mrn, c.PlannedSurgeryUtc,
-                report.OpenBlocking.Count, report.SoonestDue, [.. report.OpenBlocking.Select(i => i.Title)]));
-        }
-        return [.. rows.OrderBy(r => r.OpenBlocking == 0).ThenBy(r => r.SoonestDue ?? DateOnly.MaxValue).ThenBy(r => r.SurgeryUtc ?? DateTime.MaxValue)];
+            var report = reports[c.Id];
+            var p = patients[c.PatientId];
+            return new WorklistRow(c.Number, c.State.ToString(), Core.Patients.Patient.FormatName(p.FamilyName, p.GivenName), p.Mrn, c.PlannedSurgeryUtc,
+                report.OpenBlocking.Count, report.SoonestDue, [.. report.OpenBlocking.Select(i => i.Title)]);
+        });
+        return [.. rows.OrderBy(r => r.OpenBlocking == 0).ThenBy(r => r.SoonestDue ?? DateOnly.MaxValue).ThenBy(r => r.SurgeryUtc ?? DateTime.MaxValue).ThenBy(r => r.Number)];
     }
 
-    private static async Task<Ok<IReadOnlyList<WorklistRow>>> Worklist(ExplantDbContext db, ReadinessService readiness, CancellationToken ct) =>
-        TypedResults.Ok(await BuildWorklist(db, readiness, ct));
+    private static async Task<Ok<Paged<WorklistRow>>> Worklist(string? page, string? pageSize, ExplantDbContext db, ReadinessService readiness, CancellationToken ct)
+    {
+        var request = Paging.Parse(page, pageSize);
+        return TypedResults.Ok(request.Slice(await BuildWorklist(db, readiness, ct)));
+    }
 }

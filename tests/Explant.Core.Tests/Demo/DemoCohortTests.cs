@@ -44,7 +44,7 @@ public sealed class DemoCohortTests : IDisposable
             Assert.Equal([$"{Explant.Core.Auth.Roles.Anesthesiologist}@{DemoSeed.EmailDomain}"], graded);
         }
 
-        Assert.InRange(report.Data.Cases.Count, 200, DemoCohort.MaxCases);
+        Assert.InRange(report.Data.Cases.Count, 200, DemoCohort.MaxCases(2));
         Assert.NotEmpty(report.Utilisation.Days);
         Assert.NotEmpty(report.Durations.Rows);
         Assert.NotEmpty(report.Stay.Rows);

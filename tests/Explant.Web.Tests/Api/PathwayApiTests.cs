@@ -66,10 +66,11 @@ public abstract class PathwayApiTests(DatabaseProvider provider) : IAsyncLifetim
         Assert.Equal(HttpStatusCode.Conflict, duplicate.StatusCode);
         Assert.Equal("mrn-unique", (await Json(duplicate)).GetProperty("rule").GetString());
         var byMrn = await surgeon.GetFromJsonAsync<JsonElement>("/api/patients?q=M-1");
-        Assert.Equal(1, byMrn.GetArrayLength());
+        Assert.Equal(1, byMrn.GetProperty("items").GetArrayLength());
+        Assert.Equal(1, byMrn.GetProperty("total").GetInt32());
         var byName = await surgeon.GetFromJsonAsync<JsonElement>("/api/patients?q=doe");
-        Assert.Equal(1, byName.GetArrayLength());
-        Assert.Equal(0, (await surgeon.GetFromJsonAsync<JsonElement>("/api/patients?q=nobody")).GetArrayLength());
+        Assert.Equal(1, byName.GetProperty("items").GetArrayLength());
+        Assert.Equal(0, (await surgeon.GetFromJsonAsync<JsonElement>("/api/patients?q=nobody")).GetProperty("items").GetArrayLength());
     }
 
     [Fact]

@@ -90,7 +90,7 @@ public abstract class ReadinessApiTests(DatabaseProvider provider) : IAsyncLifet
         Assert.Contains("history-physical", OpenRules(lapsed));
 
         var worklist = await nurse.GetFromJsonAsync<JsonElement>("/api/preop/worklist");
-        var row = worklist.EnumerateArray().Single(r => r.GetProperty("number").GetInt32() == number);
+        var row = worklist.GetProperty("items").EnumerateArray().Single(r => r.GetProperty("number").GetInt32() == number);
         Assert.Equal("Ready", row.GetProperty("state").GetString());
         Assert.True(row.GetProperty("openBlocking").GetInt32() > 0);
     }

@@ -39,6 +39,9 @@ public sealed class ExplantFactory : WebApplicationFactory<Program>
     public FakeTimeProvider Clock { get; } = TestClock.Create();
     public string ConnectionString { get; }
 
+    /// <summary>The database queries the app sends, counted while a test has armed it (issue #17 query-count tests).</summary>
+    public QueryCounter Queries { get; } = new();
+
     /// <param name="settings">Extra configuration, applied last (e.g. low sign-in limits, Transport:RequireHttps).</param>
     public static async Task<ExplantFactory> CreateAsync(DatabaseProvider provider, bool kestrel = false, IReadOnlyDictionary<string, string?>? settings = null)
     {
@@ -80,7 +83,12 @@ public sealed class ExplantFactory : WebApplicationFactory<Program>
         {
             builder.UseSetting(key, value);
         }
-        builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
+        builder.ConfigureServices(services =>
+        {
+            services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock));
+            // Counts nothing until a test arms it (QueryCountTests).
+            services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>(Queries);
+        });
     }
 
     /// <summary>The hospital's numbers in the tests (discharge instructions are not given out without them).</summary>

@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# Load benchmark of the read paths clinicians hit all day (issue #17 §5).
+#
+# Publishes the web app (Release) into a temporary folder, starts it on a free loopback port with the demo cohort in its
+# own temporary database (never the clone's .demo file), signs in once by bearer token and once by cookie, and runs wrk
+# (Debian package `wrk`) against each path: bounded runs, loopback only. Every rate is also given as a ratio to a static
+# file served by the same app in the same run, so machines and runs compare. Prints a markdown table; --write appends it
+# to docs/benchmarks.md.
+#
+# usage: flock /tmp/explant-cpu.lock bench/load.sh [--years N] [--duration S] [--connections C] [--threads T]
+#          [--app DIR (an already published app)] [--db FILE (start from a copy of this demo database)]
+#          [--keep-db FILE (save the seeded database)] [--label TEXT] [--write]
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+YEARS=2 DURATION=10 CONNECTIONS=32 THREADS=2 APP="" DB="" KEEP_DB="" LABEL="" WRITE=0
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --years) YEARS="$2"; shift 2 ;;
+    --duration) DURATION="$2"; shift 2 ;;
+    --connections) CONNECTIONS="$2"; shift 2 ;;
+    --threads) THREADS="$2"; shift 2 ;;
+    --app) APP="$2"; shift 2 ;;
+    --db) DB="$2"; shift 2 ;;
+    --keep-db) KEEP_DB="$2"; shift 2 ;;
+    --label) LABEL="$2"; shift 2 ;;
+    --write) WRITE=1; shift ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 2; }
+
+WORK="$(mktemp -d /tmp/explant-load.XXXXXX)"
+APP_PID=""
+cleanup() { if [[ -n "$APP_PID" ]]; then kill "$APP_PID" 2>/dev/null || true; wait "$APP_PID" 2>/dev/null || true; fi; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+if [[ -z "$APP" ]]; then
+  echo "publishing the app (Release)…" >&2
+  dotnet publish "$ROOT/src/Explant.Web" -c Release -o "$WORK/app" -v q -nologo >&2
+  APP="$WORK/app"
+fi
+[[ -z "$LABEL" ]] && LABEL="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+
+# The demo database lives under the user's data folder when the app runs outside a clone: point that at the temp folder.
+export XDG_DATA_HOME="$WORK/data"
+DEMO_DB="$XDG_DATA_HOME/explant/demo/explant-demo.db"
+mkdir -p "$(dirname "$DEMO_DB")"
+[[ -n "$DB" ]] && cp "$DB" "$DEMO_DB"
+PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"
+BASE="http://127.0.0.1:$PORT"
+# A copy outside the clone, so the demo database is the temporary one (DemoSettings.DatabasePath).
+[[ "$APP" == "$WORK/app" ]] || { cp -r "$APP" "$WORK/app"; APP="$WORK/app"; }
+
+START=$(date +%s.%N)
+(cd "$APP" && exec dotnet "$APP/Explant.Web.dll" --demo --urls "$BASE" "--Demo:Years=$YEARS" >"$WORK/app.log" 2>&1) &
+APP_PID=$!
+until curl -fsS -o /dev/null "$BASE/health/live" 2>/dev/null; do
+  kill -0 "$APP_PID" 2>/dev/null || { cat "$WORK/app.log" >&2; echo "the app stopped" >&2; exit 1; }
+  sleep 0.2
+done
+READY=$(python3 -c "print(f'{$(date +%s.%N) - $START:.1f}')")
+echo "answering after ${READY} s" >&2
+# The credentials are printed once the server has started.
+for _ in $(seq 50); do grep -q "surgeon@" "$WORK/app.log" && break; sleep 0.2; done
+PASSWORD="$(awk '$2 ~ /^surgeon@/ {print $3}' "$WORK/app.log" | tail -1)"
+EMAIL="$(awk '$2 ~ /^surgeon@/ {print $2}' "$WORK/app.log" | tail -1)"
+
+TOKEN="$(curl -fsS -H 'Content-Type: application/json' -d "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}" "$BASE/api/auth/token" \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["accessToken"])')"
+JAR="$WORK/cookies"
+FORM_TOKEN="$(curl -fsS -c "$JAR" -b "$JAR" "$BASE/login" | python3 -c 'import re,sys,html; print(html.unescape(re.search(r"name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"", sys.stdin.read()).group(1)))')"
+curl -fsS -o /dev/null -c "$JAR" -b "$JAR" --data-urlencode "email=$EMAIL" --data-urlencode "password=$PASSWORD" --data-urlencode "returnUrl=/cases" \
+  --data-urlencode "__RequestVerificationToken=$FORM_TOKEN" "$BASE/account/login"
+COOKIE="$(awk -F'\t' 'NF >= 7 && $1 !~ /^# / {printf "%s%s=%s", sep, $6, $7; sep="; "}' "$JAR")"
+
+# A case from the middle of the cohort; works with the paged list and with the older plain array.
+CASES_JSON="$(curl -fsS -H "Authorization: Bearer $TOKEN" "$BASE/api/cases?pageSize=200")"
+TOTAL="$(python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["total"] if isinstance(d, dict) else len(d))' <<<"$CASES_JSON")"
+CASE="$(python3 -c 'import json,sys; d=json.load(sys.stdin); items=d["items"] if isinstance(d, dict) else d; print(items[len(items)//2]["number"])' <<<"$CASES_JSON")"
+TODAY="$(python3 -c 'import datetime; print(datetime.date.today())')"
+YEAR_AGO="$(python3 -c 'import datetime; print(datetime.date.today() - datetime.timedelta(days=365))')"
+
+# One wrk run: prints "requests/s p99-ms".
+bench() {
+  local url="$1"; shift
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$@" "$url" >"$WORK/wrk.out" 2>&1 || true
+  python3 - "$WORK/wrk.out" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+rps = re.search(r"Requests/sec:\s+([\d.]+)", text)
+p99 = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)\s*$", text, re.M)
+non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
+ms = None
+if p99:
+    value, unit = float(p99.group(1)), p99.group(2)
+    ms = value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+print(f"{float(rps.group(1)) if rps else 0:.0f} {ms if ms is not None else float('nan'):.1f} {non2xx.group(1) if non2xx else 0}")
+PY
+}
+
+status() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
+BEARER=(-H "Authorization: Bearer $TOKEN")
+COOKIE_H=(-H "Cookie: $COOKIE")
+STATIC_URL="$BASE/app.css"
+[[ "$(status "$STATIC_URL")" == 200 ]] || { echo "static file $STATIC_URL does not answer 200" >&2; exit 1; }
+
+ROWS=()
+add() { # label url curl-args…
+  local label="$1" url="$2"; shift 2
+  local code; code="$(status "$@" "$url")"
+  if [[ "$code" != 200 ]]; then ROWS+=("$label|$code|||"); echo "$label: HTTP $code, skipped" >&2; return; fi
+  read -r rps p99 bad < <(bench "$url" "$@")
+  ROWS+=("$label|200|$rps|$p99|$bad"); echo "$label: $rps req/s, p99 $p99 ms" >&2
+}
+read -r STATIC_RPS STATIC_P99 _ < <(bench "$STATIC_URL")
+echo "static file: $STATIC_RPS req/s" >&2
+add "\`GET /api/cases/{n}\` (bearer)" "$BASE/api/cases/$CASE" "${BEARER[@]}"
+add "\`GET /api/cases\` (first page, bearer)" "$BASE/api/cases" "${BEARER[@]}"
+add "\`GET /cases/{n}\` (page, cookie)" "$BASE/cases/$CASE" "${COOKIE_H[@]}"
+add "\`GET /health/live\` (anonymous)" "$BASE/health/live"
+add "\`GET /board\` (page, cookie)" "$BASE/board" "${COOKIE_H[@]}"
+add "\`GET /api/preop/worklist\` (bearer)" "$BASE/api/preop/worklist" "${BEARER[@]}"
+add "\`GET /fhir/Patient?_count=50\` (bearer)" "$BASE/fhir/Patient?_count=50" "${BEARER[@]}"
+
+# /reports for one year: three renders, the slowest counts.
+REPORT_MS="$(for _ in 1 2 3; do curl -s -o /dev/null -w '%{time_total}\n' "${COOKIE_H[@]}" "$BASE/reports?from=$YEAR_AGO&to=$TODAY"; done \
+  | python3 -c 'import sys; print(f"{max(float(l) for l in sys.stdin) * 1000:.0f}")')"
+RSS_MB="$(python3 -c "print(round($(ps -o rss= -p "$APP_PID") / 1024))")"
+[[ -n "$KEEP_DB" ]] && { curl -s -o /dev/null "$BASE/health/live"; cp "$DEMO_DB" "$KEEP_DB"; }
+
+{
+  echo
+  echo "### $LABEL — demo cohort --years $YEARS ($TOTAL cases), $(date -u +%Y-%m-%d)"
+  echo
+  echo "wrk ${DURATION} s per row, $CONNECTIONS connections, $THREADS threads, loopback; static file \`/app.css\`: $STATIC_RPS requests/s (p99 $STATIC_P99 ms)."
+  echo
+  echo "| path | requests/s | × static | p99 (ms) |"
+  echo "| --- | --- | --- | --- |"
+  for row in "${ROWS[@]}"; do
+    IFS='|' read -r label code rps p99 bad <<<"$row"
+    if [[ "$code" != 200 ]]; then echo "| $label | HTTP $code | — | — |"; continue; fi
+    ratio="$(python3 -c "print(f'{$rps / $STATIC_RPS:.3f}')")"
+    note=""; [[ "$bad" != 0 ]] && note=" ($bad non-2xx)"
+    echo "| $label | $rps$note | $ratio | $p99 |"
+  done
+  echo
+  echo "Launch to first answer (\`--demo\`, $( [[ -n "$DB" ]] && echo "cohort already in the database" || echo "seeding the cohort" )): ${READY} s · resident memory after the runs: ${RSS_MB} MB · \`/reports\` for one year (slowest of 3): ${REPORT_MS} ms."
+} | tee "$WORK/table.md"
+if [[ "$WRITE" == 1 ]]; then cat "$WORK/table.md" >> "$ROOT/docs/benchmarks.md"; fi

@@ -1,0 +1,92 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace Explant.Web.Tests.Infrastructure;
+
+/// <summary>
+/// Counts the queries (reads) the app sends to its database, so a test can pin how many one request costs and an N+1
+/// cannot come back unnoticed (issue #17). Writes are not counted: an audit or access-log insert is not a read path.
+/// Registered on every <see cref="ExplantFactory"/>; counts only while a test has armed it with <see cref="Start"/>.
+/// </summary>
+public sealed class QueryCounter : DbCommandInterceptor
+{
+    private int count;
+    private volatile bool armed;
+    private readonly List<string> texts = [];
+
+    /// <summary>Starts counting from zero; the result stops it.</summary>
+    public Counting Start()
+    {
+        lock (texts)
+        {
+            texts.Clear();
+        }
+        Interlocked.Exchange(ref count, 0);
+        armed = true;
+        return new Counting(this);
+    }
+
+    public sealed class Counting(QueryCounter counter) : IDisposable
+    {
+        public int Count => counter.count;
+
+        /// <summary>The counted commands, for the failure message of a test.</summary>
+        public string Log
+        {
+            get
+            {
+                lock (counter.texts)
+                {
+                    return string.Join("\n---\n", counter.texts);
+                }
+            }
+        }
+
+        public void Dispose() => counter.armed = false;
+    }
+
+    private void Record(DbCommand command)
+    {
+        if (!armed)
+        {
+            return;
+        }
+        var text = command.CommandText.TrimStart();
+        if (text.StartsWith("INSERT", StringComparison.OrdinalIgnoreCase) || text.StartsWith("UPDATE", StringComparison.OrdinalIgnoreCase)
+            || text.StartsWith("DELETE", StringComparison.OrdinalIgnoreCase))
+        {
+            return;
+        }
+        Interlocked.Increment(ref count);
+        lock (texts)
+        {
+            texts.Add(text);
+        }
+    }
+
+    public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
+    {
+        Record(command);
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result,
+        CancellationToken cancellationToken = default)
+    {
+        Record(command);
+        return ValueTask.FromResult(result);
+    }
+
+    public override InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result)
+    {
+        Record(command);
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<object> result,
+        CancellationToken cancellationToken = default)
+    {
+        Record(command);
+        return ValueTask.FromResult(result);
+    }
+}
