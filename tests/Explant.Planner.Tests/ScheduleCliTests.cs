@@ -101,7 +101,7 @@ public sealed class ScheduleCliTests : IDisposable
         using var stderr = new StringWriter();
         Assert.Equal(0, await CliApp.RunAsync(["schedule", "--input", input, "--solver", "greedy"], stdout, stderr));
         var plan = JsonDocument.Parse(stdout.ToString()).RootElement;
-        Assert.Equal(["C2"], plan.GetProperty("unscheduled").EnumerateArray().Select(u => u.GetString()).ToArray());
+        Assert.Equal(["C2"], plan.GetProperty("unscheduled").EnumerateArray().Select(u => u.GetString()!).ToArray());
         Assert.Equal("Scheduled 1 of 2 cases in 1 room over 1 day; 1 unscheduled: C2", stderr.ToString().Trim().Split(" (", 2)[0]);
 
         using var quiet = new StringWriter();
