@@ -14,7 +14,7 @@ internal static class ScheduleCommand
         var solver = new Option<string>("--solver") { Description = "cp-sat (default) or greedy.", DefaultValueFactory = _ => "cp-sat" };
         var seed = new Option<int>("--seed") { Description = "Random seed (same seed, same plan).", DefaultValueFactory = _ => 1 };
         var workers = new Option<int>("--workers") { Description = "CP-SAT workers (default 2).", DefaultValueFactory = _ => 2 };
-        var json = new Option<bool>("--json") { Description = "Print nothing but the result." };
+        var json = new Option<bool>("--json") { Description = "Print nothing but the result (no one-line summary)." };
         var command = new Command("schedule", "Propose an operating-room plan: OR-Tools CP-SAT or the greedy baseline.") { input, output, timeLimit, solver, seed, workers, json };
         command.SetAction(async (p, ct) =>
         {
@@ -74,14 +74,28 @@ internal static class ScheduleCommand
                 return ExitCodes.DomainFailure;
             }
             await WriteResult(console, p.GetValue(output), ProblemJson.Write(plan), ct);
-            if (interactive && p.GetValue(output) is not null)
+            if (!p.GetValue(json))
             {
-                await console.Err.WriteLineAsync($"{plan.Status.ToString().ToLowerInvariant()}: objective {plan.Objective}, lower bound {plan.LowerBound}, {plan.Assignments.Count} assigned, {plan.Unscheduled.Count} unscheduled");
+                // A person running the command sees what happened in one line (issue #13 §8). When the plan itself went
+                // to stdout, the line goes to stderr so stdout stays one JSON document for a pipe.
+                await (p.GetValue(output) is null ? console.Err : console.Out).WriteLineAsync(Summary(problem, plan));
             }
             return ExitCodes.Ok;
         });
         return command;
     }
+
+    /// <summary>"Scheduled 4 of 5 cases in 2 rooms over 3 days; 1 unscheduled: C2 (feasible, objective 130, lower bound 120)."</summary>
+    internal static string Summary(Problem problem, Plan plan)
+    {
+        var rooms = plan.Assignments.Select(a => a.RoomId).Distinct(StringComparer.Ordinal).Count();
+        var days = plan.Assignments.Select(a => a.Day).Distinct().Count();
+        var unscheduled = plan.Unscheduled.Count == 0 ? "none unscheduled" : $"{plan.Unscheduled.Count} unscheduled: {string.Join(", ", plan.Unscheduled)}";
+        return FormattableString.Invariant(
+            $"Scheduled {plan.Assignments.Count} of {Count(problem.Cases.Count, "case")} in {Count(rooms, "room")} over {Count(days, "day")}; {unscheduled} ({plan.Status.ToString().ToLowerInvariant()}, objective {plan.Objective}, lower bound {plan.LowerBound}).");
+    }
+
+    private static string Count(int n, string noun) => FormattableString.Invariant($"{n} {noun}{(n == 1 ? "" : "s")}");
 
     private static async Task WriteResult(CliConsole console, string? output, string json, CancellationToken ct)
     {

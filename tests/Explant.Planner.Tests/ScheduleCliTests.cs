@@ -35,9 +35,9 @@ public sealed class ScheduleCliTests : IDisposable
     [InlineData("greedy")]
     public async Task The_example_is_planned_into_the_output_file(string solver)
     {
-        var (exit, stdout, stderr, output) = await Run(Example, "--solver", solver, "--seed", "3");
+        var (exit, stdout, stderr, output) = await Run(Example, "--solver", solver, "--seed", "3", "--json");
         Assert.Equal(0, exit);
-        Assert.Equal("", stdout);
+        Assert.Equal("", stdout);   // --json: nothing but the result, which went to the file
         Assert.Equal("", stderr);
         var plan = JsonDocument.Parse(await File.ReadAllTextAsync(output)).RootElement;
         Assert.Contains(plan.GetProperty("status").GetString(), new[] { "optimal", "feasible" });
@@ -74,6 +74,41 @@ public sealed class ScheduleCliTests : IDisposable
         Assert.Equal(1, exit);
         Assert.Contains("mandatory case C1 cannot be scheduled: no room has neuromonitoring", stderr, StringComparison.Ordinal);
         Assert.Equal("infeasible", JsonDocument.Parse(await File.ReadAllTextAsync(output)).RootElement.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Without_json_one_summary_line_tells_what_was_planned()
+    {
+        var (exit, stdout, stderr, output) = await Run(Example, "--solver", "greedy");
+        Assert.Equal(0, exit);
+        Assert.Equal("", stderr);
+        var plan = JsonDocument.Parse(await File.ReadAllTextAsync(output)).RootElement;
+        var placed = plan.GetProperty("assignments").GetArrayLength();
+        var rooms = plan.GetProperty("assignments").EnumerateArray().Select(a => a.GetProperty("roomId").GetString()).Distinct().Count();
+        var days = plan.GetProperty("assignments").EnumerateArray().Select(a => a.GetProperty("day").GetInt32()).Distinct().Count();
+        var line = Assert.Single(stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"Scheduled {placed} of 2 cases in {rooms} room{(rooms == 1 ? "" : "s")} over {days} day{(days == 1 ? "" : "s")}; ", line, StringComparison.Ordinal);
+        Assert.Contains(plan.GetProperty("unscheduled").GetArrayLength() == 0 ? "none unscheduled" : " unscheduled: C", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_output_the_plan_alone_is_on_stdout_and_the_summary_on_stderr()
+    {
+        var input = Path.Combine(dir, "unscheduled.json");
+        // C2 is optional and longer than any room-day: it stays unscheduled, and the summary names it.
+        await File.WriteAllTextAsync(input, Example.Replace("\"durationMinutes\":90", "\"durationMinutes\":900", StringComparison.Ordinal));
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        Assert.Equal(0, await CliApp.RunAsync(["schedule", "--input", input, "--solver", "greedy"], stdout, stderr));
+        var plan = JsonDocument.Parse(stdout.ToString()).RootElement;
+        Assert.Equal(["C2"], plan.GetProperty("unscheduled").EnumerateArray().Select(u => u.GetString()!).ToArray());
+        Assert.Equal("Scheduled 1 of 2 cases in 1 room over 1 day; 1 unscheduled: C2", stderr.ToString().Trim().Split(" (", 2)[0]);
+
+        using var quiet = new StringWriter();
+        using var quietErr = new StringWriter();
+        Assert.Equal(0, await CliApp.RunAsync(["schedule", "--input", input, "--solver", "greedy", "--json"], quiet, quietErr));
+        Assert.Equal("", quietErr.ToString());
+        JsonDocument.Parse(quiet.ToString()).Dispose();
     }
 
     [Fact]

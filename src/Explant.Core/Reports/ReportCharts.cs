@@ -11,7 +11,18 @@ public static class ReportCharts
     public const int Width = 720;
     public const int Height = 360;
 
-    public static string Svg(ServiceReport report, string name, int width = Width, int height = Height) => Chart(report, name).GetSvgXml(width, height);
+    /// <summary>
+    /// The chart as SVG that scales with its box: a viewBox is added (ScottPlot writes only width and height), so on a
+    /// phone the page's <c>svg { max-width: 100% }</c> shrinks the whole drawing instead of cutting its right side off.
+    /// </summary>
+    public static string Svg(ServiceReport report, string name, int width = Width, int height = Height)
+    {
+        var svg = Chart(report, name).GetSvgXml(width, height);
+        var tagEnd = svg.IndexOf('>', svg.IndexOf("<svg", StringComparison.Ordinal));
+        return svg[..tagEnd].Contains("viewBox", StringComparison.Ordinal)
+            ? svg
+            : svg[..tagEnd] + FormattableString.Invariant($" viewBox=\"0 0 {width} {height}\"") + svg[tagEnd..];
+    }
 
     public static byte[] Png(ServiceReport report, string name, int width = Width, int height = Height) => Chart(report, name).GetImageBytes(width, height, ImageFormat.Png);
 
@@ -88,47 +99,56 @@ public static class ReportCharts
             plot.Add.VerticalLine(r.Item2 + 0.5, 1, Colors.Green, LinePattern.Dashed);
         }
         plot.Axes.Margins(bottom: 0);
+        IntegerTicks(plot.Axes.Left);
+        IntegerTicks(plot.Axes.Bottom);
         plot.Title("Length of stay against the definition's range");
         plot.XLabel("days in hospital");
         plot.YLabel("cases");
         plot.ShowLegend(Alignment.UpperRight);
     }
 
-    private static void Rates(Plot plot, IReadOnlyList<(string Label, Proportion Rate)> rows, string title, string yLabel)
+    // Categories are drawn as horizontal bars: their names sit on the left axis in plain horizontal text, which the
+    // layout measures, so a long name ("retained: fused solid, left in situ") is never cut off; rotated labels under
+    // vertical bars were (the layout does not measure rotated text).
+    private static void Rates(Plot plot, IReadOnlyList<(string Label, Proportion Rate)> rows, string title, string xLabel)
     {
         var positions = Enumerable.Range(0, rows.Count).Select(i => (double)i).ToArray();
-        plot.Add.Bars(positions, rows.Select(r => r.Rate.Rate * 100).ToArray());
+        plot.Add.Bars(positions, rows.Select(r => r.Rate.Rate * 100).ToArray()).Horizontal = true;
         for (var i = 0; i < rows.Count; i++)
         {
             if (rows[i].Rate.Total == 0)
             {
                 continue;
             }
-            var ci = plot.Add.Line(i, rows[i].Rate.Lower * 100, i, rows[i].Rate.Upper * 100);
+            var ci = plot.Add.Line(rows[i].Rate.Lower * 100, i, rows[i].Rate.Upper * 100, i);
             ci.LineColor = Colors.Black;
             ci.LineWidth = 2;
             ci.MarkerSize = 0;
         }
         Categories(plot, rows.Select(r => r.Label).ToArray());
         plot.Title(title);
-        plot.YLabel(yLabel);
+        plot.XLabel(xLabel);
     }
 
-    private static void Counts(Plot plot, IReadOnlyList<(string Label, int Count)> rows, string title, string yLabel)
+    private static void Counts(Plot plot, IReadOnlyList<(string Label, int Count)> rows, string title, string xLabel)
     {
-        plot.Add.Bars(Enumerable.Range(0, rows.Count).Select(i => (double)i).ToArray(), rows.Select(r => (double)r.Count).ToArray());
+        plot.Add.Bars(Enumerable.Range(0, rows.Count).Select(i => (double)i).ToArray(), rows.Select(r => (double)r.Count).ToArray()).Horizontal = true;
         Categories(plot, rows.Select(r => r.Label).ToArray());
+        IntegerTicks(plot.Axes.Bottom);
         plot.Title(title);
-        plot.YLabel(yLabel);
+        plot.XLabel(xLabel);
     }
 
+    /// <summary>Counts (cases, components, days) get whole-number ticks: "2.5 cases" is not a thing.</summary>
+    private static void IntegerTicks(ScottPlot.IAxis axis) =>
+        axis.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+
+    /// <summary>One category per bar, top to bottom in the table's order, named on the left axis.</summary>
     private static void Categories(Plot plot, string[] labels)
     {
-        plot.Axes.Bottom.SetTicks(Enumerable.Range(0, labels.Length).Select(i => (double)i).ToArray(), labels);
-        plot.Axes.Bottom.TickLabelStyle.Rotation = labels.Length > 4 ? -30 : 0;
-        plot.Axes.Bottom.TickLabelStyle.Alignment = labels.Length > 4 ? Alignment.MiddleRight : Alignment.UpperCenter;
-        plot.Axes.Margins(bottom: 0);
-        plot.Axes.SetLimitsX(-0.75, Math.Max(labels.Length, 1) - 0.25);
+        plot.Axes.Left.SetTicks(Enumerable.Range(0, labels.Length).Select(i => (double)i).ToArray(), labels);
+        plot.Axes.Margins(left: 0);
+        plot.Axes.SetLimitsY(Math.Max(labels.Length, 1) - 0.25, -0.75);   // inverted: the first row on top
     }
 
     private static void Proms(Plot plot, IReadOnlyList<PromPoint> points)

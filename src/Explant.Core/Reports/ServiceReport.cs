@@ -12,6 +12,36 @@ namespace Explant.Core.Reports;
 public sealed record ReportTable(string Name, string Title, string Definition, IReadOnlyList<string> Headers, IReadOnlyList<IReadOnlyList<string>> Rows)
 {
     public string ToCsv() => Csv.Write(Headers, Rows);
+
+    /// <summary>The column headers in words for people (the page); the CSV keeps <see cref="Headers"/> for programs.</summary>
+    public IReadOnlyList<string> Labels => [.. Headers.Select(Label)];
+
+    private static readonly Dictionary<string, string> Words = new(StringComparer.Ordinal)
+    {
+        ["room"] = "Room", ["date"] = "Date", ["open_min"] = "Open (min)", ["booked_min"] = "Booked (min)", ["in_room_min"] = "In room (min)",
+        ["booked_pct"] = "Booked (%)", ["actual_pct"] = "Used (%)", ["case"] = "Case", ["difference_min"] = "Difference (min)",
+        ["surgery_date"] = "Surgery date", ["los_days"] = "Stay (days)", ["expected_min"] = "Expected from (days)", ["expected_max"] = "Expected to (days)",
+        ["position"] = "Against range", ["type"] = "Type", ["cases"] = "Cases", ["operated"] = "Operated", ["rate_pct"] = "Rate (%)",
+        ["ci_low_pct"] = "95 % CI from (%)", ["ci_high_pct"] = "95 % CI to (%)", ["time_point"] = "Time point", ["n_odi"] = "ODI answers",
+        ["odi_q1"] = "ODI Q1", ["odi_median"] = "ODI median", ["odi_q3"] = "ODI Q3", ["back_q1"] = "Back pain Q1", ["back_median"] = "Back pain median",
+        ["back_q3"] = "Back pain Q3", ["leg_q1"] = "Leg pain Q1", ["leg_median"] = "Leg pain median", ["leg_q3"] = "Leg pain Q3",
+        ["odi_mcid_reached"] = "ODI MCID reached", ["odi_pairs"] = "ODI pairs", ["odi_mcid_pct"] = "ODI MCID (%)",
+        ["odi_mcid_ci_low_pct"] = "ODI MCID 95 % CI from (%)", ["odi_mcid_ci_high_pct"] = "ODI MCID 95 % CI to (%)",
+        ["back_mcid_reached"] = "Back pain MCID reached", ["back_pairs"] = "Back pain pairs", ["back_mcid_pct"] = "Back pain MCID (%)",
+        ["indication"] = "Indication", ["share_pct"] = "Share (%)", ["outcome"] = "Outcome", ["lines"] = "Lines", ["reason"] = "Reason",
+    };
+
+    /// <summary>A header's words; a header without an entry still reads as words ("new_column" → "New column").</summary>
+    public static string Label(string header)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        if (Words.TryGetValue(header, out var words))
+        {
+            return words;
+        }
+        var spaced = header.Replace('_', ' ');
+        return spaced.Length == 0 ? spaced : char.ToUpperInvariant(spaced[0]) + spaced[1..];
+    }
 }
 
 /// <summary>

@@ -43,6 +43,11 @@ public sealed class ExamplesCliTests
             var placed = written.RootElement.GetProperty("assignments").EnumerateArray().Select(a => a.GetProperty("caseId").GetString()).ToList();
             Assert.Superset(new HashSet<string?> { "C1", "C2", "C4", "C5", "C7" }, placed.ToHashSet());
             Assert.Equal(0, written.RootElement.GetProperty("unscheduled").GetArrayLength());
+            // Without --json the command says what it did in one line (issue #13 §8).
+            var total = JsonDocument.Parse(await File.ReadAllTextAsync(Example("schedule-week.json"))).RootElement.GetProperty("cases").GetArrayLength();
+            var line = Assert.Single(output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.Matches($"^Scheduled {placed.Count} of {total} cases in [0-9]+ rooms? over [0-9]+ days?; none unscheduled \\(feasible, objective [0-9]+, lower bound [0-9]+\\)\\.$", line);
+            Assert.Equal("", error.ToString());
         }
         finally
         {

@@ -19,6 +19,13 @@ public sealed class BrowserSession : IAsyncDisposable
     /// <summary>A browser whose window is <paramref name="width"/>×<paramref name="height"/> CSS pixels (a phone is 390×844).</summary>
     public static async Task<(BrowserSession Session, IPage Page)> OpenAsync(int width, int height)
     {
+        var session = await LaunchAsync();
+        return (session, await session.NewPageAsync(width, height));
+    }
+
+    /// <summary>The browser alone, for tests that open many pages (one browser, a fresh context per page size).</summary>
+    public static async Task<BrowserSession> LaunchAsync()
+    {
         if (!File.Exists(ChromiumPath))
         {
             throw new InvalidOperationException($"Chromium not found at {ChromiumPath}. Install the Debian package 'chromium' (scripts/test.sh does this) or set CHROMIUM_PATH.");
@@ -30,10 +37,17 @@ public sealed class BrowserSession : IAsyncDisposable
             Headless = true,
             Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
         });
-        var context = await session.browser.NewContextAsync(new() { AcceptDownloads = true, ViewportSize = new() { Width = width, Height = height } });
+        return session;
+    }
+
+    /// <param name="bypassCsp">Only for the accessibility tests: axe is injected as a script, which the app's CSP
+    /// (no inline script, no eval) refuses. Every other test keeps the real policy.</param>
+    public async Task<IPage> NewPageAsync(int width, int height, bool bypassCsp = false)
+    {
+        var context = await browser!.NewContextAsync(new() { AcceptDownloads = true, ViewportSize = new() { Width = width, Height = height }, BypassCSP = bypassCsp });
         // Generous: on two shared cores a page can wait behind PostgreSQL tests running in parallel; a real hang still fails.
         context.SetDefaultTimeout(60_000);
-        return (session, await context.NewPageAsync());
+        return await context.NewPageAsync();
     }
 
     public static async Task LoginAsync(IPage page, string email, string password)
