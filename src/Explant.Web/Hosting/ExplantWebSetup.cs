@@ -66,6 +66,8 @@ internal static class ExplantWebSetup
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.AddSingleton<Audit.AccessLogRetentionService>();
+        services.AddHostedService(sp => sp.GetRequiredService<Audit.AccessLogRetentionService>());
         services.AddRazorComponents();
         services.AddCascadingAuthenticationState();
         return builder;
@@ -88,6 +90,8 @@ internal static class ExplantWebSetup
     {
         app.UseExplantSecurity();
         app.UseRequestLogging();
+        // Outside the exception handler: it records the status and rule the handler settled on.
+        app.Use(Audit.AccessLogging.Record);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.Use(RefuseLargeBodies);
@@ -130,6 +134,7 @@ internal static class ExplantWebSetup
         app.MapTheatreApi();
         app.MapRecoveryApi();
         app.MapReportApi();
+        app.MapAuditApi();
         app.MapFormEndpoints();
         app.MapRazorComponents<App>();
         return app;
