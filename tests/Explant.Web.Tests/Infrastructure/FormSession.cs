@@ -51,6 +51,8 @@ public sealed partial class FormSession : IDisposable
 
     public Task<string> GetStringAsync(string path) => client.GetStringAsync(path);
 
+    public Task<HttpResponseMessage> GetAsync(string path) => client.GetAsync(path);
+
     public void Dispose() => client.Dispose();
 
     [GeneratedRegex("name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"")]

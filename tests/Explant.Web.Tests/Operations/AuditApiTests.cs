@@ -196,6 +196,40 @@ public abstract class AuditApiTests(DatabaseProvider provider) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_admin_page_filters_pages_and_refuses_other_roles()
+    {
+        var id = await RegisterAsync("PAGE-1");
+        await RegisterAsync("PAGE-2");
+        using var adminPage = await FormSession.SignInAsync(factory, "admin@test.local");
+        var html = await adminPage.GetStringAsync($"/admin/audit?entity=Patient&key={id}");
+        Assert.Contains("data-total=\"1\"", html, StringComparison.Ordinal);
+        Assert.Contains(id.ToString(), html, StringComparison.Ordinal);
+        Assert.Contains("nurse@test.local", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script>", html, StringComparison.Ordinal);
+
+        var paged = await adminPage.GetStringAsync("/admin/audit?entity=Patient&pageSize=1");
+        Assert.Contains("data-total=\"2\"", paged, StringComparison.Ordinal);
+        Assert.Contains("page=2", paged, StringComparison.Ordinal);
+
+        var bad = await adminPage.GetStringAsync("/admin/audit?from=notadate");
+        Assert.Contains("from: must be a date", bad, StringComparison.Ordinal);
+
+        // A patient page read through the HTML is in the access log too, and the page shows it.
+        using var nursePage = await FormSession.SignInAsync(factory, "nurse@test.local");
+        Assert.Equal(HttpStatusCode.OK, (await nursePage.GetAsync($"/patients/{id}")).StatusCode);
+        var access = await adminPage.GetStringAsync($"/admin/audit?log=access&subject=patient:{id}");
+        Assert.Contains("data-total=\"1\"", access, StringComparison.Ordinal);
+        Assert.Contains($"GET /patients/{id}", access, StringComparison.Ordinal);
+
+        var refused = await nursePage.GetAsync("/admin/audit");
+        Assert.NotEqual(HttpStatusCode.OK, refused.StatusCode);
+        Assert.DoesNotContain("/login", refused.Headers.Location?.OriginalString ?? "", StringComparison.Ordinal);
+        var anonymous = await factory.CreateClient(new() { AllowAutoRedirect = false }).GetAsync("/admin/audit");
+        Assert.Equal(HttpStatusCode.Redirect, anonymous.StatusCode);
+        Assert.Contains("/login", anonymous.Headers.Location!.OriginalString, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_retention_out_of_range_stops_the_start()
     {
         var e = await Assert.ThrowsAnyAsync<Exception>(() => ExplantFactory.CreateAsync(provider, settings: new Dictionary<string, string?> { ["Audit:AccessLogRetentionDays"] = "0" }));
