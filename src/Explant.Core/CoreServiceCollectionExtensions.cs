@@ -23,7 +23,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSettings<ReadinessOptions>(configuration, "Readiness", ReadinessProblems);
         services.AddScoped<ReadinessService>();
         services.AddSettings<Scheduling.SchedulingOptions>(configuration, "Scheduling", o =>
-            [.. Settings.Range("SurgeonDailyLimitMinutes", o.SurgeonDailyLimitMinutes, 30, 1440), .. Settings.Range("DefaultTurnoverMinutes", o.DefaultTurnoverMinutes, 0, 240)]);
+            [.. Settings.Range("SurgeonDailyLimitMinutes", o.SurgeonDailyLimitMinutes, 30, 1440), .. Settings.Range("DefaultTurnoverMinutes", o.DefaultTurnoverMinutes, 0, 240),
+             .. Settings.Range("Duration:BookingQuantile", o.Duration.BookingQuantile, 0.05, 0.99), .. Settings.Range("ProposalSeconds", o.ProposalSeconds, 1, 60)]);
         services.AddSettings<Theatre.TheatreOptions>(configuration, "Theatre", o => o.Problems());
         // Coding settings are validated when the application starts (each problem naming its key), not first when a
         // coding run (the operative note's draft) meets them.

@@ -4,7 +4,17 @@ using Google.OrTools.Sat;
 
 namespace Explant.Planner;
 
-public sealed record SolverSettings(double TimeLimitSeconds = 30, int Workers = 2, int Seed = 1, Action<long, long, double>? Progress = null);
+public sealed record SolverSettings(double TimeLimitSeconds = 30, int Workers = 2, int Seed = 1, Action<long, long, double>? Progress = null)
+{
+    /// <summary>
+    /// Test hook: multiplies every CP-SAT deterministic budget, so a test can starve the search (a tiny factor) the
+    /// way a busy machine or a short limit would, and check that the greedy incumbent still comes back.
+    /// </summary>
+    internal double WorkScale { get; init; } = 1;
+
+    /// <summary>Test hook: wall-clock time lost before every CP-SAT solve (a machine busy with other work).</summary>
+    internal TimeSpan StallBeforeEachSolve { get; init; }
+}
 
 /// <summary>
 /// CP-SAT on the decomposed model (see <see cref="Layout"/>): case → day and room, surgeon → one room per day,
@@ -14,25 +24,62 @@ public sealed record SolverSettings(double TimeLimitSeconds = 30, int Workers = 
 /// </summary>
 public static class CpSatPlanner
 {
+    /// <summary>
+    /// Never worse than the greedy baseline: its plan is computed first, handed to CP-SAT as a hint and kept as the
+    /// incumbent. Whatever the limit or the machine's load, when the greedy places every mandatory case the answer is
+    /// a valid plan whose objective is at most the greedy's; <see cref="InfeasibleException"/> only when the greedy
+    /// fails too and CP-SAT finds nothing (or proves there is nothing) in the time.
+    /// </summary>
     public static Plan Solve(Problem problem, SolverSettings settings)
     {
         ArgumentNullException.ThrowIfNull(problem);
         ArgumentNullException.ThrowIfNull(settings);
         Plan? baseline = null;
+        InfeasibleException? greedyFailure = null;
         try
         {
             baseline = GreedyPlanner.Solve(problem);
         }
-        catch (InfeasibleException)
+        catch (InfeasibleException e)
         {
             // The exact model may still place what the greedy could not.
+            greedyFailure = e;
         }
         var impossible = problem.Cases.Where(c => c.Mandatory).Select(c => (c.Id, Why: Layout.Impossible(problem, c))).Where(x => x.Why is not null).ToList();
         if (impossible.Count > 0)
         {
             throw new InfeasibleException([.. impossible.Select(x => (x.Id, x.Why!))]);
         }
+        Tuning.Value = settings;
+        Plan? found;
+        try
+        {
+            found = Search(problem, settings, baseline);
+        }
+        finally
+        {
+            Tuning.Value = null;
+        }
+        // The incumbent is checked independently: a search result that is invalid or not better never replaces it.
+        if (found is not null && !PlanValidator.Validate(problem, found).Valid)
+        {
+            found = null;
+        }
+        var best = found is null || (baseline is not null && baseline.Objective < found.Objective) ? baseline : found;
+        if (best is null)
+        {
+            // Neither the greedy nor CP-SAT placed every mandatory case: report the greedy's reasons, which name what was left.
+            throw new InfeasibleException([.. (greedyFailure?.Cases ?? []).Select(c => (c.CaseId, c.Reason + "; CP-SAT found no plan either (infeasible or out of time)"))]);
+        }
+        return best;
+    }
 
+    /// <summary>The settings of the solve in progress on this flow (test hooks reach every CP-SAT call, parallel ones included).</summary>
+    private static readonly AsyncLocal<SolverSettings?> Tuning = new();
+
+    /// <summary>The relaxation, constructions and search, from the greedy plan when there is one; null when no plan was found.</summary>
+    private static Plan? Search(Problem problem, SolverSettings settings, Plan? baseline)
+    {
         var clock = Stopwatch.StartNew();
         var limit = settings.TimeLimitSeconds;
         var deadline = limit * 0.95;
@@ -40,7 +87,7 @@ public static class CpSatPlanner
         var workers = Math.Max(1, settings.Workers);
         // Work done so far in deterministic units (CP-SAT's clock plus model charges; side-by-side solves count once),
         // so the search's budget does not depend on how fast the wall clock ran.
-        var (bound, guides, work) = Relaxation(problem, new Budget(Math.Max(0.5, limit * 0.2), limit * 0.035, workers, settings.Seed));
+        var (bound, guides, work) = Relaxation(problem, new Budget(Math.Max(0.5, limit * 0.2), limit * 0.035, workers, settings.Seed), baseline);
 
         // One construction per relaxation solution, side by side; the best start wins (the baseline included).
         var current = baseline;
@@ -73,7 +120,7 @@ public static class CpSatPlanner
         }
         if (current is null)
         {
-            throw new InfeasibleException([.. problem.Cases.Where(c => c.Mandatory).Select(c => (c.Id, "no plan found that fits every mandatory case (CP-SAT: infeasible or out of time)"))]);
+            return null;
         }
         current = Improve(problem, current, settings, bound, clock, deadline, deadline * DetPerSecond - work);
 
@@ -89,11 +136,20 @@ public static class CpSatPlanner
     /// </summary>
     private sealed record Budget(double Seconds, double Deterministic, int Workers, int Seed);
 
-    private static CpSolver Solver(Budget b, string extra = "") => new()
+    private static CpSolver Solver(Budget b, string extra = "")
     {
-        StringParameters = string.Create(CultureInfo.InvariantCulture,
-            $"num_workers:{b.Workers},random_seed:{b.Seed},{(b.Workers > 1 ? "interleave_search:true," : "")}max_deterministic_time:{Math.Max(0.001, b.Deterministic)},max_time_in_seconds:{Math.Max(0.01, b.Seconds)}{(extra.Length > 0 ? "," + extra : "")}"),
-    };
+        var tuning = Tuning.Value;
+        if (tuning is { StallBeforeEachSolve: var stall } && stall > TimeSpan.Zero)
+        {
+            Thread.Sleep(stall);
+        }
+        var deterministic = b.Deterministic * (tuning?.WorkScale ?? 1);
+        return new()
+        {
+            StringParameters = string.Create(CultureInfo.InvariantCulture,
+                $"num_workers:{b.Workers},random_seed:{b.Seed},{(b.Workers > 1 ? "interleave_search:true," : "")}max_deterministic_time:{Math.Max(tuning?.WorkScale < 1 ? 1e-9 : 0.001, deterministic)},max_time_in_seconds:{Math.Max(0.01, b.Seconds)}{(extra.Length > 0 ? "," + extra : "")}"),
+        };
+    }
 
     private sealed class Progress(Action<long, long, double> report) : CpSolverSolutionCallback
     {
@@ -734,17 +790,19 @@ public static class CpSatPlanner
     /// bound is a valid lower bound for the original problem; its best solution (case → day) guides the construction.
     /// Two single-worker solves side by side (one with the stronger linear relaxation), each on a deterministic budget.
     /// </summary>
-    private static (long Bound, List<Dictionary<string, int>> Guides, double Work) Relaxation(Problem problem, Budget budget)
+    private static (long Bound, List<Dictionary<string, int>> Guides, double Work) Relaxation(Problem problem, Budget budget, Plan? start)
     {
+        var hint = start?.Assignments.ToDictionary(a => a.CaseId, a => a.Day);
         var runs = budget.Workers > 1 ? 2 : 1;
         var results = new (long Bound, long Objective, Dictionary<string, int>? Days, double Work)[runs];
         Parallel.For(0, runs, new ParallelOptions { MaxDegreeOfParallelism = runs }, i =>
-            results[i] = RelaxationOnce(problem, budget with { Workers = 1, Seed = budget.Seed + i }, i == 0 ? "linearization_level:2" : ""));
+            results[i] = RelaxationOnce(problem, budget with { Workers = 1, Seed = budget.Seed + i }, i == 0 ? "linearization_level:2" : "", hint));
         // Its models run slower per deterministic unit than the small windows do.
         return (results.Max(r => r.Bound), [.. results.Where(r => r.Days is not null).OrderBy(r => r.Objective).Select(r => r.Days!)], 1.25 * results.Max(r => r.Work));
     }
 
-    private static (long Bound, long Objective, Dictionary<string, int>? Days, double Work) RelaxationOnce(Problem problem, Budget budget, string parameters)
+    private static (long Bound, long Objective, Dictionary<string, int>? Days, double Work) RelaxationOnce(Problem problem, Budget budget, string parameters,
+        IReadOnlyDictionary<string, int>? hint)
     {
         var model = new CpModel();
         var w = problem.Weights;
@@ -797,6 +855,14 @@ public static class CpSatPlanner
             }
         }
         model.Minimize(LinearExpr.Sum(objective) + constant);
+        if (hint is not null)
+        {
+            // The greedy plan is a solution of the relaxation too (each of its room-days is open): CP-SAT starts from it.
+            foreach (var ((id, d), v) in y)
+            {
+                model.AddHint(v, hint.TryGetValue(id, out var day) && day == d);
+            }
+        }
         using var solver = Solver(budget, parameters);
         var status = solver.Solve(model);
         if (status is not (CpSolverStatus.Optimal or CpSolverStatus.Feasible))

@@ -46,7 +46,7 @@ public static class WriteAccess
         new("POST", "/api/rooms/{id}/blocks", SchedulerOrAdmin, "give a surgeon a weekly block"),
         new("POST", "/api/staff", SchedulerOrAdmin, "add a member of staff"),
         new("POST", "/api/staff/{id}/absences", SchedulerOrAdmin, "record an absence"),
-        new("POST", "/api/bookings", [Roles.Scheduler], "book (or move) a case into a room"),
+        new("POST", "/api/bookings", [Roles.Scheduler], "book (or move) a case into a room (another time than planned only with confirmTimeChange)"),
 
         // the case and its pathway
         new("POST", "/api/cases", [Roles.Surgeon, Roles.Nurse, Roles.Scheduler], "open a case (a referral)"),
@@ -74,6 +74,7 @@ public static class WriteAccess
         new("PUT", "/api/cases/{id}/asa", A, "record the ASA class"),
         new("POST", "/api/cases/{id}/mri-order", S, "order an MRI"),
         new("POST", "/api/cases/{id}/readiness/overrides", SA, "override a readiness item with a reason"),
+        new("POST", "/api/cases/{id}/patient-informed", N, "record that the patient was told of a changed surgery time (how)"),
 
         // day of surgery
         new("POST", "/api/cases/{id}/check-in", N, "check the patient in (two identifiers, fasting, holds)"),

@@ -51,8 +51,10 @@ public static class CaseTransitions
             Step: "the surgeon's signature completing the consent (POST /api/cases/{n}/consents/{v}/surgeon-signature)"),
         new(CaseTrigger.AttestReady, [CaseState.Consented], CaseState.Ready, [Roles.Nurse],
             "consent valid for the current plan; readiness has no open blocking item", (c, r) => c.ConsentBlocker() ?? c.ReadinessBlocker(r)),
+        // The booking that confirms a changed time opens patient-informed itself; it blocks check-in, not the booking.
         new(CaseTrigger.Schedule, [CaseState.Ready], CaseState.Scheduled, [Roles.Scheduler],
-            "consent valid for the current plan; readiness has no open blocking item", (c, r) => c.ConsentBlocker() ?? c.ReadinessBlocker(r),
+            "consent valid for the current plan; readiness has no open blocking item (patient-informed, opened by the booking, blocks check-in)",
+            (c, r) => c.ConsentBlocker() ?? c.ReadinessBlocker(r, except: Readiness.ReadinessEngine.PatientInformedRule),
             Step: "the booking with its conflict checks (POST /api/bookings)"),
         new(CaseTrigger.CheckIn, [CaseState.Scheduled], CaseState.CheckedIn, [Roles.Nurse],
             "consent valid for the current plan", (c, r) => c.ConsentBlocker(),

@@ -88,6 +88,30 @@ public sealed class ReadinessOverride
     public DateTime AtUtc { get; set; }
 }
 
+/// <summary>
+/// One issue of the patient's pre-operative instructions (issue #14 §2), kept as issued: a confirmed change of the
+/// surgery time issues a new version and keeps the old one, and the new version waits until a nurse records that the
+/// patient was told (how, and when). Lines are the instructions' text as the patient got it.
+/// </summary>
+public sealed class InstructionVersion
+{
+    public int Version { get; set; }
+    public DateTime SurgeryUtc { get; set; }
+    public DateTime IssuedUtc { get; set; }
+    public string IssuedBy { get; set; } = "";
+    public string Reason { get; set; } = "";
+    public List<string> Lines { get; set; } = [];
+
+    /// <summary>True for a version issued because the surgery time changed: the patient must be told.</summary>
+    public bool MustInform { get; set; }
+    public DateTime? InformedUtc { get; set; }
+    public string? InformedBy { get; set; }
+    public string? InformedHow { get; set; }
+    public string? InformedNote { get; set; }
+
+    public bool AwaitsPatient => MustInform && InformedUtc is null;
+}
+
 /// <summary>A surgeon took over the case from another (issue #12 §6).</summary>
 public sealed class SurgeonHandOver
 {
@@ -151,6 +175,7 @@ public sealed class SurgicalCase : IVersioned
     public string? AsaRecordedBy { get; private set; }
     public DateTime? MriOrderedUtc { get; private set; }
     public List<ReadinessOverride> ReadinessOverrides { get; private set; } = [];
+    public List<InstructionVersion> InstructionVersions { get; private set; } = [];
     public string? StateReason { get; private set; }
     public DateTime CreatedAtUtc { get; private set; }
     public long Revision { get; set; }
@@ -668,6 +693,55 @@ public sealed class SurgicalCase : IVersioned
         SetPlannedSurgeryTime(utc, nowUtc);
     }
 
+    /// <summary>
+    /// Records a confirmed change of the surgery time made by a booking (issue #14 §2): the instructions the patient
+    /// had are kept (as version 1 when none was recorded), the new ones are issued as the next version, and the case
+    /// waits for a nurse to record that the patient was told (readiness item patient-informed).
+    /// </summary>
+    internal void IssueInstructionsForTimeChange(DateTime fromUtc, IReadOnlyList<string> previousLines, IReadOnlyList<string> newLines, string reason, CaseActor actor, DateTime nowUtc)
+    {
+        if (InstructionVersions.Count == 0)
+        {
+            InstructionVersions.Add(new InstructionVersion
+            {
+                Version = 1, SurgeryUtc = fromUtc, IssuedUtc = nowUtc, IssuedBy = actor.Name, Reason = "the instructions for the time planned before the change", Lines = [.. previousLines],
+            });
+        }
+        InstructionVersions.Add(new InstructionVersion
+        {
+            Version = InstructionVersions.Max(v => v.Version) + 1, SurgeryUtc = PlannedSurgeryUtc ?? fromUtc, IssuedUtc = nowUtc, IssuedBy = actor.Name,
+            Reason = reason, Lines = [.. newLines], MustInform = true,
+        });
+    }
+
+    /// <summary>The latest issued instructions the patient has not been told about yet, if any.</summary>
+    public InstructionVersion? AwaitingPatient => InstructionVersions.OrderByDescending(v => v.Version).FirstOrDefault() is { AwaitsPatient: true } v ? v : null;
+
+    /// <summary>Ways a patient is told of a changed time (issue #14 §2).</summary>
+    public static readonly IReadOnlyList<string> InformedWays = ["phone", "in-person", "letter", "portal", "sms", "email"];
+
+    /// <summary>A nurse records that the patient was told of the changed surgery time and new instructions (clears patient-informed).</summary>
+    public void RecordPatientInformed(string? how, string? note, CaseActor actor, DateTime nowUtc)
+    {
+        RequireRole(actor, "patient informed", Roles.Nurse);
+        var check = new Validation.Check();
+        var way = check.Text("how", how, Validation.InputLimits.ShortText, required: true)?.ToLowerInvariant();
+        if (way is not null && !InformedWays.Contains(way))
+        {
+            check.Add("how", $"'{how}' is not a way the patient was told; use {string.Join(", ", InformedWays)}");
+        }
+        var text = check.Text("note", note, Validation.InputLimits.Note);
+        check.ThrowIfAny();
+        if (AwaitingPatient is not { } pending)
+        {
+            throw new DomainRuleException("nothing-to-inform", $"{Label}: no changed surgery time is waiting to be told to the patient");
+        }
+        pending.InformedUtc = nowUtc;
+        pending.InformedBy = actor.Name;
+        pending.InformedHow = way;
+        pending.InformedNote = text;
+    }
+
     private void SetPlannedSurgeryTime(DateTime utc, DateTime nowUtc)
     {
         if (utc.Kind != DateTimeKind.Utc)
@@ -777,13 +851,13 @@ public sealed class SurgicalCase : IVersioned
         ReadinessOverrides.Add(new ReadinessOverride { RuleId = ruleId, Reason = reason.Trim(), By = actor.Name, AtUtc = nowUtc });
     }
 
-    internal string? ReadinessBlocker(TransitionRequest request)
+    internal string? ReadinessBlocker(TransitionRequest request, string? except = null)
     {
         if (request.Readiness is not { } report || report.CaseId != Id)
         {
             return "readiness has not been evaluated for this case";
         }
-        var open = report.OpenBlocking;
+        var open = report.OpenBlocking.Where(i => i.RuleId != except).ToList();
         return open.Count == 0 ? null : $"readiness has {open.Count} blocking item{(open.Count == 1 ? "" : "s")}: {string.Join("; ", open.Select(i => i.Title))}";
     }
 

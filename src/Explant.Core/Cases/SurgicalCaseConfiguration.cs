@@ -21,6 +21,7 @@ internal sealed class SurgicalCaseConfiguration : IEntityTypeConfiguration<Surgi
         b.HasOne<Implants.Construct>().WithMany().HasForeignKey(c => c.ConstructId).OnDelete(DeleteBehavior.Restrict);
         b.Ignore(c => c.CurrentConsent);
         b.Ignore(c => c.ConsentValid);
+        b.Ignore(c => c.AwaitingPatient);
         b.OwnsMany(c => c.Indications, m => m.ToJson());
         b.OwnsOne(c => c.Infection, m => { m.ToJson(); m.Ignore(x => x.MarkersRecorded); });
         b.OwnsOne(c => c.FusionOverride, m => m.ToJson());
@@ -30,6 +31,7 @@ internal sealed class SurgicalCaseConfiguration : IEntityTypeConfiguration<Surgi
         b.OwnsMany(c => c.Results, m => { m.ToJson(); m.Property(x => x.Kind).HasConversion<string>(); });
         b.OwnsMany(c => c.ReadinessOverrides, m => m.ToJson());
         b.OwnsMany(c => c.HandOvers, m => m.ToJson());
+        b.OwnsMany(c => c.InstructionVersions, m => { m.ToJson(); m.Ignore(x => x.AwaitsPatient); });
         b.OwnsMany(c => c.History, m =>
         {
             m.ToJson();

@@ -30,6 +30,9 @@ public sealed class HospitalTime(IOptions<HospitalOptions> options, TimeProvider
 
     public TimeZoneInfo Zone => zone;
 
+    /// <summary>The hospital's name as patients read it (instructions).</summary>
+    public string HospitalName => options.Value.Name;
+
     public TimeProvider Clock => clock;
 
     /// <summary>Now, in UTC (DateTimeKind.Utc).</summary>

@@ -181,7 +181,7 @@ internal static class DemoPathway
             await db.SaveChangesAsync(ct);
         }
         await BookCase.Handle(db, readiness, time, scheduling,
-            new BookCase.Command(s5.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), "OR1", operatingDay, new TimeOnly(8, 0), 150, null,
+            new BookCase.Command(s5.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), "OR1", operatingDay, new TimeOnly(8, 0), null, null,
                 [new(TeamRoles.Anesthesiologist, "AN1"), new(TeamRoles.ScrubTechnologist, "ST1"), new(TeamRoles.CirculatingNurse, "CN1")]),
             actor, now, ct);
         return 6;

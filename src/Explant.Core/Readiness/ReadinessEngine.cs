@@ -49,6 +49,9 @@ public static class ReadinessEngine
     private static readonly string[] Clinicians = [Roles.Surgeon, Roles.Anesthesiologist];
     private static readonly string[] Nursing = [Roles.Nurse, Roles.Surgeon, Roles.Anesthesiologist];
 
+    /// <summary>Issue #14 §2: a confirmed change of the surgery time blocks until a nurse records that the patient was told.</summary>
+    public const string PatientInformedRule = "patient-informed";
+
     public static ReadinessReport Evaluate(ReadinessInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -65,6 +68,16 @@ public static class ReadinessEngine
         Add("surgery-date", "Planned surgery date and time", "", surgeryLocal is null ? ItemStatus.Missing : ItemStatus.Met, true,
             surgeryLocal is { } when ? $"Surgery planned {when:dddd d MMMM yyyy, HH:mm} ({zone.Id})" : "No planned date: items below are evaluated against today (provisional)",
             null, [Roles.Surgeon, Roles.Scheduler]);
+
+        if (c.InstructionVersions.Count > 0)
+        {
+            var latest = c.InstructionVersions.MaxBy(v => v.Version)!;
+            var moved = $"Surgery moved to {TimeZoneInfo.ConvertTimeFromUtc(latest.SurgeryUtc, zone):dddd d MMMM yyyy, HH:mm}; instructions v{latest.Version} issued";
+            // No override: only the nurse's record that the patient was told clears it.
+            items.Add(new ReadinessItem(PatientInformedRule, "Patient told of the changed surgery time", "", latest.AwaitsPatient ? ItemStatus.Missing : ItemStatus.Met, latest.AwaitsPatient,
+                latest.AwaitsPatient ? $"{moved}: a nurse tells the patient and records how (POST /api/cases/{c.Number}/patient-informed)"
+                : $"{moved}; patient told by {latest.InformedHow ?? "—"} ({latest.InformedBy})", latest.AwaitsPatient ? today : null, [Roles.Nurse], null));
+        }
 
         Add("consent", "Consent valid for the current plan", "", c.ConsentValid ? ItemStatus.Met : ItemStatus.Missing, true,
             c.ConsentValid ? $"Consent v{c.CurrentConsent!.Version} signed for plan revision {c.PlanRevision}" : "Generate and sign a consent for the current plan",

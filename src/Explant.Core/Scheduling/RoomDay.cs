@@ -18,6 +18,9 @@ public sealed class Booking
     public TimeOnly Start { get; set; }
     public int DurationMinutes { get; set; }
     public string? OverrideReason { get; set; }
+
+    /// <summary>Why the slot is shorter than the estimate's median (issue #14 §2), when it is.</summary>
+    public string? ShortSlotReason { get; set; }
     public string BookedBy { get; set; } = "";
     // Bookings stored before teams existed have no "Team"/"RequiredRoles" in their JSON; read them as empty.
     private List<TeamAssignment>? team;

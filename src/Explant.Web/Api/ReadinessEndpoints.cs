@@ -34,6 +34,9 @@ internal static class ReadinessEndpoints
             Respond(id, http, db, clock, CaseHandlers.OrderMri(db, id, http.Request.IfMatchRevision(), http.User.ToCaseActor(), clock.UtcNow, ct), ct));
         cases.MapPost("/{id}/readiness/overrides", (string id, OverrideInput input, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct) =>
             Respond(id, http, db, clock, CaseHandlers.OverrideReadiness(db, id, http.Request.IfMatchRevision(), input, http.User.ToCaseActor(), clock.UtcNow, ct), ct));
+        cases.MapPost("/{id}/patient-informed", (string id, PatientInformed.Input input, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct) =>
+            Respond(id, http, db, clock, PatientInformed.Record(db, id, input, http.User.ToCaseActor(), clock, ct), ct));
+        cases.MapGet("/{id}/instructions/versions", InstructionVersions);
         cases.MapGet("/{id}/instructions.pdf", InstructionsPdf);
         cases.MapGet("/{id}/instructions.ics", InstructionsIcs);
         app.MapGet("/api/preop/worklist", Worklist).RequireAuthorization(Policies.Staff);
@@ -45,6 +48,14 @@ internal static class ReadinessEndpoints
         var c = await work;
         http.Response.SetETag(c.Revision);
         return TypedResults.Ok(await http.RequestServices.GetRequiredService<ReadinessService>().Evaluate(c, ct));
+    }
+
+    /// <summary>Every issue of the patient's instructions, oldest first (a changed time keeps the old version).</summary>
+    private static async Task<Results<Ok<IReadOnlyList<InstructionVersion>>, ProblemHttpResult>> InstructionVersions(string id, ExplantDbContext db, CancellationToken ct)
+    {
+        var c = await CaseHandlers.Find(db, id, ct);
+        return c is null ? TypedResults.Problem($"case {id} not found", statusCode: 404)
+            : TypedResults.Ok<IReadOnlyList<InstructionVersion>>([.. c.InstructionVersions.OrderBy(v => v.Version)]);
     }
 
     private static async Task<Results<Ok<ReadinessReport>, ProblemHttpResult>> Get(string id, ExplantDbContext db, ReadinessService readiness, HttpResponse response, CancellationToken ct)

@@ -14,7 +14,8 @@ namespace Explant.Web.Api;
 internal static class SchedulingEndpoints
 {
     public sealed record TeamInput(string? Role, string? StaffId);
-    public sealed record BookingInput(string? Case, string? RoomId, DateOnly? Date, string? Start, int? DurationMinutes, string? OverrideReason, List<TeamInput>? Team);
+    public sealed record BookingInput(string? Case, string? RoomId, DateOnly? Date, string? Start, int? DurationMinutes, string? OverrideReason, List<TeamInput>? Team,
+        bool? ConfirmTimeChange = null, string? ShortSlotReason = null);
     public sealed record DayRoom(string RoomId, string RoomName, bool Open, string? Hours, IReadOnlyList<Booking> Bookings);
 
     public static IEndpointRouteBuilder MapSchedulingApi(this IEndpointRouteBuilder app)
@@ -29,6 +30,7 @@ internal static class SchedulingEndpoints
         staff.MapPost("/", CreateStaff);
         staff.MapPost("/{id}/absences", AddAbsence);
         app.MapPost("/api/bookings", Book).RequireAuthorization(Policies.Staff);
+        app.MapGet("/api/schedule/proposal", Proposal).RequireAuthorization(Policies.Staff);
         app.MapGet("/api/schedule/{date}", Day).RequireAuthorization(Policies.Staff);
         app.MapGet("/api/calendar/rooms/{roomId}.ics", async (string roomId, ExplantDbContext db, HospitalTime time, HospitalTime clock, CancellationToken ct) =>
             Ics(await CalendarFeed.ForRoom(db, time, roomId, clock.Today.AddDays(-30), ct), $"room-{roomId}.ics")).RequireAuthorization(Policies.Staff);
@@ -74,13 +76,22 @@ internal static class SchedulingEndpoints
     private static async Task<Created<CaseView>> Book(BookingInput input, HttpContext http, ExplantDbContext db, ReadinessService readiness, HospitalTime time,
         IOptions<SchedulingOptions> options, HospitalTime clock, CancellationToken ct)
     {
-        var c = await BookCase.Handle(db, readiness, time, options.Value,
-            new BookCase.Command(input.Case ?? throw HttpExtensions.Missing("case"), input.RoomId ?? throw HttpExtensions.Missing("roomId"),
-                input.Date ?? throw HttpExtensions.Missing("date"), Time(input.Start, "start"), input.DurationMinutes ?? throw HttpExtensions.Missing("durationMinutes"),
-                input.OverrideReason, [.. (input.Team ?? []).Select(t => new BookCase.TeamMember(t.Role ?? "", t.StaffId ?? ""))]),
-            http.User.ToCaseActor(), clock.UtcNow, ct);
+        // Parsing, defaults (a missing duration books the estimate) and validation are the command's, as for the board's form.
+        var command = BookCase.Parse(new BookCase.Input(input.Case, input.RoomId, input.Date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), input.Start,
+            input.DurationMinutes?.ToString(CultureInfo.InvariantCulture), input.OverrideReason,
+            [.. (input.Team ?? []).Select(t => new BookCase.TeamMember(t.Role ?? "", t.StaffId ?? ""))], input.ConfirmTimeChange ?? false, input.ShortSlotReason));
+        var c = await BookCase.Handle(db, readiness, time, options.Value, command, http.User.ToCaseActor(), clock.UtcNow, ct);
         http.Response.SetETag(c.Revision);
         return TypedResults.Created($"/api/cases/{c.Number}", await CaseView.Load(db, c, clock.Today, ct, await readiness.Evaluate(c, ct)));
+    }
+
+    /// <summary>GET /api/schedule/proposal?from=YYYY-MM-DD&amp;days=N (scheduler; 1–28 days): the proposal the page shows.</summary>
+    private static async Task<Ok<WeekProposal.Result>> Proposal(string? from, string? days, HttpContext http, ExplantDbContext db, ReadinessService readiness, HospitalTime time,
+        IOptions<SchedulingOptions> options, CancellationToken ct)
+    {
+        WeekProposal.RequireScheduler(http.User.ToCaseActor());
+        WeekProposal.CheckWindow(from, days, out var start, out var count);
+        return TypedResults.Ok(await WeekProposal.Build(db, readiness, time, options.Value, start, count, ct));
     }
 
     private static DateOnly ParseDate(string date) =>

@@ -33,9 +33,17 @@ internal static class AuthEndpoints
     {
         var succeeded = await PasswordSignInAsync(email, password, signIn, throttle, http);
         var target = IsLocal(returnUrl) ? returnUrl! : "/";
-        return succeeded
-            ? TypedResults.LocalRedirect(target)
-            : TypedResults.LocalRedirect($"/login?error=failed&returnUrl={Uri.EscapeDataString(target)}");
+        if (!succeeded)
+        {
+            return TypedResults.LocalRedirect($"/login?error=failed&returnUrl={Uri.EscapeDataString(target)}");
+        }
+        // No deep link: the role's worklist. The cookie is written but this request's User is still anonymous, so
+        // the roles come from the store.
+        if (target == "/" && await signIn.UserManager.FindByNameAsync(email) is { } user)
+        {
+            target = Landing.For(await signIn.UserManager.GetRolesAsync(user));
+        }
+        return TypedResults.LocalRedirect(target);
     }
 
     private static async Task<RedirectHttpResult> Logout(SignInManager<ExplantUser> signIn)

@@ -81,27 +81,51 @@ internal static class FormEndpoints
             return $"/cases/{c.Number}";
         }, $"/patients/{id}#cases");
 
-    private static Task<IResult> BookForm(IFormCollection f, ExplantDbContext db, ReadinessService readiness, HospitalTime time,
-        IOptions<Explant.Core.Scheduling.SchedulingOptions> options, IOptions<Explant.Planner.DurationOptions> durations, HospitalTime clock, HttpContext http, CancellationToken ct)
+    /// <summary>The board's booking form: the same command as POST /api/bookings; on a refusal the choices come back to the form.</summary>
+    private static async Task<IResult> BookForm(IFormCollection f, ExplantDbContext db, ReadinessService readiness, HospitalTime time,
+        IOptions<Explant.Core.Scheduling.SchedulingOptions> options, HttpContext http, CancellationToken ct)
     {
-        var date = S(f, "date") ?? "";
-        return Run(async () =>
+        var team = Explant.Core.Scheduling.TeamRoles.All.Where(r => S(f, $"team-{r}") is not null).Select(r => new Explant.Core.Scheduling.BookCase.TeamMember(r, S(f, $"team-{r}")!)).ToList();
+        try
         {
-            var start = TimeOnly.TryParseExact(S(f, "start"), ["HH:mm", "HH:mm:ss"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var t)
-                ? t : throw Invalid("start", "a time (HH:mm) is required");
-            var caseRef = S(f, "case") ?? throw Invalid("case", "required");
-            // A blank duration books the estimate the board shows next to the case (at the booking quantile).
-            var minutes = S(f, "durationMinutes") is not null ? Int(f, "durationMinutes")
-                : (await Explant.Web.Scheduling.CaseDurations.Estimate(db, [await CaseHandlers.Find(db, caseRef, ct) ?? throw new NotFoundException($"case {caseRef}")], durations.Value, ct))
-                    .Values.Single().BookingMinutes;
-            await Explant.Core.Scheduling.BookCase.Handle(db, readiness, time, options.Value,
-                new(caseRef, S(f, "roomId") ?? throw Invalid("roomId", "required"),
-                    Date(f, "date") ?? throw Invalid("date", "required"), start, minutes, S(f, "overrideReason"),
-                    [.. Explant.Core.Scheduling.TeamRoles.All.Where(r => S(f, $"team-{r}") is not null).Select(r => new Explant.Core.Scheduling.BookCase.TeamMember(r, S(f, $"team-{r}")!))]),
-                http.User.ToCaseActor(), clock.UtcNow, ct);
-            return $"/board?date={date}";
-        }, $"/board?date={date}");
+            var command = Explant.Core.Scheduling.BookCase.Parse(new(S(f, "case"), S(f, "roomId"), S(f, "date"), S(f, "start"), S(f, "durationMinutes"), S(f, "overrideReason"),
+                team, S(f, "confirmTimeChange") is "true" or "on", S(f, "shortSlotReason")));
+            var outcome = await Explant.Core.Scheduling.BookCase.Book(db, readiness, time, options.Value, command, http.User.ToCaseActor(), time.UtcNow, ct);
+            return Results.LocalRedirect($"/board?date={command.Date:yyyy-MM-dd}&booked={outcome.Case.Number}{(outcome.MovedFromUtc is null ? "" : "&moved=1")}#book");
+        }
+        catch (Exception e) when (e is ValidationException or DomainRuleException or NotFoundException or StaleRevisionException or Explant.Core.Scheduling.BookingConflictException)
+        {
+            // Back to the form with every choice as it was and the refusal in plain words.
+            var kept = new List<string> { $"date={Uri.EscapeDataString(S(f, "date") ?? "")}" };
+            foreach (var key in new[] { "case", "roomId", "start", "durationMinutes", "overrideReason", "shortSlotReason", "confirmTimeChange" }
+                .Concat(Explant.Core.Scheduling.TeamRoles.All.Select(r => $"team-{r}")))
+            {
+                if (S(f, key) is { } v)
+                {
+                    kept.Add($"{key}={Uri.EscapeDataString(v)}");
+                }
+            }
+            return Results.LocalRedirect($"/board?{string.Join('&', kept)}&error={Uri.EscapeDataString(BookingError(e))}#book");
+        }
     }
+
+    private static readonly Dictionary<string, string> BookingLabels = new(StringComparer.Ordinal)
+    {
+        ["case"] = "Case", ["roomId"] = "Room", ["date"] = "Date", ["start"] = "Start", ["durationMinutes"] = "Minutes",
+        ["shortSlotReason"] = "Reason for a short slot", ["overrideReason"] = "Override reason",
+    };
+
+    /// <summary>A booking refusal as a person reads it: labels instead of field names, conflicts without rule ids.</summary>
+    internal static string BookingError(Exception e) => e switch
+    {
+        ValidationException v => string.Join(" ", v.Errors.Select(x =>
+            (BookingLabels.TryGetValue(x.Key, out var label) ? label + ": " : x.Key.StartsWith("team", StringComparison.Ordinal) ? "Team: " : "")
+            + string.Join("; ", x.Value) + ".")),
+        Explant.Core.Scheduling.BookingConflictException c => "Not booked: " + string.Join("; ", c.Conflicts.Select(x =>
+            x.Message + (x.Soft ? " (allowed with an override reason)" : ""))) + ".",
+        DomainRuleException { Rule: "planned-time-differs" } d => d.Message.Replace("(confirmTimeChange)", "(tick \"Move the planned time\")", StringComparison.Ordinal),
+        _ => e.Message,
+    };
 
     /// <summary>Books each accepted proposal through the full conflict check; refusals are reported, the rest is booked.</summary>
     private static async Task<IResult> AcceptProposal(IFormCollection f, ExplantDbContext db, ReadinessService readiness, HospitalTime time,
@@ -109,29 +133,31 @@ internal static class FormEndpoints
     {
         var from = S(f, "from") ?? "";
         var refused = new List<string>();
+        var booked = new List<string>();
         foreach (var item in f["accept"].Select(v => v!.Split('|')))
         {
-            if (item.Length != 5 || !DateOnly.TryParseExact(item[2], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
-                || !TimeOnly.TryParseExact(item[3], "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var start)
-                || !int.TryParse(item[4], NumberStyles.None, CultureInfo.InvariantCulture, out var minutes))
+            // case|room|date|start|minutes|move: "move" when the page showed the proposal changing the planned time (accepting it confirms).
+            if (item.Length != 6)
             {
                 refused.Add($"'{string.Join('|', item)}' is not a proposal");
                 continue;
             }
             try
             {
-                await Explant.Core.Scheduling.BookCase.Handle(db, readiness, time, options.Value, new(item[0], item[1], date, start, minutes, null),
-                    http.User.ToCaseActor(), clock.UtcNow, ct);
+                var command = Explant.Core.Scheduling.BookCase.Parse(new(item[0], item[1], item[2], item[3], item[4], null, null, item[5] == "move"));
+                await Explant.Core.Scheduling.BookCase.Handle(db, readiness, time, options.Value, command, http.User.ToCaseActor(), clock.UtcNow, ct);
+                booked.Add(item[0]);
             }
             catch (Exception e) when (e is Explant.Core.Scheduling.BookingConflictException or DomainRuleException or NotFoundException or ValidationException)
             {
-                refused.Add($"case {item[0]}: {e.Message}");
+                refused.Add($"case {item[0]}: {BookingError(e)}");
                 db.ChangeTracker.Clear();
             }
         }
+        var done = booked.Count == 0 ? "" : $"&booked={string.Join(',', booked)}";
         return refused.Count == 0
-            ? Results.LocalRedirect($"/board?date={from}")
-            : Results.LocalRedirect($"/board?date={from}&error={Uri.EscapeDataString(string.Join(" | ", refused))}");
+            ? Results.LocalRedirect($"/board?date={from}{done}")
+            : Results.LocalRedirect($"/board?date={from}{done}&error={Uri.EscapeDataString(string.Join(" | ", refused))}");
     }
 
     private static Task<IResult> CaseAction(string id, string action, IFormCollection f, ExplantDbContext db, HospitalTime clock, HttpContext http,
@@ -209,6 +235,9 @@ internal static class FormEndpoints
                 case "medication-stop":
                     var stop = new MedicationStops.StopInput(fields.Text("drug"), fields.Date("stoppedOn"));
                     await Do(() => MedicationStops.Record(db, id, stop, actor, clock, ct));
+                    return page + "#readiness";
+                case "patient-informed":
+                    await PatientInformed.Record(db, id, new(S(f, "how"), S(f, "note")), actor, http.RequestServices.GetRequiredService<HospitalTime>(), ct);
                     return page + "#readiness";
                 case "hp":
                     var hp = new HistoryPhysicalInput(fields.Date("on"));

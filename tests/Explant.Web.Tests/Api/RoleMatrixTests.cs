@@ -98,6 +98,7 @@ public abstract partial class RoleMatrixTests(DatabaseProvider provider) : IAsyn
     private static readonly Dictionary<string, string> Bodies = new()
     {
         ["POST /api/bookings"] = $$"""{"case":"1","roomId":"OR1","date":"{{Day(10)}}","start":"08:00","durationMinutes":60}""",
+        ["POST /api/cases/{id}/patient-informed"] = """{"how":"phone","note":"told the new time"}""",
     };
 
     private static readonly string Huge = new('x', 5000);

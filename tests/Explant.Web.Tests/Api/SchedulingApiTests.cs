@@ -51,7 +51,7 @@ public abstract class SchedulingApiTests(DatabaseProvider provider) : IAsyncLife
     }
 
     private Task<HttpResponseMessage> Book(int number, string room, string start, int minutes = 120, string? overrideReason = null, int day = 10) =>
-        scheduler.PostAsJsonAsync("/api/bookings", new { @case = number.ToString(), roomId = room, date = Day(day), start, durationMinutes = minutes, overrideReason });
+        scheduler.PostAsJsonAsync("/api/bookings", new { @case = number.ToString(), roomId = room, date = Day(day), start, durationMinutes = minutes, overrideReason, confirmTimeChange = true });
 
     private static async Task<IEnumerable<string>> Rules(HttpResponseMessage r) =>
         (await Json(r)).GetProperty("conflicts").EnumerateArray().Select(c => c.GetProperty("rule").GetString()!);
@@ -97,7 +97,7 @@ public abstract class SchedulingApiTests(DatabaseProvider provider) : IAsyncLife
         var soft = await Book(number, "OR1", "08:00", minutes: 500, day: 11);
         Assert.Contains("surgeon-over-limit", await Rules(soft));
         Assert.Equal(HttpStatusCode.Conflict, soft.StatusCode);
-        var withReason = await scheduler.PostAsJsonAsync("/api/bookings", new { @case = number.ToString(), roomId = "OR1", date = Day(11), start = "08:00", durationMinutes = 470, overrideReason = "long revision planned" });
+        var withReason = await scheduler.PostAsJsonAsync("/api/bookings", new { @case = number.ToString(), roomId = "OR1", date = Day(11), start = "08:00", durationMinutes = 470, overrideReason = "long revision planned", confirmTimeChange = true });
         Assert.Equal(HttpStatusCode.Created, withReason.StatusCode);
     }
 

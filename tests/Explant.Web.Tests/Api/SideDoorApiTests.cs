@@ -148,7 +148,7 @@ public abstract class SideDoorApiTests(DatabaseProvider provider) : IAsyncLifeti
         Assert.Equal(before.GetProperty("surgeryUtc").ToString(), unchanged.GetProperty("surgeryUtc").ToString());
 
         // The booking's own move changes the slot and the planned date together.
-        var moved = await scheduler.PostAsJsonAsync("/api/bookings", new { @case = number.ToString(), roomId = "OR1", date = Day(12), start = "09:00", durationMinutes = 120 });
+        var moved = await scheduler.PostAsJsonAsync("/api/bookings", new { @case = number.ToString(), roomId = "OR1", date = Day(12), start = "09:00", durationMinutes = 120, confirmTimeChange = true });
         Assert.Equal(HttpStatusCode.Created, moved.StatusCode);
         var after = await nurse.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/readiness");
         Assert.NotEqual(before.GetProperty("surgeryUtc").ToString(), after.GetProperty("surgeryUtc").ToString());

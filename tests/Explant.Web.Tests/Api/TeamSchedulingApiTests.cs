@@ -69,8 +69,9 @@ public abstract class TeamSchedulingApiTests(DatabaseProvider provider) : IAsync
 
     private static object[] Team(params (string Role, string StaffId)[] team) => [.. team.Select(t => new { role = t.Role, staffId = t.StaffId })];
 
-    private Task<HttpResponseMessage> Book(int number, string room, string start, object[]? team = null, int minutes = 120, string? overrideReason = null, int day = 10, HttpClient? by = null) =>
-        (by ?? scheduler).PostAsJsonAsync("/api/bookings", new { @case = number.ToString(), roomId = room, date = Day(day), start, durationMinutes = minutes, overrideReason, team = team ?? [] });
+    private Task<HttpResponseMessage> Book(int number, string room, string start, object[]? team = null, int minutes = 120, string? overrideReason = null, int day = 10, HttpClient? by = null,
+        string? shortSlotReason = null) =>
+        (by ?? scheduler).PostAsJsonAsync("/api/bookings", new { @case = number.ToString(), roomId = room, date = Day(day), start, durationMinutes = minutes, overrideReason, confirmTimeChange = true, shortSlotReason, team = team ?? [] });
 
     private static async Task<List<JsonElement>> Conflicts(HttpResponseMessage r)
     {
@@ -170,7 +171,7 @@ public abstract class TeamSchedulingApiTests(DatabaseProvider provider) : IAsync
 
         // The block's owner books inside it without a reason.
         var own = await ReadyCaseAsync("TS-6", surgeon2);
-        await AssertCreated(await Book(own, "OR1", "10:30", minutes: 90));
+        await AssertCreated(await Book(own, "OR1", "10:30", minutes: 90, shortSlotReason: "fits the block"));
     }
 
     [Fact]

@@ -106,8 +106,10 @@ public abstract class TheatreApiTests(DatabaseProvider provider) : IAsyncLifetim
         Assert.Equal(HttpStatusCode.OK, (await nurse.PostAsync($"/api/cases/{number}/transitions/AttestReady", null)).StatusCode);
         // The apixaban stop confirmed at check-in was for the first date: a new date needs it confirmed again (the patient
         // may have restarted), so the booking is refused until a nurse records it for the new date.
-        var rebook = new { @case = number.ToString(), roomId = "OR1", date = Day(11), start = "08:00", durationMinutes = 120 };
-        Assert.Equal(HttpStatusCode.Conflict, (await scheduler.PostAsJsonAsync("/api/bookings", rebook)).StatusCode);
+        var rebook = new { @case = number.ToString(), roomId = "OR1", date = Day(11), start = "08:00", durationMinutes = 120, confirmTimeChange = true };
+        var refusedRebook = await scheduler.PostAsJsonAsync("/api/bookings", rebook);
+        Assert.Equal(HttpStatusCode.Conflict, refusedRebook.StatusCode);
+        Assert.Contains("apixaban", await refusedRebook.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
         var patientId = (await nurse.GetFromJsonAsync<JsonElement>($"/api/cases/{number}")).GetProperty("patient").GetProperty("id").GetGuid();
         var confirmed = await nurse.PutAsJsonAsync($"/api/patients/{patientId}",
             PatientBody("T-150", medications: [new { name = "apixaban", dose = "5 mg bd", stoppedOn = Day(7), stoppedForSurgeryOn = Day(11) }]));
@@ -116,6 +118,9 @@ public abstract class TheatreApiTests(DatabaseProvider provider) : IAsyncLifetim
         // The same record, a new day: refused until the new booked day comes.
         await AssertRefused(await t.SendAsync(nurse, HttpMethod.Post, "check-in", CheckIn("T-150")), HttpStatusCode.Conflict, "check-in-booked-day");
         factory.Clock.MoveTo(SurgeryDay.AddDays(1), new TimeOnly(7, 0));
+        // The time changed (issue #14 §2): check-in waits until a nurse records that the patient was told.
+        await AssertRefused(await t.SendAsync(nurse, HttpMethod.Post, "check-in", CheckIn("T-150")), HttpStatusCode.Conflict, "readiness-at-check-in");
+        Assert.Equal(HttpStatusCode.OK, (await nurse.PostAsJsonAsync($"/api/cases/{number}/patient-informed", new { how = "phone" })).StatusCode);
 
         var again = await t.OkAsync(nurse, HttpMethod.Post, "check-in", CheckIn("T-150"));
         Assert.Equal("CheckedIn", again.GetProperty("caseState").GetString());

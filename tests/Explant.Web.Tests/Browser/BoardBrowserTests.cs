@@ -62,12 +62,18 @@ public sealed class BoardBrowserTests : IAsyncLifetime
         await page.FillAsync("#book-minutes", "120");
         await BrowserSession.ClickAndLoadAsync(page, "form[action='/forms/bookings'] button[type=submit]");
         Assert.Equal(0, await page.Locator(".banner[role=alert]").CountAsync());
+        Assert.Contains($"Booked case {first}", await page.InnerTextAsync(".banner.success"), StringComparison.Ordinal);
         Assert.Contains($"case {first}", await page.InnerTextAsync(".lane[data-room=OR1]"), StringComparison.Ordinal);
 
         await page.SelectOptionAsync("#book-case", second.ToString());
         await page.FillAsync("#book-start", "09:00");
         await BrowserSession.ClickAndLoadAsync(page, "form[action='/forms/bookings'] button[type=submit]");
-        Assert.Contains("room-double-booked", await page.InnerTextAsync(".banner[role=alert]"), StringComparison.Ordinal);
+        // In plain words (no rule ids), and the form keeps the choices made.
+        var banner = await page.InnerTextAsync(".banner[role=alert]");
+        Assert.Contains($"Not booked: OR1 has case {first} 08:00", banner, StringComparison.Ordinal);
+        Assert.DoesNotContain("room-double-booked", banner, StringComparison.Ordinal);
+        Assert.Equal(second.ToString(), await page.InputValueAsync("#book-case"));
+        Assert.Equal("09:00", await page.InputValueAsync("#book-start"));
         Assert.DoesNotContain($"case {second}", await page.InnerTextAsync(".lane[data-room=OR1]"), StringComparison.Ordinal);
 
         // Wait for the navigation from before the click, so a fast page load cannot slip between click and wait.
@@ -89,7 +95,7 @@ public sealed class BoardBrowserTests : IAsyncLifetime
         await BrowserSession.LoginAsync(page, "scheduler@test.local", ExplantFactory.Password);
         await page.WaitForURLAsync("**/board/proposal?from=*");
         Assert.Equal(2, await page.Locator("table.proposal tbody tr").CountAsync());
-        Assert.Contains("3 levels", await page.InnerTextAsync("table.proposal"), StringComparison.Ordinal);
+        Assert.Contains("planned date and time kept", await page.InnerTextAsync("table.proposal"), StringComparison.Ordinal);
 
         await page.UncheckAsync($"input[aria-label='accept case {second}']");
         await page.ClickAsync("form[action='/forms/proposal/accept'] button[type=submit]");

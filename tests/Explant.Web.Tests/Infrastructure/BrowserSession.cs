@@ -14,7 +14,10 @@ public sealed class BrowserSession : IAsyncDisposable
     public static string ChromiumPath =>
         Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium";
 
-    public static async Task<(BrowserSession Session, IPage Page)> OpenAsync()
+    public static Task<(BrowserSession Session, IPage Page)> OpenAsync() => OpenAsync(1024, 1366);
+
+    /// <summary>A browser whose window is <paramref name="width"/>×<paramref name="height"/> CSS pixels (a phone is 390×844).</summary>
+    public static async Task<(BrowserSession Session, IPage Page)> OpenAsync(int width, int height)
     {
         if (!File.Exists(ChromiumPath))
         {
@@ -27,7 +30,7 @@ public sealed class BrowserSession : IAsyncDisposable
             Headless = true,
             Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
         });
-        var context = await session.browser.NewContextAsync(new() { AcceptDownloads = true, ViewportSize = new() { Width = 1024, Height = 1366 } });
+        var context = await session.browser.NewContextAsync(new() { AcceptDownloads = true, ViewportSize = new() { Width = width, Height = height } });
         // Generous: on two shared cores a page can wait behind PostgreSQL tests running in parallel; a real hang still fails.
         context.SetDefaultTimeout(60_000);
         return (session, await context.NewPageAsync());
@@ -63,7 +66,27 @@ public sealed class BrowserSession : IAsyncDisposable
         {
             page.FrameNavigated -= OnNavigated;
         }
-        await page.WaitForFunctionAsync("document.readyState !== 'loading'");
+        // Polled from here, not with WaitForFunctionAsync: its predicate is eval'd inside the page, which the app's CSP
+        // (no 'unsafe-eval') refuses; EvaluateAsync runs through the DevTools protocol instead.
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                if (await page.EvaluateAsync<string>("document.readyState") != "loading")
+                {
+                    return;
+                }
+            }
+            catch (PlaywrightException) when (attempt < 600)
+            {
+                // the document was replaced while asking (a redirect): ask the new one
+            }
+            if (attempt >= 600)
+            {
+                throw new TimeoutException($"the page after clicking {selector} was still loading after 60 s");
+            }
+            await Task.Delay(100);
+        }
     }
 
     public async ValueTask DisposeAsync()

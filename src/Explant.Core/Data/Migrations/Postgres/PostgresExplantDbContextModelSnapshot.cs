@@ -1177,6 +1177,50 @@ namespace Explant.Core.Data.Migrations.Postgres
                                 .HasForeignKey("SurgicalCaseId");
                         });
 
+                    b.OwnsMany("Explant.Core.Cases.InstructionVersion", "InstructionVersions", b1 =>
+                        {
+                            b1.Property<Guid>("SurgicalCaseId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAdd();
+
+                            b1.Property<string>("InformedBy");
+
+                            b1.Property<string>("InformedHow");
+
+                            b1.Property<string>("InformedNote");
+
+                            b1.Property<DateTime?>("InformedUtc");
+
+                            b1.Property<string>("IssuedBy")
+                                .IsRequired();
+
+                            b1.Property<DateTime>("IssuedUtc");
+
+                            b1.PrimitiveCollection<string>("Lines")
+                                .IsRequired();
+
+                            b1.Property<bool>("MustInform");
+
+                            b1.Property<string>("Reason")
+                                .IsRequired();
+
+                            b1.Property<DateTime>("SurgeryUtc");
+
+                            b1.Property<int>("Version");
+
+                            b1.HasKey("SurgicalCaseId", "__synthesizedOrdinal");
+
+                            b1.ToTable("SurgicalCases");
+
+                            b1
+                                .ToJson("InstructionVersions")
+                                .HasColumnType("jsonb");
+
+                            b1.WithOwner()
+                                .HasForeignKey("SurgicalCaseId");
+                        });
+
                     b.OwnsMany("Explant.Core.Cases.LabResult", "Results", b1 =>
                         {
                             b1.Property<Guid>("SurgicalCaseId");
@@ -1320,6 +1364,8 @@ namespace Explant.Core.Data.Migrations.Postgres
 
                     b.Navigation("Infection")
                         .IsRequired();
+
+                    b.Navigation("InstructionVersions");
 
                     b.Navigation("ReadinessOverrides");
 
@@ -1756,6 +1802,8 @@ namespace Explant.Core.Data.Migrations.Postgres
 
                             b1.PrimitiveCollection<string>("RequiredRoles")
                                 .IsRequired();
+
+                            b1.Property<string>("ShortSlotReason");
 
                             b1.Property<TimeOnly>("Start");
 

@@ -1161,6 +1161,50 @@ namespace Explant.Core.Data.Migrations.Sqlite
                                 .HasForeignKey("SurgicalCaseId");
                         });
 
+                    b.OwnsMany("Explant.Core.Cases.InstructionVersion", "InstructionVersions", b1 =>
+                        {
+                            b1.Property<Guid>("SurgicalCaseId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAddOrUpdate();
+
+                            b1.Property<string>("InformedBy");
+
+                            b1.Property<string>("InformedHow");
+
+                            b1.Property<string>("InformedNote");
+
+                            b1.Property<DateTime?>("InformedUtc");
+
+                            b1.Property<string>("IssuedBy")
+                                .IsRequired();
+
+                            b1.Property<DateTime>("IssuedUtc");
+
+                            b1.PrimitiveCollection<string>("Lines")
+                                .IsRequired();
+
+                            b1.Property<bool>("MustInform");
+
+                            b1.Property<string>("Reason")
+                                .IsRequired();
+
+                            b1.Property<DateTime>("SurgeryUtc");
+
+                            b1.Property<int>("Version");
+
+                            b1.HasKey("SurgicalCaseId", "__synthesizedOrdinal");
+
+                            b1.ToTable("SurgicalCases");
+
+                            b1
+                                .ToJson("InstructionVersions")
+                                .HasColumnType("TEXT");
+
+                            b1.WithOwner()
+                                .HasForeignKey("SurgicalCaseId");
+                        });
+
                     b.OwnsMany("Explant.Core.Cases.LabResult", "Results", b1 =>
                         {
                             b1.Property<Guid>("SurgicalCaseId");
@@ -1304,6 +1348,8 @@ namespace Explant.Core.Data.Migrations.Sqlite
 
                     b.Navigation("Infection")
                         .IsRequired();
+
+                    b.Navigation("InstructionVersions");
 
                     b.Navigation("ReadinessOverrides");
 
@@ -1740,6 +1786,8 @@ namespace Explant.Core.Data.Migrations.Sqlite
 
                             b1.PrimitiveCollection<string>("RequiredRoles")
                                 .IsRequired();
+
+                            b1.Property<string>("ShortSlotReason");
 
                             b1.Property<TimeOnly>("Start");
 

@@ -4,13 +4,13 @@ using Explant.Core.Procedures;
 using Explant.Planner;
 using Microsoft.EntityFrameworkCore;
 
-namespace Explant.Web.Scheduling;
+namespace Explant.Core.Scheduling;
 
 /// <summary>
-/// Duration estimates for cases, shared by the booking board and "propose week": the definition's range scaled by
+/// Duration estimates for cases, shared by the booking command, the board and the proposal: the definition's range scaled by
 /// the construct, learned from the actual in-room to out-of-room durations recorded on the day of surgery.
 /// </summary>
-internal static class CaseDurations
+public static class CaseDurations
 {
     public static async Task<Dictionary<Guid, DurationEstimate>> Estimate(ExplantDbContext db, IReadOnlyCollection<SurgicalCase> cases, DurationOptions options, CancellationToken ct)
     {
