@@ -8,8 +8,10 @@ namespace Explant.Web.Audit;
 /// <summary>
 /// Records who read which patient record or case, and every refused request (403/409/412) with its rule, one
 /// insert per request into the AccessLog table. It sits outside the exception handler, so it sees the final status
-/// the handler chose and the rule it left in <see cref="HttpContext.Items"/>. A failed insert never fails the
-/// response, but is logged (without the subject: no patient identifiers in application logs).
+/// the handler chose and the rule it left in <see cref="HttpContext.Items"/>. The row is written as the response
+/// starts (before its headers leave), not after the pipeline returns: a client that has its answer can rely on the
+/// row being there, and the row never interleaves with the request-log line written after the response. A failed
+/// insert never fails the response, but is logged (without the path or subject: no patient identifiers in logs).
 /// </summary>
 internal static partial class AccessLogging
 {
@@ -22,16 +24,12 @@ internal static partial class AccessLogging
     [GeneratedRegex(@"^/fhir/Patient/(?<id>[^/$][^/]*)(?:/|$)", RegexOptions.CultureInvariant)]
     private static partial Regex FhirPatientPath();
 
-    public static async Task Record(HttpContext context, Func<Task> next)
+    public static Task Record(HttpContext context, Func<Task> next)
     {
-        try
-        {
-            await next();
-        }
-        finally
-        {
-            await WriteAsync(context);
-        }
+        // OnStarting also runs for a response without a body, when the server completes it; the status and the
+        // rule are final by then (the exception handler sets both before it writes).
+        context.Response.OnStarting(static state => WriteAsync((HttpContext)state), context);
+        return next();
     }
 
     /// <summary>"patient:{id}" or "case:{id}" for paths that name one record, else null.</summary>

@@ -3,7 +3,10 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Explant.Core.Data;
 using Explant.Web.Tests.Infrastructure;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Serilog.Core;
+using Serilog.Events;
 using static Explant.Web.Tests.Infrastructure.Scenario;
 
 namespace Explant.Web.Tests.Operations;
@@ -109,14 +112,26 @@ public abstract class AuditApiTests(DatabaseProvider provider) : IAsyncLifetime
         Assert.True((await Json(r)).GetProperty("errors").TryGetProperty(field, out _), await r.Content.ReadAsStringAsync());
     }
 
-    [Theory]
-    [InlineData("/api/audit")]
-    [InlineData("/api/audit/access")]
-    public async Task Only_admins_read_the_audit(string url)
+    [Fact]
+    public async Task Only_admins_read_the_audit()
     {
-        Assert.Equal(HttpStatusCode.Forbidden, (await nurse.GetAsync(url)).StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await factory.CreateClient().GetAsync(url)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync(url)).StatusCode);
+        foreach (var role in Explant.Core.Auth.Roles.All.Where(r => r != Explant.Core.Auth.Roles.Admin && r != Explant.Core.Auth.Roles.Nurse))
+        {
+            await factory.AddUserAsync($"{role}@test.local", role);
+        }
+        foreach (var role in Explant.Core.Auth.Roles.All)
+        {
+            var client = await factory.ClientForAsync($"{role}@test.local");
+            foreach (var url in new[] { "/api/audit", "/api/audit/access" })
+            {
+                var expected = role == Explant.Core.Auth.Roles.Admin ? HttpStatusCode.OK : HttpStatusCode.Forbidden;
+                Assert.True(expected == (await client.GetAsync(url)).StatusCode, $"{role} {url}");
+            }
+        }
+        foreach (var url in new[] { "/api/audit", "/api/audit/access" })
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await factory.CreateClient().GetAsync(url)).StatusCode);
+        }
     }
 
     [Fact]
@@ -168,6 +183,15 @@ public abstract class AuditApiTests(DatabaseProvider provider) : IAsyncLifetime
             && i.GetProperty("actor").GetString() == "admin@test.local" && i.GetProperty("method").GetString() == "PUT");
         Assert.Contains(refused, i => i.GetProperty("status").GetInt32() == 412 && i.GetProperty("rule").GetString() == "optimistic-concurrency"
             && i.GetProperty("actor").GetString() == "nurse@test.local");
+        // A 409: the same MRN registered twice breaks a rule, recorded with the rule the client was told.
+        var duplicate = await nurse.PostAsJsonAsync("/api/patients", PatientBody("REF-1"));
+        Assert.Equal(HttpStatusCode.Conflict, duplicate.StatusCode);
+        var conflictRule = (await Json(duplicate)).GetProperty("rule").GetString();
+        Assert.False(string.IsNullOrEmpty(conflictRule));
+        var conflicts = await admin.GetFromJsonAsync<JsonElement>("/api/audit/access?actor=nurse@test.local");
+        Assert.Contains(conflicts.GetProperty("items").EnumerateArray(), i => i.GetProperty("status").GetInt32() == 409
+            && i.GetProperty("kind").GetString() == "refused" && i.GetProperty("rule").GetString() == conflictRule
+            && i.GetProperty("method").GetString() == "POST" && i.GetProperty("path").GetString() == "/api/patients");
         // Refusals by role policy (no domain rule) are recorded too.
         Assert.Equal(HttpStatusCode.Forbidden, (await nurse.GetAsync("/api/audit")).StatusCode);
         var policy = await admin.GetFromJsonAsync<JsonElement>("/api/audit/access?actor=nurse@test.local");
@@ -221,12 +245,62 @@ public abstract class AuditApiTests(DatabaseProvider provider) : IAsyncLifetime
         Assert.Contains("data-total=\"1\"", access, StringComparison.Ordinal);
         Assert.Contains($"GET /patients/{id}", access, StringComparison.Ordinal);
 
-        var refused = await nursePage.GetAsync("/admin/audit");
-        Assert.NotEqual(HttpStatusCode.OK, refused.StatusCode);
-        Assert.DoesNotContain("/login", refused.Headers.Location?.OriginalString ?? "", StringComparison.Ordinal);
+        // Every other role is refused the page (not sent to sign in again: they are signed in).
+        foreach (var role in Explant.Core.Auth.Roles.All.Where(r => r != Explant.Core.Auth.Roles.Admin))
+        {
+            if (role != Explant.Core.Auth.Roles.Nurse)
+            {
+                await factory.AddUserAsync($"{role}@test.local", role);
+            }
+            using var other = await FormSession.SignInAsync(factory, $"{role}@test.local");
+            var refused = await other.GetAsync("/admin/audit?log=access");
+            Assert.True(refused.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Redirect, $"{role}: {refused.StatusCode}");
+            Assert.DoesNotContain("/login", refused.Headers.Location?.OriginalString ?? "", StringComparison.Ordinal);
+            Assert.DoesNotContain("data-total", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
         var anonymous = await factory.CreateClient(new() { AllowAutoRedirect = false }).GetAsync("/admin/audit");
         Assert.Equal(HttpStatusCode.Redirect, anonymous.StatusCode);
         Assert.Contains("/login", anonymous.Headers.Location!.OriginalString, StringComparison.Ordinal);
+    }
+
+    private sealed class CapturingSink : ILogEventSink
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<LogEvent> Events { get; } = new();
+
+        public void Emit(LogEvent logEvent) => Events.Enqueue(logEvent);
+    }
+
+    [Fact]
+    public async Task A_lost_access_row_is_logged_without_identifiers_and_never_fails_the_read()
+    {
+        var sink = new CapturingSink();
+        using var app = factory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<ILogEventSink>(sink)));
+        using var api = app.CreateClient();
+        var token = (await (await api.PostAsJsonAsync("/api/auth/token", new { email = "nurse@test.local", password = ExplantFactory.Password }))
+            .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
+        api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        var id = await RegisterAsync("LOSTROW-7Q");
+        await using (var scope = factory.Scope())
+        {
+            // The table gone: every insert fails, as it would with the database refusing writes.
+            await Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.ExecuteSqlRawAsync(
+                scope.ServiceProvider.GetRequiredService<ExplantDbContext>().Database, "DROP TABLE \"AccessLog\"");
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync($"/api/patients/{id}")).StatusCode);
+
+        // Written before the response left, so the error line is already there when the client has its answer.
+        var lost = Assert.Single(sink.Events, e => e.MessageTemplate.Text.StartsWith("Access log row not written", StringComparison.Ordinal));
+        Assert.Equal(LogEventLevel.Error, lost.Level);
+        var formatter = new Serilog.Formatting.Compact.RenderedCompactJsonFormatter();
+        using var writer = new StringWriter();
+        foreach (var e in sink.Events)
+        {
+            formatter.Format(e, writer);
+        }
+        var json = writer.ToString();
+        Assert.DoesNotContain(id.ToString(), json, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("LOSTROW-7Q", json, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
