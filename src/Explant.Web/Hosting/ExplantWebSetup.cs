@@ -46,7 +46,9 @@ internal static class ExplantWebSetup
             o.Events.OnRedirectToAccessDenied = ctx => ApiAware(ctx.HttpContext, ctx.RedirectUri, StatusCodes.Status403Forbidden);
         });
         // Keys in the shared database: any node behind a load balancer can read any cookie or token.
-        services.AddDataProtection().SetApplicationName("Explant").PersistKeysToDbContext<ExplantDbContext>();
+        // Encrypted at rest to a certificate when DataProtection:CertificatePath is set (DataProtectionCertificate).
+        services.AddDataProtection().SetApplicationName("Explant").PersistKeysToDbContext<ExplantDbContext>()
+            .ProtectKeysWhenConfigured(builder.Configuration);
 
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
