@@ -16,6 +16,7 @@ public static class CoreServiceCollectionExtensions
             [.. TimeZoneInfo.TryFindSystemTimeZoneById(o.TimeZone, out _) ? [] : new[] { $"TimeZone '{o.TimeZone}' is not a known IANA time zone" },
              .. HospitalContact.Problems(o)]);
         services.AddSingleton<HospitalTime>();
+        services.AddSettings<Audit.AuditOptions>(configuration, "Audit", o => o.Problems());
         // Settings sections: configured lists replace the defaults, and a bad value stops the start with its key (Settings).
         services.AddSettings<PathwayOptions>(configuration, "Pathway", o =>
             o.FusionEvidenceModalities.Count == 0 ? ["FusionEvidenceModalities needs at least one modality (S26: CT)"] : []);

@@ -52,6 +52,11 @@ public sealed class AuditInterceptor(IActor actor, TimeProvider clock) : SaveCha
                 }
                 continue;
             }
+            if (entry.Entity is AccessLogEntry)
+            {
+                // The access log is itself a log (and pruned by retention); auditing its rows would double every read.
+                continue;
+            }
             var action = entry.State switch
             {
                 EntityState.Added => "created",

@@ -17,6 +17,7 @@ public abstract class ExplantDbContext(DbContextOptions options)
 {
     public DbSet<ProcedureDefinition> ProcedureDefinitions => Set<ProcedureDefinition>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<AccessLogEntry> AccessLog => Set<AccessLogEntry>();
     public DbSet<Patients.Patient> Patients => Set<Patients.Patient>();
     public DbSet<Implants.Construct> Constructs => Set<Implants.Construct>();
     public DbSet<Implants.ImagingStudy> ImagingStudies => Set<Implants.ImagingStudy>();

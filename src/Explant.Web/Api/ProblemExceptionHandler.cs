@@ -40,6 +40,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
             httpContext.Response.StatusCode = StatusCodes.Status409Conflict;
             var refused = new ProblemDetails { Status = 409, Title = "The booking conflicts", Detail = conflict.Message };
             refused.Extensions["rule"] = "booking-conflict";
+            httpContext.Items[Audit.AccessLogging.RuleItem] = "booking-conflict";
             metrics.Refused("booking-conflict", StatusCodes.Status409Conflict);
             refused.Extensions["conflicts"] = conflict.Conflicts;
             refused.Extensions["traceId"] = Activity.Current?.Id ?? httpContext.TraceIdentifier;
@@ -68,6 +69,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         if (rule is not null)
         {
             problem.Extensions["rule"] = rule;
+            httpContext.Items[Audit.AccessLogging.RuleItem] = rule;
             metrics.Refused(rule, status);
         }
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });

@@ -46,7 +46,9 @@ internal static class ExplantWebSetup
             o.Events.OnRedirectToAccessDenied = ctx => ApiAware(ctx.HttpContext, ctx.RedirectUri, StatusCodes.Status403Forbidden);
         });
         // Keys in the shared database: any node behind a load balancer can read any cookie or token.
-        services.AddDataProtection().SetApplicationName("Explant").PersistKeysToDbContext<ExplantDbContext>();
+        // Encrypted at rest to a certificate when DataProtection:CertificatePath is set (DataProtectionCertificate).
+        services.AddDataProtection().SetApplicationName("Explant").PersistKeysToDbContext<ExplantDbContext>()
+            .ProtectKeysWhenConfigured(builder.Configuration);
 
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
@@ -66,6 +68,8 @@ internal static class ExplantWebSetup
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.AddSingleton<Audit.AccessLogRetentionService>();
+        services.AddHostedService(sp => sp.GetRequiredService<Audit.AccessLogRetentionService>());
         services.AddRazorComponents();
         services.AddCascadingAuthenticationState();
         return builder;
@@ -88,6 +92,8 @@ internal static class ExplantWebSetup
     {
         app.UseExplantSecurity();
         app.UseRequestLogging();
+        // Outside the exception handler: it records the status and rule the handler settled on.
+        app.Use(Audit.AccessLogging.Record);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.Use(RefuseLargeBodies);
@@ -132,6 +138,7 @@ internal static class ExplantWebSetup
         endpoints.MapTheatreApi();
         endpoints.MapRecoveryApi();
         endpoints.MapReportApi();
+        endpoints.MapAuditApi();
         endpoints.MapFormEndpoints();
         app.MapRazorComponents<App>();
         return app;

@@ -35,7 +35,11 @@ internal static class ObservabilitySetup
             .WriteTo.Logger(output => output
                 .Enrich.With<RedactRequestPath>()
                 .ReadFrom.Services(sp)
-                .WriteTo.Console(new Serilog.Formatting.Compact.RenderedCompactJsonFormatter())));
+                .WriteTo.Console(new Serilog.Formatting.Compact.RenderedCompactJsonFormatter())),
+            // Each host keeps its own logger instead of replacing the process-wide Log.Logger: hosts that share a
+            // process (two instances in a test, the test hosts run in parallel) otherwise write through whichever
+            // logger started last, and one host stopping silences the others (Log.CloseAndFlush).
+            preserveStaticLogger: true);
 
         services.AddMetrics();
         services.AddSingleton<ExplantMetrics>();
@@ -61,6 +65,8 @@ internal static class ObservabilitySetup
     {
         app.UseSerilogRequestLogging(o =>
         {
+            // This host's logger (see preserveStaticLogger above), not the static Log.Logger.
+            o.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
             // The route template ("/patients/{Id}"), never the path: paths and query strings carry record keys and PROM links.
             o.MessageTemplate = "HTTP {RequestMethod} {Route} responded {StatusCode} in {Elapsed:0.0} ms";
             o.EnrichDiagnosticContext = (diagnostics, http) =>

@@ -66,6 +66,18 @@ public sealed class ExplantFactory : WebApplicationFactory<Program>
         return factory;
     }
 
+    /// <summary>
+    /// Another app instance on <paramref name="first"/>'s database, as behind a load balancer (scale-out tests): it
+    /// adds no users and leaves the database to <paramref name="first"/>.
+    /// </summary>
+    public static ExplantFactory SecondInstance(ExplantFactory first, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        ArgumentNullException.ThrowIfNull(first);
+        var factory = new ExplantFactory(first.Provider, first.ConnectionString, null, settings);
+        factory.StartServer();
+        return factory;
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
