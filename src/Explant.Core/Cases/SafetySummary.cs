@@ -62,6 +62,15 @@ public sealed record SafetySummary(
             .ToDictionary(c => c.Id, c => From(c, patients[c.PatientId], time.Today, c.PlannedSurgeryUtc is { } u ? time.LocalDate(u) : null));
     }
 
+    /// <summary>The summaries of the cases numbered <paramref name="numbers"/> by case number (two queries: the cases, their patients).</summary>
+    public static async Task<Dictionary<int, SafetySummary>> ForCaseNumbers(ExplantDbContext db, IEnumerable<int> numbers, HospitalTime time, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var wanted = numbers.Distinct().ToList();
+        var cases = await db.Cases.AsNoTracking().Where(c => wanted.Contains(c.Number)).ToListAsync(ct);
+        return (await ForCases(db, cases, time, ct)).Values.ToDictionary(s => s.CaseNumber);
+    }
+
     /// <summary>The summary of one case (one query for its patient).</summary>
     public static async Task<SafetySummary?> ForCase(ExplantDbContext db, SurgicalCase c, HospitalTime time, CancellationToken ct = default) =>
         (await ForCases(db, [c], time, ct)).GetValueOrDefault(c.Id);
