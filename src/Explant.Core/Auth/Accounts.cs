@@ -16,6 +16,20 @@ public static class Accounts
     {
         public string Of(string? email) =>
             email is null ? "" : byEmail.TryGetValue(email, out var name) && !string.IsNullOrWhiteSpace(name) ? name : email;
+
+        /// <summary>Free text recorded with an account name in it (e.g. a transition reason "… signed by a@b"): the names instead.</summary>
+        public string InText(string? text)
+        {
+            if (string.IsNullOrEmpty(text) || !text.Contains('@', StringComparison.Ordinal))
+            {
+                return text ?? "";
+            }
+            foreach (var (email, name) in byEmail.Where(x => !string.IsNullOrWhiteSpace(x.Value)))
+            {
+                text = text.Replace(email, name, StringComparison.OrdinalIgnoreCase);
+            }
+            return text;
+        }
     }
 
     /// <summary>Every account's display name, in one query (a page shows many people; staff lists are short).</summary>
