@@ -101,10 +101,12 @@ public abstract class ControlsByRoleTests(DatabaseProvider provider) : IAsyncLif
     {
         var banner = page.QuerySelector("section.safety-banner");
         Assert.NotNull(banner);
-        var h1 = page.QuerySelector("h1");
+        var h1 = page.QuerySelector("main h1");
         Assert.NotNull(h1);
-        // Above the page title: the first thing under the navigation (its place on screen is checked in the browser tests).
-        Assert.True(banner.CompareDocumentPosition(h1).HasFlag(DocumentPositions.Following), "the safety banner comes before the page title");
+        // Right under the page title, before any section of the page (its place on screen: ResponsiveBrowserTests).
+        Assert.True(h1.CompareDocumentPosition(banner).HasFlag(DocumentPositions.Following), "the safety banner follows the page title");
+        Assert.All(page.QuerySelectorAll("main section.card, main form"), e =>
+            Assert.True(banner.CompareDocumentPosition(e).HasFlag(DocumentPositions.Following), "the safety banner comes before the page's sections and forms"));
         Assert.Contains("DOE, Jane", banner.TextContent, StringComparison.Ordinal);
         Assert.Contains("latex", banner.QuerySelector("[data-alert=allergy]")!.TextContent, StringComparison.Ordinal);
         Assert.Contains("apixaban", banner.QuerySelector("[data-alert=anticoagulant]")!.TextContent, StringComparison.Ordinal);
