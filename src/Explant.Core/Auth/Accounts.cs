@@ -11,6 +11,40 @@ public static class Accounts
         public string Label => string.IsNullOrWhiteSpace(DisplayName) ? Email : $"{DisplayName} ({Email})";
     }
 
+    /// <summary>People by display name (issue #13 §6): pages name staff, not their e-mail; an unknown account stays as written.</summary>
+    public sealed class Names(IReadOnlyDictionary<string, string> byEmail)
+    {
+        public string Of(string? email) =>
+            email is null ? "" : byEmail.TryGetValue(email, out var name) && !string.IsNullOrWhiteSpace(name) ? name : email;
+
+        /// <summary>Free text recorded with an account name in it (e.g. a transition reason "… signed by a@b"): the names instead.</summary>
+        public string InText(string? text)
+        {
+            if (string.IsNullOrEmpty(text) || !text.Contains('@', StringComparison.Ordinal))
+            {
+                return text ?? "";
+            }
+            foreach (var (email, name) in byEmail.Where(x => !string.IsNullOrWhiteSpace(x.Value)))
+            {
+                text = text.Replace(email, name, StringComparison.OrdinalIgnoreCase);
+            }
+            return text;
+        }
+    }
+
+    /// <summary>Every account's display name, in one query (a page shows many people; staff lists are short).</summary>
+    public static async Task<Names> DisplayNames(ExplantDbContext db, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var people = await db.Users.AsNoTracking().Where(u => u.Email != null).Select(u => new { u.Email, u.DisplayName }).ToListAsync(ct);
+        var byEmail = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var p in people)
+        {
+            byEmail[p.Email!] = p.DisplayName;
+        }
+        return new Names(byEmail);
+    }
+
     /// <summary>Every account holding <paramref name="role"/>, by e-mail (for the surgeon picker and checks).</summary>
     public static async Task<IReadOnlyList<Person>> InRole(ExplantDbContext db, string role, CancellationToken ct = default)
     {

@@ -211,9 +211,17 @@ public sealed class SurgicalCase : IVersioned
 
     private string Label => $"case {Number}";
 
-    private bool IsTerminal => State is CaseState.Closed or CaseState.Cancelled or CaseState.Declined;
+    /// <summary>The states the shared decision is recorded in (the case page offers the form only then).</summary>
+    public static readonly CaseState[] DecisionStates = [CaseState.Assessed];
 
-    private bool BeforeTheatre => State is CaseState.Referred or CaseState.Assessed or CaseState.Decided or CaseState.Consented
+    /// <summary>The states a consent document is generated in.</summary>
+    public static readonly CaseState[] ConsentStates = [CaseState.Decided];
+
+    /// <summary>Closed, cancelled or declined: nothing about the case changes any more (the pages show it read-only).</summary>
+    public bool IsTerminal => State is CaseState.Closed or CaseState.Cancelled or CaseState.Declined;
+
+    /// <summary>Before check-in: the plan and the pre-operative evidence may still change.</summary>
+    public bool BeforeTheatre => State is CaseState.Referred or CaseState.Assessed or CaseState.Decided or CaseState.Consented
         or CaseState.Ready or CaseState.Scheduled or CaseState.Postponed;
 
     // ---- transitions -------------------------------------------------------------------------------
@@ -516,7 +524,7 @@ public sealed class SurgicalCase : IVersioned
         RequireRole(actor, "decision", Roles.Surgeon);
         note = Limited("note", note, Validation.InputLimits.Note);
         ArgumentNullException.ThrowIfNull(alternativesDiscussed);
-        RequireState("record the shared decision", CaseState.Assessed);
+        RequireState("record the shared decision", DecisionStates);
         var unknown = alternativesDiscussed.Except(DefinitionAlternatives).ToList();
         if (unknown.Count > 0)
         {
@@ -544,7 +552,7 @@ public sealed class SurgicalCase : IVersioned
     public ConsentRecord GenerateConsent(string document, CaseActor actor, DateTime nowUtc)
     {
         RequireRole(actor, "consent", Roles.Surgeon);
-        RequireState("generate a consent", CaseState.Decided);
+        RequireState("generate a consent", ConsentStates);
         var consent = new ConsentRecord
         {
             Version = Consents.Count + 1, PlanRevision = PlanRevision, Document = document, CreatedBy = actor.Name, CreatedAtUtc = nowUtc,
@@ -877,20 +885,30 @@ public sealed class SurgicalCase : IVersioned
         }
     }
 
-    /// <summary>Hands the case to <paramref name="surgeon"/> (an account checked by the caller), recording who, when and why.</summary>
-    public void HandOver(string surgeon, string reason, CaseActor actor, DateTime nowUtc)
+    /// <summary>Why the case cannot be handed over in its state (null when it can); the case page hides the form then.</summary>
+    public (string Rule, string Message)? HandOverRefusal()
     {
-        RequireRole(actor, "hand-over", Roles.Surgeon);
         if (IsTerminal)
         {
-            throw new DomainRuleException("hand-over-open-case", $"{Label} is {State}: a closed case is not handed over");
+            return ("hand-over-open-case", $"{Label} is {State}: a closed case is not handed over");
         }
         if (State is CaseState.Scheduled or CaseState.CheckedIn or CaseState.InTheatre)
         {
             // The booking holds the surgeon's time (double-booking and daily-limit checks): changing the surgeon of a
             // booked case would bypass them. Postpone or re-book with the new surgeon instead.
-            throw new DomainRuleException("hand-over-booked",
+            return ("hand-over-booked",
                 $"{Label} is {State}: its booking holds {Surgeon}'s time; postpone the case (or cancel its booking) before handing it over, then book it again");
+        }
+        return null;
+    }
+
+    /// <summary>Hands the case to <paramref name="surgeon"/> (an account checked by the caller), recording who, when and why.</summary>
+    public void HandOver(string surgeon, string reason, CaseActor actor, DateTime nowUtc)
+    {
+        RequireRole(actor, "hand-over", Roles.Surgeon);
+        if (HandOverRefusal() is { } refusal)
+        {
+            throw new DomainRuleException(refusal.Rule, refusal.Message);
         }
         if (string.Equals(surgeon, Surgeon, StringComparison.OrdinalIgnoreCase))
         {

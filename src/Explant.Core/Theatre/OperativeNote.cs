@@ -67,6 +67,26 @@ public sealed class OperativeNote : IVersioned
         section.Text = text?.Trim() ?? "";
     }
 
+    /// <summary>Edits several sections at once; an unknown key refuses the whole edit (nothing half-saved).</summary>
+    public void EditAll(IReadOnlyDictionary<string, string> texts, CaseActor actor)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        RequireSurgeon(actor, "note");
+        RequireDraft();
+        var unknown = texts.Keys.Where(k => Sections.All(s => s.Key != k)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new ValidationException(new Dictionary<string, string[]>
+            {
+                ["sections"] = [$"not sections of this note: {string.Join(", ", unknown)} (sections: {string.Join(", ", Sections.Select(s => s.Key))})"],
+            });
+        }
+        foreach (var section in Sections.Where(s => texts.ContainsKey(s.Key)))
+        {
+            section.Text = texts[section.Key]?.Trim() ?? "";
+        }
+    }
+
     /// <summary>
     /// Signs the draft. Only the case's own surgeon (<paramref name="caseSurgeon"/>, the account name on the case)
     /// signs: the signature attests "I did this operation", which another surgeon cannot.

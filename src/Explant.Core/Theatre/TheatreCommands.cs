@@ -66,6 +66,9 @@ public sealed record UnplannedCommand(string? Description, string? Level, string
 
 public sealed record NoteSectionCommand(string? Key, string? Text);
 
+/// <summary>The whole draft at once (issue #13 §5: one form, one Save): section key → text; sections left out keep their text.</summary>
+public sealed record NoteSectionsCommand(IReadOnlyDictionary<string, string?>? Sections);
+
 public sealed record AddendumCommand(string? Text);
 
 /// <summary>

@@ -401,6 +401,27 @@ public sealed class TheatreService(ExplantDbContext db, ReadinessService readine
         return ChangeNote(reference, revision, (c, n, r) => n.Edit(key!, text ?? "", actor), ct);
     }
 
+    /// <summary>Saves every edited section of the draft in one change (one revision, one audit entry per section changed).</summary>
+    public Task<OperativeNote> EditNoteSections(string reference, long? revision, NoteSectionsCommand command, CaseActor actor, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        // Role first: a role that may not write this learns nothing about the record (issue "Pathway integrity" §5).
+        actor.Require("note", Auth.Roles.Surgeon);
+        ArgumentNullException.ThrowIfNull(command);
+        var check = new Check();
+        var sections = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (command.Sections is not { Count: > 0 })
+        {
+            check.Add("sections", "no section was sent");
+        }
+        foreach (var (key, value) in command.Sections ?? new Dictionary<string, string?>())
+        {
+            sections[key] = check.Text($"sections.{key}", value, InputLimits.LongText) ?? "";
+        }
+        check.ThrowIfAny();
+        return ChangeNote(reference, revision, (c, n, r) => n.EditAll(sections, actor), ct);
+    }
+
     public Task<OperativeNote> SignNote(string reference, long? revision, CaseActor actor, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(actor);

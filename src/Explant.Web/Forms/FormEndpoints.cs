@@ -52,6 +52,13 @@ internal static class FormEndpoints
     internal static int Int(IFormCollection f, string key) =>
         S(f, key) is { } v && int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var i) ? i : throw Invalid(key, $"'{S(f, key)}' is not a whole number");
 
+    /// <summary>The page to return to after a successful post, with the plain-words message it shows (issue #13 §5).</summary>
+    internal static string Done(string path, string message, string fragment = "")
+    {
+        var sep = path.Contains('?', StringComparison.Ordinal) ? "&" : "?";
+        return $"{path}{sep}saved={Uri.EscapeDataString(message)}{fragment}";
+    }
+
     /// <summary>Runs the action; success redirects to <paramref name="success"/>, a refusal back to <paramref name="back"/> with the reason.</summary>
     internal static async Task<IResult> Run(Func<Task<string>> action, string back)
     {
@@ -189,30 +196,30 @@ internal static class FormEndpoints
                 case "plan":
                     var componentIds = f["componentIds"].Select(v => Guid.TryParse(v, out var g) ? g : throw Invalid("componentIds", $"'{v}' is not a component id")).ToList();
                     await Do(() => CaseHandlers.SetPlan(db, id, revision, new PlanInput(fields.Text("removeAll") == "true", componentIds), actor, now, ct));
-                    return page + "#plan";
+                    return Done(page, "The plan was saved.", "#plan");
                 case "indication":
                     await Do(() => CaseHandlers.AddIndication(db, id, revision, new(fields.Text("key"), fields.Text("icdCode"), fields.Text("note")), actor, ct));
-                    return page + "#indications";
+                    return Done(page, "The indication list was saved.", "#indications");
                 case "remove-indication":
                     await Do(() => CaseHandlers.RemoveIndication(db, id, revision, fields.Text("key"), actor, ct));
-                    return page + "#indications";
+                    return Done(page, "The indication list was saved.", "#indications");
                 case "infection":
                     var infection = new InfectionInput(fields.Decimal("crpMgL"), fields.Decimal("esrMmH"), fields.Date("markersDate"), fields.Text("culturePlan"));
                     await Do(() => CaseHandlers.RecordInfectionEvidence(db, id, revision, infection, actor, clock, ct));
-                    return page + "#evidence";
+                    return Done(page, "The evidence was saved.", "#evidence");
                 case "fusion":
                     var study = fields.Id("imagingStudyId");
                     await Do(() => CaseHandlers.LinkFusionEvidence(db, id, revision, study, options.Value, actor, ct));
-                    return page + "#evidence";
+                    return Done(page, "The evidence was saved.", "#evidence");
                 case "fusion-override":
                     await Do(() => CaseHandlers.OverrideFusionEvidence(db, id, revision, new(fields.Text("reason")), actor, now, ct));
-                    return page + "#evidence";
+                    return Done(page, "The evidence was saved.", "#evidence");
                 case "decision":
                     await Do(() => CaseHandlers.RecordDecision(db, id, revision, new([.. f["alternatives"].Select(v => v!)], fields.Text("choice"), fields.Text("note")), actor, now, ct));
-                    return page + "#decision";
+                    return Done(page, "The decision was recorded.", "#decision");
                 case "hand-over":
                     await Do(() => CaseHandlers.HandOver(db, id, revision, new(fields.Text("surgeon"), fields.Text("reason")), actor, now, ct));
-                    return page;
+                    return Done(page, "The case was handed over.");
                 case "consent":
                     fields.ThrowIfAny();
                     var (c2, consent) = await CaseHandlers.GenerateConsent(db, id, revision, actor, now, clock.Today, ct);
@@ -228,39 +235,39 @@ internal static class FormEndpoints
                     return $"{page}/consents/{version}";
                 case "surgery-date":
                     await Do(() => CaseHandlers.SetPlannedSurgery(db, id, revision, new(fields.Text("local")), actor, clock, ct));
-                    return page + "#readiness";
+                    return Done(page, "Saved.", "#readiness");
                 case "result":
                     var result = new CaseHandlers.ResultInput(fields.Enum<LabKind>("kind"), fields.Decimal("value"), fields.Text("unit"), fields.Date("takenOn"));
                     await Do(() => CaseHandlers.RecordResult(db, id, revision, result, actor, clock, ct));
-                    return page + "#readiness";
+                    return Done(page, "Saved.", "#readiness");
                 case "medication-stop":
                     var stop = new MedicationStops.StopInput(fields.Text("drug"), fields.Date("stoppedOn"));
                     await Do(() => MedicationStops.Record(db, id, stop, actor, clock, ct));
-                    return page + "#readiness";
+                    return Done(page, "Saved.", "#readiness");
                 case "patient-informed":
                     await PatientInformed.Record(db, id, new(S(f, "how"), S(f, "note")), actor, http.RequestServices.GetRequiredService<HospitalTime>(), ct);
-                    return page + "#readiness";
+                    return Done(page, "Saved.", "#readiness");
                 case "hp":
                     var hp = new HistoryPhysicalInput(fields.Date("on"));
                     await Do(() => CaseHandlers.RecordHistoryPhysical(db, id, revision, hp, actor, clock, ct));
-                    return page + "#readiness";
+                    return Done(page, "Saved.", "#readiness");
                 case "hp-update":
                     await Do(() => CaseHandlers.RecordHistoryPhysicalUpdate(db, id, revision, actor, now, ct));
-                    return page + "#readiness";
+                    return Done(page, "Saved.", "#readiness");
                 case "asa":
                     await Do(() => CaseHandlers.RecordAsa(db, id, revision, new(fields.Text("asaClass")), actor, ct));
-                    return page + "#readiness";
+                    return Done(page, "Saved.", "#readiness");
                 case "mri":
                     await Do(() => CaseHandlers.OrderMri(db, id, revision, actor, now, ct));
-                    return page + "#readiness";
+                    return Done(page, "Saved.", "#readiness");
                 case "override":
                     await Do(() => CaseHandlers.OverrideReadiness(db, id, revision, new(fields.Text("ruleId"), fields.Text("reason")), actor, now, ct));
-                    return page + "#readiness";
+                    return Done(page, "Saved.", "#readiness");
                 case "transition":
                     var transition = new TransitionInput(fields.Text("reason"), fields.Enum<CancelReason>("cancelReason"));
                     fields.ThrowIfAny();
                     await readiness.Fire(id, revision, fields.Text("trigger"), transition, actor, ct);
-                    return page;
+                    return Done(page, $"Done: {Explant.Core.Labels.Of(fields.Text("trigger"))}.");
                 default:
                     throw new NotFoundException($"form action '{action}'");
             }

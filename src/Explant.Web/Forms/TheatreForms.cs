@@ -74,6 +74,11 @@ internal static class TheatreForms
                 case "note-edit":
                     await theatre.EditNote(id, rev, Read(new NoteSectionCommand(fields.Text("key"), fields.Text("text"))), actor, ct);
                     return $"/cases/{id}/note";
+                case "note-save":
+                    // One form, one Save (issue #13 §5): every section's text area is posted as "section:{key}".
+                    await theatre.EditNoteSections(id, rev, Read(new NoteSectionsCommand(f.Keys.Where(k => k.StartsWith("section:", StringComparison.Ordinal))
+                        .ToDictionary(k => k["section:".Length..], k => (string?)f[k].ToString(), StringComparer.Ordinal))), actor, ct);
+                    return $"/cases/{id}/note?saved=1";
                 case "note-sign":
                     await theatre.SignNote(id, Read(rev), actor, ct);
                     return $"/cases/{id}/note";

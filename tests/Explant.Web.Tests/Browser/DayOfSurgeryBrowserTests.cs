@@ -133,11 +133,12 @@ public sealed class DayOfSurgeryBrowserTests : IAsyncLifetime
         await nurse.CheckAsync("input[name=holds]");
         await Submit(nurse, "#check-in button[type=submit]");
         Assert.Equal("", await Banner(nurse));
-        Assert.Contains("CheckedIn", await nurse.InnerTextAsync("h1"), StringComparison.Ordinal);
+        Assert.Contains("Checked in", await nurse.InnerTextAsync("h1"), StringComparison.Ordinal);
 
-        // The nurse cannot answer the anaesthetist's items; a tampered revision is a field error, not a server error.
-        await Submit(nurse, "#checklist li.open[data-item=si-airway] button[value=Yes]");
-        Assert.Contains("answered by the anesthesiologist", await Banner(nurse), StringComparison.Ordinal);
+        // The nurse is not offered the anaesthetist's items (issue #13 §4; the Core refusal of a posted answer is
+        // TheatreApiTests' checklist-owner test); a tampered revision is a field error, not a server error.
+        Assert.Equal(0, await nurse.Locator("#checklist li.open[data-item=si-airway] button").CountAsync());
+        Assert.Contains("for the anesthesiologist", await nurse.InnerTextAsync("#checklist li.open[data-item=si-airway]"), StringComparison.Ordinal);
         await SubmitWith(nurse, "#checklist li.open[data-item=si-identity] form", "revision", "12abc");
         Assert.Contains("revision", await Banner(nurse), StringComparison.Ordinal);
         await nurse.GotoAsync(screen);
@@ -170,7 +171,7 @@ public sealed class DayOfSurgeryBrowserTests : IAsyncLifetime
 
         // "Antibiotic given" cannot be answered before the dose is recorded.
         await nurse.GotoAsync(screen);
-        Assert.Equal("L3–L5", await nurse.InputValueAsync("#lv"));
+        Assert.Contains("L3–L5", await nurse.InnerTextAsync("#lv-confirmed"), StringComparison.Ordinal);   // read-only for the nurse
         await Submit(nurse, "#checklist li.open[data-item=to-antibiotic] button[value=Yes]");
         Assert.Contains("record the prophylaxis first", await Banner(nurse), StringComparison.Ordinal);
         var dose = await anesthesiologistApi.PutAsJsonAsync($"/api/cases/{number}/theatre/prophylaxis", new { agent = "cefazolin", givenAt = "07:00" });
@@ -215,11 +216,11 @@ public sealed class DayOfSurgeryBrowserTests : IAsyncLifetime
         Assert.Equal("", await Banner(nurse));
         Assert.Contains("Recovering", await nurse.InnerTextAsync("h1"), StringComparison.Ordinal);
 
-        // The record closed when the patient left: the findings form still on the surgeon's page is refused.
+        // The record closed when the patient left: the page is read-only (issue #13 §5); the Core refusal of a late
+        // write is TheatreApiTests.Every_write_after_the_record_closed_is_refused_and_only_the_cases_surgeon_signs_the_note.
         await surgeon.GotoAsync(screen);
-        await surgeon.FillAsync("#ebl", "900");
-        await Submit(surgeon, "form[action$='/findings'] button[type=submit]");
-        Assert.Contains("closed when the patient left the room", await Banner(surgeon), StringComparison.Ordinal);
+        Assert.Contains("read-only", await surgeon.InnerTextAsync("#record-closed"), StringComparison.Ordinal);
+        Assert.Equal(0, await surgeon.Locator("form[action$='/findings']").CountAsync());
 
         // The surgeon drafts the note from the record, signs it, and can only add addenda afterwards.
         await surgeon.GotoAsync($"{factory.ServerAddress}/cases/{number}/note");
@@ -227,6 +228,8 @@ public sealed class DayOfSurgeryBrowserTests : IAsyncLifetime
         var components = await surgeon.InputValueAsync("section[data-key=components] textarea");
         Assert.Contains("rod: Retained — fused solid, left in situ", components, StringComparison.Ordinal);
         Assert.Contains("CPT 22852", await surgeon.InputValueAsync("section[data-key=procedure] textarea"), StringComparison.Ordinal);
+        // Signing is final: it asks for confirmation first (a <details> step, no script).
+        await surgeon.ClickAsync("summary[data-confirm-open=sign]");
         await Submit(surgeon, "form[action$='/note-sign'] button");
         Assert.Contains("Signed by surgeon@test.local", await surgeon.InnerTextAsync("#signed"), StringComparison.Ordinal);
         Assert.Equal(0, await surgeon.Locator("section.note-section textarea").CountAsync());

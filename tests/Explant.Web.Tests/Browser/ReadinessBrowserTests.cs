@@ -66,8 +66,9 @@ public sealed class ReadinessBrowserTests : IAsyncLifetime
 
         await SignInAs(page, "nurse@test.local");
         Assert.Contains("blocking", await page.InnerTextAsync("#readiness h2"), StringComparison.Ordinal);
-        await BrowserSession.ClickAndLoadAsync(page, "button[data-trigger=AttestReady]");
-        Assert.Contains("readiness has", await page.InnerTextAsync(".banner[role=alert]"), StringComparison.Ordinal);
+        // Blocked: the nurse's button is disabled with the reason beside it (issue #13 §4), not refused after the click.
+        Assert.True(await page.Locator("button[data-trigger=AttestReady]").IsDisabledAsync());
+        Assert.Contains("readiness has", await page.InnerTextAsync("[data-unavailable=AttestReady]"), StringComparison.Ordinal);
 
         await SignInAs(page, "surgeon@test.local");
         await page.FillAsync("#local", Today.AddDays(9).ToString("yyyy-MM-dd") + "T07:30");

@@ -52,6 +52,8 @@ public sealed class ResponsiveBrowserTests : IAsyncLifetime
     [
         "/cases", $"/cases/{number}", "/patients", $"/patients/{patient}", "/preop", "/board", $"/board?date={Day(10)}",
         "/theatre", $"/theatre?date={Day(10)}", $"/schedule/{Day(10)}", "/",
+        // Issue #13 §3/§6: the pages with the safety banner and the date pickers.
+        $"/theatre/room/OR1?date={Day(10)}", $"/theatre/case/{number}", $"/cases/{number}/recovery", $"/schedule?date={Day(10)}",
     ];
 
     // The page's width and, when it is too wide, the elements that stick out (so a failure says what to fix).
@@ -110,6 +112,16 @@ public sealed class ResponsiveBrowserTests : IAsyncLifetime
             if (top > 200)
             {
                 failures.Add($"{path}: title at {top} px");
+            }
+            // The safety banner is whole above the fold (issue #13 §3) wherever a page is about one patient.
+            var banner = await page.EvaluateAsync<double>("() => { const b = document.querySelector('.safety-banner'); return b ? b.getBoundingClientRect().bottom : 0; }");
+            if (banner > height)
+            {
+                failures.Add($"{path}: safety banner ends at {banner} px, below the fold ({height} px)");
+            }
+            if (path.StartsWith("/cases/", StringComparison.Ordinal) || path.StartsWith("/theatre/case/", StringComparison.Ordinal))
+            {
+                Assert.True(banner > 0, $"{path}: no safety banner");
             }
         }
         Assert.True(failures.Count == 0, string.Join("\n", failures));

@@ -112,10 +112,10 @@ public sealed class ExplantFactory : WebApplicationFactory<Program>
     public string ServerAddress =>
         Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 
-    public async Task AddUserAsync(string email, string role)
+    public async Task AddUserAsync(string email, string role, string? displayName = null)
     {
         await using var scope = Services.CreateAsyncScope();
-        var result = await AddUser.Handle(new(email, role, Password),
+        var result = await AddUser.Handle(new(email, role, Password, displayName),
             scope.ServiceProvider.GetRequiredService<UserManager<ExplantUser>>(),
             scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>());
         Assert.IsType<AddUser.Result.Created>(result);
