@@ -16,10 +16,13 @@ namespace Explant.Web.Fhir;
 /// </summary>
 internal static class FhirApi
 {
-    public static IServiceCollection AddFhirApi(this IServiceCollection services)
+    public static IServiceCollection AddFhirApi(this IServiceCollection services, IConfiguration configuration)
     {
         // 401/403 on /fhir are OperationOutcomes instead of the cookie handler's redirect; elsewhere nothing changes.
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, FhirAuthorizationResultHandler>();
+        services.AddSettings<FhirOptions>(configuration, "Fhir", o => o.Problems());
+        services.AddSingleton<BulkExportQueue>();
+        services.AddHostedService<BulkExportWorker>();
         return services;
     }
 
@@ -28,6 +31,9 @@ internal static class FhirApi
         var fhir = app.MapGroup("/fhir").AddEndpointFilter(FhirErrors.Filter);
         fhir.MapGet("/metadata", Metadata).AllowAnonymous();
         var read = fhir.MapGroup("").RequireAuthorization(Policies.Staff);
+        // Import from an EHR: a transaction Bundle (the clinicians' patient-record role is checked by the handler, first).
+        read.MapPost("", FhirImport.Handle);
+        BulkExport.Map(fhir);
         read.MapGet("/Patient/{id}/$everything", Everything);
         read.MapGet("/{type}", Search);
         read.MapGet("/{type}/{id}", Read);
@@ -211,7 +217,7 @@ internal static class FhirApi
             {
                 var (status, code, message) = authorizeResult.Challenged
                     ? (StatusCodes.Status401Unauthorized, OperationOutcome.IssueType.Login, "sign in first: a bearer token from POST /api/auth/token")
-                    : (StatusCodes.Status403Forbidden, OperationOutcome.IssueType.Forbidden, "your account has no role that may read FHIR resources");
+                    : (StatusCodes.Status403Forbidden, OperationOutcome.IssueType.Forbidden, "your account's role may not do this (reading needs a staff role, $export the admin role)");
                 if (authorizeResult.Challenged)
                 {
                     context.Response.Headers.WWWAuthenticate = "Bearer";
