@@ -92,7 +92,7 @@ internal static class FhirImport
         Resource? resource;
         try
         {
-            resource = await JsonSerializer.DeserializeAsync<Resource>(request.Body, FhirJson.Options, ct);
+            resource = await JsonSerializer.DeserializeAsync<Resource>(request.Body, FhirJson.ReadOptions, ct);
         }
         catch (DeserializationFailedException e)
         {
@@ -145,6 +145,11 @@ internal static class FhirImport
                 var at = issue.Expression.FirstOrDefault() ?? issue.Location.FirstOrDefault() ?? r.TypeName;
                 // "Patient.gender" → "resource.gender": the element inside this entry.
                 var element = at.StartsWith(r.TypeName, StringComparison.Ordinal) ? "resource" + at[r.TypeName.Length..] : "resource." + at;
+                // A missing element is reported at its parent: name the element itself.
+                if (System.Text.RegularExpressions.Regex.Match(issue.Details?.Text ?? issue.Diagnostics ?? "", @"required member: '(\w+)'") is { Success: true } missing)
+                {
+                    element += "." + missing.Groups[1].Value;
+                }
                 problems.Add(new(i, e.FullUrl, element, $"{r.TypeName} core profile: {issue.Details?.Text ?? issue.Diagnostics}"));
             }
         }
