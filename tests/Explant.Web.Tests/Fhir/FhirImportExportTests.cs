@@ -251,7 +251,15 @@ public abstract class FhirImportExportTests(DatabaseProvider provider) : IAsyncL
         Assert.Equal(HttpStatusCode.UnprocessableEntity, orphan.Status);
         Assert.Contains(orphan.Outcome.Issue, i => i.Code == OperationOutcome.IssueType.BusinessRule && i.Expression.Contains("Bundle.entry[1].resource"));
         Assert.Equal(before, await FingerprintAsync());
-        _ = number;
+
+        // A preliminary result never stands in for a final one (readiness would count it).
+        var preliminary = Lab("Crp", 3m, "mg/L", Day(0));
+        preliminary.Status = ObservationStatus.Preliminary;
+        var early = await Assert.ThrowsAsync<FhirOperationException>(() => nurse.TransactionAsync(Transaction(FhirPatient("FH-3"), preliminary)));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, early.Status);
+        Assert.Contains(early.Outcome.Issue, i => i.Expression.Contains("Bundle.entry[1].resource.status"));
+        Assert.Equal(before, await FingerprintAsync());
+        Assert.True(number > 0);
     }
 
     [Fact]
