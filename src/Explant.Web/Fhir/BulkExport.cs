@@ -236,13 +236,13 @@ internal sealed class BulkExportWorker(BulkExportQueue queue, IServiceScopeFacto
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ExplantDbContext>();
         var time = scope.ServiceProvider.GetRequiredService<HospitalTime>();
-        var job = await db.BulkExportJobs.FirstOrDefaultAsync(j => j.Id == id, ct);
-        if (job is null || job.Status is not (BulkExportStatus.Queued or BulkExportStatus.Running))
+        // Every status change of the worker is conditional (never over a cancel that a DELETE saved meanwhile).
+        if (await db.BulkExportJobs.Where(j => j.Id == id && (j.Status == BulkExportStatus.Queued || j.Status == BulkExportStatus.Running))
+            .ExecuteUpdateAsync(u => u.SetProperty(j => j.Status, BulkExportStatus.Running), ct) == 0)
         {
             return;
         }
-        job.Status = BulkExportStatus.Running;
-        await db.SaveChangesAsync(ct);
+        var job = await db.BulkExportJobs.AsNoTracking().FirstAsync(j => j.Id == id, ct);
 
         var wanted = job.Types.Split(',', StringSplitOptions.RemoveEmptyEntries);
         var types = BulkExport.Exportable.Where(t => wanted.Length == 0 || wanted.Contains(t.Name)).ToList();
@@ -274,20 +274,19 @@ internal sealed class BulkExportWorker(BulkExportQueue queue, IServiceScopeFacto
                 }
                 files.Add((t.Name, resources.Count));
             }
-            job.Progress = $"{i + 1} of {types.Count} types ({t.Name})";
-            await db.SaveChangesAsync(ct);
+            var progress = $"{i + 1} of {types.Count} types ({t.Name})";
+            await db.BulkExportJobs.Where(j => j.Id == id && j.Status == BulkExportStatus.Running)
+                .ExecuteUpdateAsync(u => u.SetProperty(j => j.Progress, progress), ct);
         }
-        await db.Entry(job).ReloadAsync(ct);
-        if (job.Status == BulkExportStatus.Cancelled)
+        var output = BulkExport.OutputJson(files);
+        var now = time.UtcNow;
+        if (await db.BulkExportJobs.Where(j => j.Id == id && j.Status == BulkExportStatus.Running)
+            .ExecuteUpdateAsync(u => u.SetProperty(j => j.Status, BulkExportStatus.Completed).SetProperty(j => j.Progress, "done")
+                .SetProperty(j => j.Output, output).SetProperty(j => j.CompletedUtc, now), ct) == 0)
         {
+            // Cancelled while the last type was written.
             DeleteFiles(options.Value, id);
-            return;
         }
-        job.Status = BulkExportStatus.Completed;
-        job.Progress = "done";
-        job.Output = BulkExport.OutputJson(files);
-        job.CompletedUtc = time.UtcNow;
-        await db.SaveChangesAsync(ct);
     }
 
     private async System.Threading.Tasks.Task Fail(Guid id, Exception e)
@@ -296,12 +295,9 @@ internal sealed class BulkExportWorker(BulkExportQueue queue, IServiceScopeFacto
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<ExplantDbContext>();
-            if (await db.BulkExportJobs.FirstOrDefaultAsync(j => j.Id == id) is { } job)
-            {
-                job.Status = BulkExportStatus.Failed;
-                job.Error = e.GetType().Name;
-                await db.SaveChangesAsync();
-            }
+            var error = e.GetType().Name;
+            await db.BulkExportJobs.Where(j => j.Id == id && j.Status == BulkExportStatus.Running)
+                .ExecuteUpdateAsync(u => u.SetProperty(j => j.Status, BulkExportStatus.Failed).SetProperty(j => j.Error, error));
         }
         catch (Exception again) when (again is not OperationCanceledException)
         {
