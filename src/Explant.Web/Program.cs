@@ -6,7 +6,7 @@ var demo = args.Contains("--demo");
 var builder = WebApplication.CreateBuilder(args.Where(a => a != "--demo").ToArray());
 if (demo) { builder.Configuration.AddInMemoryCollection(Explant.Core.Demo.DemoSettings.Values); }
 builder.AddExplantWeb(demo);
-builder.Services.AddFhirApi();
+builder.Services.AddFhirApi(builder.Configuration);
 
 var app = builder.Build();
 app.UseExplantPipeline();

@@ -11,7 +11,7 @@ public sealed record WriteRoute(string Method, string Route, IReadOnlyList<strin
 }
 
 /// <summary>
-/// Who may write what (issue "Pathway integrity" §5): every POST/PUT/DELETE under /api except the anonymous sign-in, with the
+/// Who may write what (issue "Pathway integrity" §5): every POST/PUT/DELETE under /api (except the anonymous sign-in) and /fhir, with the
 /// roles its Core command checks. A role outside <see cref="WriteRoute.Roles"/> is refused (403, rule "role:…" or the admin policy)
 /// before anything about the record is read. README.md's "Who may write what" is <see cref="ToMarkdown"/>; tests keep the three
 /// (endpoints, this table, README) equal.
@@ -106,6 +106,10 @@ public static class WriteAccess
         new("POST", "/api/cases/{id}/proms", SN, "record a PROM for the patient"),
         new("POST", "/api/cases/{id}/prom-links", SN, "issue a PROM link to the patient"),
         new("POST", "/api/cases/{id}/complications", Clinicians, "record a complication"),
+
+        // FHIR (issue #15)
+        new("POST", "/fhir", Clinicians, "import a transaction Bundle from an EHR (patient, medications, allergies, lab results; through the commands above)"),
+        new("DELETE", "/fhir/$export-status/{id}", [Roles.Admin], "cancel a bulk export (admin policy)"),
     ];
 
     public static WriteRoute? Find(string method, string route) =>

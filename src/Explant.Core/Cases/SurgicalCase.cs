@@ -665,9 +665,12 @@ public sealed class SurgicalCase : IVersioned
 
     // ---- pre-operative record (readiness inputs) --------------------------------------------------
 
+    /// <summary>True while the pre-operative record (results, H&amp;P, ASA) may still change: before theatre or checked in.</summary>
+    public bool AcceptsPreOpRecord => BeforeTheatre || State == CaseState.CheckedIn;
+
     private void RequirePreOp()
     {
-        if (!BeforeTheatre && State != CaseState.CheckedIn)
+        if (!AcceptsPreOpRecord)
         {
             throw new DomainRuleException("state:preop", $"{Label}: the pre-operative record cannot change in state {State}");
         }

@@ -32,6 +32,7 @@ public abstract class ExplantDbContext(DbContextOptions options)
     public DbSet<Recovery.PromResponse> PromResponses => Set<Recovery.PromResponse>();
     public DbSet<Recovery.PromLink> PromLinks => Set<Recovery.PromLink>();
     public DbSet<Recovery.Complication> Complications => Set<Recovery.Complication>();
+    public DbSet<Exports.BulkExportJob> BulkExportJobs => Set<Exports.BulkExportJob>();
     public DbSet<DataProtectionKey> DataProtectionKeys { get; set; } = null!;
 
     /// <summary>All times are stored as UTC; SQLite forgets the kind, so it is restored on read.</summary>

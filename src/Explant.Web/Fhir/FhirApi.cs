@@ -16,10 +16,13 @@ namespace Explant.Web.Fhir;
 /// </summary>
 internal static class FhirApi
 {
-    public static IServiceCollection AddFhirApi(this IServiceCollection services)
+    public static IServiceCollection AddFhirApi(this IServiceCollection services, IConfiguration configuration)
     {
         // 401/403 on /fhir are OperationOutcomes instead of the cookie handler's redirect; elsewhere nothing changes.
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, FhirAuthorizationResultHandler>();
+        services.AddSettings<FhirOptions>(configuration, "Fhir", o => o.Problems());
+        services.AddSingleton<BulkExportQueue>();
+        services.AddHostedService<BulkExportWorker>();
         return services;
     }
 
@@ -28,6 +31,9 @@ internal static class FhirApi
         var fhir = app.MapGroup("/fhir").AddEndpointFilter(FhirErrors.Filter);
         fhir.MapGet("/metadata", Metadata).AllowAnonymous();
         var read = fhir.MapGroup("").RequireAuthorization(Policies.Staff);
+        // Import from an EHR: a transaction Bundle (the clinicians' patient-record role is checked by the handler, first).
+        read.MapPost("", FhirImport.Handle);
+        BulkExport.Map(fhir);
         read.MapGet("/Patient/{id}/$everything", Everything);
         read.MapGet("/{type}", Search);
         read.MapGet("/{type}/{id}", Read);
@@ -36,8 +42,8 @@ internal static class FhirApi
 
     internal static string BaseUrl(HttpRequest request) => $"{request.Scheme}://{request.Host}{request.PathBase}/fhir";
 
-    private static FhirData Data(HttpContext http, ExplantDbContext db, HospitalTime time, CancellationToken ct) =>
-        new(db, time, BaseUrl(http.Request), http.RequestServices.GetService<IOptions<OdiLicensedTextOptions>>()?.Value.Version ?? OdiVersion.V21a, ct);
+    private static FhirData Data(HttpContext http, ExplantDbContext db, HospitalTime time, CancellationToken ct, Guid? patientScope = null) =>
+        new(db, time, BaseUrl(http.Request), http.RequestServices.GetService<IOptions<OdiLicensedTextOptions>>()?.Value.Version ?? OdiVersion.V21a, ct, patientScope);
 
     private static IResult Metadata(HttpRequest request, HospitalTime time) =>
         FhirJson.Result(FhirRegistry.Capabilities(BaseUrl(request), time.Clock.GetUtcNow()));
@@ -70,16 +76,30 @@ internal static class FhirApi
             throw new FhirException(StatusCodes.Status405MethodNotAllowed, OperationOutcome.IssueType.NotSupported, $"{type} is read only here (see /fhir/metadata)");
         }
         var (criteria, count, offset) = ParseQuery(t, http.Request);
-        var all = await t.All(Data(http, db, time, ct));
+        if (t == PatientMap.Type)
+        {
+            // Patients: filters, count and page in SQL (only the page is mapped).
+            var (page, total) = await PatientMap.Search(Data(http, db, time, ct), db.Patients,
+                [.. criteria.Select(c => (c.Param, c.Modifier, c.Values))], count, offset, ct);
+            return FhirJson.Result(SearchSet(http.Request, page, total, count, offset, time));
+        }
+        // One patient named (patient=Patient/<id>, the common case): load only their records, in SQL.
+        var scope = t.PatientParam is ReferenceParamBase reference
+            && criteria.Where(c => c.Param == t.PatientParam).Select(c => c.Values).ToList() is [[var only]]
+            && reference.Normalise(only) is var named && named.StartsWith("Patient/", StringComparison.Ordinal)
+            && Guid.TryParse(named["Patient/".Length..], out var patientId) ? patientId : (Guid?)null;
+        var all = await t.All(Data(http, db, time, ct, scope));
         var matches = all.Where(r => criteria.All(c => c.Values.Any(v => c.Param.Matches(r, c.Modifier, v)))).ToList();
-        return FhirJson.Result(SearchSet(http.Request, matches, count, offset, time));
+        return FhirJson.Result(SearchSet(http.Request, [.. matches.Skip(offset).Take(count)], matches.Count, count, offset, time));
     }
 
     private static async Task<IResult> Everything(string id, HttpContext http, ExplantDbContext db, HospitalTime time, CancellationToken ct)
     {
         // $everything takes no search criteria here, only the page size and offset of its next links.
         var (_, count, offset) = ParseQuery(null, http.Request);
-        var data = Data(http, db, time, ct);
+        // The patient's compartment is loaded for this patient only (SQL); the people and places it links to from all data.
+        var data = Guid.TryParse(id, out var scope) ? Data(http, db, time, ct, scope) : throw FhirException.NotFound($"Patient/{id} not found");
+        var everyone = Data(http, db, time, ct);
         var patient = (await PatientMap.Type.All(data)).FirstOrDefault(r => r.Id == id) ?? throw FhirException.NotFound($"Patient/{id} not found");
         var found = new List<Resource> { patient };
         foreach (var t in FhirRegistry.Types)
@@ -93,9 +113,9 @@ internal static class FhirApi
         var linked = found.SelectMany(Links).ToHashSet(StringComparer.Ordinal);
         foreach (var t in FhirRegistry.Types.Where(t => t.PatientParam is null && t != PatientMap.Type))
         {
-            found.AddRange((await t.All(data)).Where(r => linked.Contains($"{t.Name}/{r.Id}")));
+            found.AddRange((await t.All(everyone)).Where(r => linked.Contains($"{t.Name}/{r.Id}")));
         }
-        return FhirJson.Result(SearchSet(http.Request, found, count, offset, time));
+        return FhirJson.Result(SearchSet(http.Request, [.. found.Skip(offset).Take(count)], found.Count, count, offset, time));
     }
 
     /// <summary>Every literal reference inside a resource ("Practitioner/…", "Location/…").</summary>
@@ -167,7 +187,7 @@ internal static class FhirApi
             : throw FhirException.BadSearch(key, $"'{values}' is not a whole number from {min} to {max}");
 
     /// <summary>A searchset page: total over all matches, self/first/next/previous links carrying the same criteria.</summary>
-    private static Bundle SearchSet(HttpRequest request, List<Resource> matches, int count, int offset, HospitalTime time)
+    private static Bundle SearchSet(HttpRequest request, List<Resource> page, int total, int count, int offset, HospitalTime time)
     {
         var baseUrl = BaseUrl(request);
         var kept = request.Query.Where(q => q.Key is not (FhirRegistry.Count or FhirRegistry.Offset))
@@ -180,16 +200,16 @@ internal static class FhirApi
         {
             Type = Bundle.BundleType.Searchset,
             Meta = new Meta { LastUpdated = time.Clock.GetUtcNow() },
-            Total = matches.Count,
+            Total = total,
             Link = [new Bundle.LinkComponent { Relation = "self", Url = Page(offset) }, new Bundle.LinkComponent { Relation = "first", Url = Page(0) }],
-            Entry = [.. matches.Skip(offset).Take(count).Select(r => new Bundle.EntryComponent
+            Entry = [.. page.Select(r => new Bundle.EntryComponent
             {
                 FullUrl = $"{baseUrl}/{r.TypeName}/{r.Id}",
                 Resource = r,
                 Search = new Bundle.SearchComponent { Mode = Bundle.SearchEntryMode.Match },
             })],
         };
-        if (offset + count < matches.Count)
+        if (offset + count < total)
         {
             bundle.Link.Add(new Bundle.LinkComponent { Relation = "next", Url = Page(offset + count) });
         }
@@ -211,7 +231,7 @@ internal static class FhirApi
             {
                 var (status, code, message) = authorizeResult.Challenged
                     ? (StatusCodes.Status401Unauthorized, OperationOutcome.IssueType.Login, "sign in first: a bearer token from POST /api/auth/token")
-                    : (StatusCodes.Status403Forbidden, OperationOutcome.IssueType.Forbidden, "your account has no role that may read FHIR resources");
+                    : (StatusCodes.Status403Forbidden, OperationOutcome.IssueType.Forbidden, "your account's role may not do this (reading needs a staff role, $export the admin role)");
                 if (authorizeResult.Challenged)
                 {
                     context.Response.Headers.WWWAuthenticate = "Bearer";

@@ -15,7 +15,12 @@ namespace Explant.Web.Fhir;
 /// The domain records one FHIR request maps from, each kind loaded at most once per request (no tracking).
 /// The FHIR view is a projection of the aggregates: nothing here is stored, so it can never disagree with the UI.
 /// </summary>
-internal sealed class FhirData(ExplantDbContext db, HospitalTime time, string baseUrl, Explant.Core.Outcomes.OdiVersion odiVersion, CancellationToken ct)
+/// <param name="patientScope">
+/// When a search names one patient (<c>patient=Patient/…</c>), only that patient's records are loaded: the filter runs in
+/// the database, not over every row in memory. The search criteria still apply to what is loaded.
+/// </param>
+internal sealed class FhirData(ExplantDbContext db, HospitalTime time, string baseUrl, Explant.Core.Outcomes.OdiVersion odiVersion, CancellationToken ct,
+    Guid? patientScope = null)
 {
     private readonly Dictionary<string, object> cache = [];
 
@@ -33,12 +38,21 @@ internal sealed class FhirData(ExplantDbContext db, HospitalTime time, string ba
         return (List<T>)found;
     }
 
-    public Task<List<Patient>> Patients() => Load(nameof(Patients), () => db.Patients.AsNoTracking().OrderBy(p => p.Id).ToListAsync(ct));
-    public Task<List<Construct>> Constructs() => Load(nameof(Constructs), () => db.Constructs.AsNoTracking().OrderBy(c => c.Id).ToListAsync(ct));
-    public Task<List<SurgicalCase>> Cases() => Load(nameof(Cases), () => db.Cases.AsNoTracking().OrderBy(c => c.Id).ToListAsync(ct));
-    public Task<List<IntraOpRecord>> IntraOps() => Load(nameof(IntraOps), () => db.IntraOpRecords.AsNoTracking().ToListAsync(ct));
-    public Task<List<RecoveryRecord>> Recoveries() => Load(nameof(Recoveries), () => db.RecoveryRecords.AsNoTracking().ToListAsync(ct));
-    public Task<List<PromResponse>> Proms() => Load(nameof(Proms), () => db.PromResponses.AsNoTracking().OrderBy(p => p.Id).ToListAsync(ct));
+    public Guid? PatientScope { get; } = patientScope;
+
+    private IQueryable<SurgicalCase> ScopedCases => PatientScope is { } p ? db.Cases.Where(c => c.PatientId == p) : db.Cases;
+
+    public Task<List<Patient>> Patients() => Load(nameof(Patients), () =>
+        (PatientScope is { } s ? db.Patients.Where(p => p.Id == s) : db.Patients).AsNoTracking().OrderBy(p => p.Id).ToListAsync(ct));
+    public Task<List<Construct>> Constructs() => Load(nameof(Constructs), () =>
+        (PatientScope is { } s ? db.Constructs.Where(c => c.PatientId == s) : db.Constructs).AsNoTracking().OrderBy(c => c.Id).ToListAsync(ct));
+    public Task<List<SurgicalCase>> Cases() => Load(nameof(Cases), () => ScopedCases.AsNoTracking().OrderBy(c => c.Id).ToListAsync(ct));
+    public Task<List<IntraOpRecord>> IntraOps() => Load(nameof(IntraOps), () =>
+        (PatientScope is null ? db.IntraOpRecords : db.IntraOpRecords.Where(r => ScopedCases.Any(c => c.Id == r.CaseId))).AsNoTracking().ToListAsync(ct));
+    public Task<List<RecoveryRecord>> Recoveries() => Load(nameof(Recoveries), () =>
+        (PatientScope is null ? db.RecoveryRecords : db.RecoveryRecords.Where(r => ScopedCases.Any(c => c.Id == r.CaseId))).AsNoTracking().ToListAsync(ct));
+    public Task<List<PromResponse>> Proms() => Load(nameof(Proms), () =>
+        (PatientScope is null ? db.PromResponses : db.PromResponses.Where(r => ScopedCases.Any(c => c.Id == r.CaseId))).AsNoTracking().OrderBy(p => p.Id).ToListAsync(ct));
     public Task<List<RoomDay>> RoomDays() => Load(nameof(RoomDays), () => db.RoomDays.AsNoTracking().ToListAsync(ct));
     public Task<List<OperatingRoom>> Rooms() => Load(nameof(Rooms), () => db.OperatingRooms.AsNoTracking().OrderBy(r => r.Id).ToListAsync(ct));
     public Task<List<StaffMember>> Staff() => Load(nameof(Staff), () => db.Staff.AsNoTracking().OrderBy(s => s.Id).ToListAsync(ct));

@@ -52,6 +52,12 @@ internal static class FhirErrors
         {
             return Result(StatusCodes.Status400BadRequest, OperationOutcome.IssueType.Invalid, e.Message, e.Errors.Keys.FirstOrDefault());
         }
+        catch (Explant.Core.Data.DomainRuleException e)
+        {
+            // A role refused by a Core command (403), or a rule of the record (409/422), as on /api — with the rule id.
+            var status = e.Forbidden ? StatusCodes.Status403Forbidden : e.Unprocessable ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status409Conflict;
+            return Result(status, e.Forbidden ? OperationOutcome.IssueType.Forbidden : OperationOutcome.IssueType.BusinessRule, $"{e.Message} (rule {e.Rule})");
+        }
         catch (Explant.Core.Data.NotFoundException e)
         {
             return Result(StatusCodes.Status404NotFound, OperationOutcome.IssueType.NotFound, e.Message);

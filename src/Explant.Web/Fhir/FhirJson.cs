@@ -12,6 +12,12 @@ internal static class FhirJson
 
     public static readonly JsonSerializerOptions Options = new JsonSerializerOptions().ForFhir(ModelInfo.ModelInspector);
 
+    /// <summary>
+    /// For reading what clients send: syntax only (no model validation while parsing), so a missing status or an unknown
+    /// code reaches the Firely validator, which names the element — instead of one parse error for the whole body.
+    /// </summary>
+    public static readonly JsonSerializerOptions ReadOptions = new JsonSerializerOptions().ForFhir(ModelInfo.ModelInspector, new FhirJsonConverterOptions { Validator = null });
+
     public static string Serialize(Resource resource) => JsonSerializer.Serialize(resource, Options);
 
     /// <summary>A FHIR resource as the response body, with an optional status and entity headers.</summary>

@@ -95,11 +95,22 @@ internal sealed class StringParam<T>(string name, string documentation, Func<T, 
     }
 }
 
-internal sealed class ReferenceParam<T>(string name, string target, string documentation, Func<T, IEnumerable<ResourceReference?>> values)
-    : SearchParam(name, SearchParamType.Reference, documentation) where T : Resource
+/// <summary>What a reference parameter knows without its resource type: its target and how a value names a resource.</summary>
+internal abstract class ReferenceParamBase(string name, string target, string documentation) : SearchParam(name, SearchParamType.Reference, documentation)
 {
     public string Target { get; } = target;
 
+    /// <summary>"Patient/1", "1" or "https://host/fhir/Patient/1" all name Patient/1.</summary>
+    public string Normalise(string value)
+    {
+        var parts = value.TrimEnd('/').Split('/');
+        return parts.Length >= 2 ? $"{parts[^2]}/{parts[^1]}" : $"{Target}/{value}";
+    }
+}
+
+internal sealed class ReferenceParam<T>(string name, string target, string documentation, Func<T, IEnumerable<ResourceReference?>> values)
+    : ReferenceParamBase(name, target, documentation) where T : Resource
+{
     public override void Check(string? modifier, string value)
     {
         if (modifier is not null && modifier != Target)
@@ -110,13 +121,6 @@ internal sealed class ReferenceParam<T>(string name, string target, string docum
         {
             throw Bad("empty reference");
         }
-    }
-
-    /// <summary>"Patient/1", "1" or "https://host/fhir/Patient/1" all name Patient/1.</summary>
-    public string Normalise(string value)
-    {
-        var parts = value.TrimEnd('/').Split('/');
-        return parts.Length >= 2 ? $"{parts[^2]}/{parts[^1]}" : $"{Target}/{value}";
     }
 
     public override bool Matches(Resource resource, string? modifier, string value)

@@ -56,7 +56,7 @@ public abstract partial class RoleMatrixTests(DatabaseProvider provider) : IAsyn
         var mapped = factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? [])
                 .Select(m => Normalise(m, e.RoutePattern.RawText ?? "")))
-            .Where(k => k.Split(' ') is [var m, var r] && m is "POST" or "PUT" or "DELETE" or "PATCH" && r.StartsWith("/api/", StringComparison.Ordinal)
+            .Where(k => k.Split(' ') is [var m, var r] && m is "POST" or "PUT" or "DELETE" or "PATCH" && (r.StartsWith("/api/", StringComparison.Ordinal) || r == "/fhir" || r.StartsWith("/fhir/", StringComparison.Ordinal))
                 && r is not ("/api/auth/token" or "/api/auth/refresh"))
             .ToHashSet();
         var table = WriteAccess.Table.Select(r => r.Key).ToList();
@@ -99,6 +99,17 @@ public abstract partial class RoleMatrixTests(DatabaseProvider provider) : IAsyn
     {
         ["POST /api/bookings"] = $$"""{"case":"1","roomId":"OR1","date":"{{Day(10)}}","start":"08:00","durationMinutes":60}""",
         ["POST /api/cases/{id}/patient-informed"] = """{"how":"phone","note":"told the new time"}""",
+        // A valid import (a new patient with a medication and an allergy): clinicians store it, every other role gets 403 and nothing changes.
+        ["POST /fhir"] = """
+            {"resourceType":"Bundle","type":"transaction","entry":[
+              {"fullUrl":"urn:uuid:7a1c2f64-0000-4000-8000-000000000001","request":{"method":"POST","url":"Patient"},
+               "resource":{"resourceType":"Patient","identifier":[{"type":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v2-0203","code":"MR"}]},"value":"RM-FHIR","assigner":{"display":"MAIN"}}],
+                 "name":[{"family":"Matrix","given":["Role"]}],"gender":"male","birthDate":"1960-02-03"}},
+              {"request":{"method":"POST","url":"MedicationStatement"},
+               "resource":{"resourceType":"MedicationStatement","status":"active","medicationCodeableConcept":{"text":"metformin"},"subject":{"reference":"urn:uuid:7a1c2f64-0000-4000-8000-000000000001"}}},
+              {"request":{"method":"POST","url":"AllergyIntolerance"},
+               "resource":{"resourceType":"AllergyIntolerance","code":{"text":"penicillin"},"patient":{"reference":"urn:uuid:7a1c2f64-0000-4000-8000-000000000001"}}}]}
+            """,
     };
 
     private static readonly string Huge = new('x', 5000);
@@ -195,6 +206,7 @@ public abstract partial class RoleMatrixTests(DatabaseProvider provider) : IAsyn
                 : row.Route.StartsWith("/api/constructs", StringComparison.Ordinal) ? construct.ToString()
                 : row.Route.StartsWith("/api/rooms", StringComparison.Ordinal) ? "OR1"
                 : row.Route.StartsWith("/api/staff", StringComparison.Ordinal) ? "nurse-1"
+                : row.Route.StartsWith("/fhir/$export-status", StringComparison.Ordinal) ? Guid.NewGuid().ToString()
                 : number.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("{version}", "1", StringComparison.Ordinal)
             .Replace("{key}", "pain", StringComparison.Ordinal)
