@@ -205,10 +205,12 @@ public abstract class QueryCountTests<TCohort>(TCohort cohort) where TCohort : S
     private const int CaseRead = 6;
     // Case list page: the account; the count; one page of cases joined to their patients.
     private const int CaseListPage = 3;
-    // Daily list page: rooms, the day's lists; cases, patients, constructs, definitions; imaging for readiness (definitions again for it).
-    private const int DailyListPage = 8;
-    // Board: rooms, the day's lists, ready/scheduled cases, staff; estimates (history, constructs, definitions); patients.
-    private const int BoardPage = 8;
+    // Daily list page: rooms, the day's lists; cases, patients, constructs, definitions; imaging for readiness (definitions again
+    // for it); staff display names (issue #13 §6: people by name).
+    private const int DailyListPage = 9;
+    // Board: rooms, the day's lists, ready/scheduled cases, staff; estimates (history, constructs, definitions); the booked cases
+    // and all their patients for the safety flags (issue #13 §3, one batch); staff display names for the page and for the layout.
+    private const int BoardPage = 10;
 
     private async Task<(int Count, string Log)> Count(Func<Task> request)
     {
