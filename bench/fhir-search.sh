@@ -11,11 +11,17 @@ WORK=$(mktemp -d)
 LOG="$WORK/app.log"
 trap 'kill "$APP" 2>/dev/null || true; wait "$APP" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
-dotnet build -c Release "$ROOT/src/Explant.Web" -v q -nologo >/dev/null
-Database__SqlitePath="$WORK/bench.db" Fhir__ExportDirectory="$WORK/export" ASPNETCORE_ENVIRONMENT=Production \
-  dotnet "$ROOT/src/Explant.Web/bin/Release/net10.0/Explant.Web.dll" --demo --urls "http://127.0.0.1:$PORT" >"$LOG" 2>&1 &
+# Published into a temporary folder and started from there, so the content root (wwwroot, appsettings) is the app's own
+# and the build output's runtime-specific folder does not matter.
+dotnet publish "$ROOT/src/Explant.Web" -c Release -o "$WORK/app" -v q -nologo >/dev/null
+(cd "$WORK/app" && Database__SqlitePath="$WORK/bench.db" Fhir__ExportDirectory="$WORK/export" ASPNETCORE_ENVIRONMENT=Production \
+  exec dotnet "$WORK/app/Explant.Web.dll" --demo --urls "http://127.0.0.1:$PORT" >"$LOG" 2>&1) &
 APP=$!
-for _ in $(seq 1 600); do grep -q "Explant demo is running" "$LOG" && break; sleep 1; done
+for _ in $(seq 1 600); do
+  grep -q "Explant demo is running" "$LOG" && break
+  kill -0 "$APP" 2>/dev/null || break   # the app stopped: say why below instead of waiting out the loop
+  sleep 1
+done
 grep -q "Explant demo is running" "$LOG" || { echo "the demo did not start:"; tail -20 "$LOG"; exit 1; }
 read -r EMAIL PASSWORD < <(awk '$1 == "nurse" { print $2, $3; exit }' "$LOG")
 BASE="http://127.0.0.1:$PORT"
