@@ -28,7 +28,9 @@ internal static class FhirApi
 
     public static IEndpointRouteBuilder MapFhirApi(this IEndpointRouteBuilder app)
     {
-        var fhir = app.MapGroup("/fhir").AddEndpointFilter(FhirErrors.Filter);
+        // OperationOutcome outermost; inside it the same contention retry as the JSON API (a transaction import without
+        // If-Match that loses a race is run again on fresh state, its validation and rules checked again).
+        var fhir = app.MapGroup("/fhir").AddEndpointFilter(FhirErrors.Filter).AddEndpointFilter(Api.RetryOnContention.Filter);
         fhir.MapGet("/metadata", Metadata).AllowAnonymous();
         var read = fhir.MapGroup("").RequireAuthorization(Policies.Staff);
         // Import from an EHR: a transaction Bundle (the clinicians' patient-record role is checked by the handler, first).

@@ -197,6 +197,26 @@ public abstract class FhirImportExportTests(DatabaseProvider provider) : IAsyncL
     }
 
     [Fact]
+    public async Task Concurrent_imports_for_one_patient_without_If_Match_all_land()
+    {
+        // Issue #16 §7 on the FHIR route: imports that race on the same patient and case are run again on the server,
+        // so every one is answered 200 and every result is stored — none fails for a precondition it never set.
+        var nurse = await Client("nurse@test.local");
+        var (id, _) = await PatientWithOpenCaseAsync("FH-C");
+
+        const int writers = 6;
+        var clients = await Task.WhenAll(Enumerable.Range(0, writers).Select(_ => factory.ClientForAsync("nurse@test.local")));
+        var answers = await Task.WhenAll(clients.Select((c, i) => c.PostAsync("/fhir", new StringContent(
+            FhirJson.Serialize(Transaction(FhirPatient("FH-C"), Lab("Creatinine", 0.80m + (i / 100m), "mg/dL", Day(0)))), Encoding.UTF8, FhirJson.MediaType))));
+        foreach (var answer in answers)
+        {
+            Assert.True(answer.StatusCode == HttpStatusCode.OK, $"{answer.StatusCode}: {await answer.Content.ReadAsStringAsync()}");
+        }
+        var labs = await nurse.SearchAsync<Observation>([$"patient=Patient/{id}", "category=laboratory"]);
+        Assert.Equal(writers, labs.Total);
+    }
+
+    [Fact]
     public async Task A_Bundle_breaking_a_core_profile_is_refused_naming_the_entry_and_element_and_leaves_no_trace()
     {
         var (patient, _) = await PatientWithOpenCaseAsync("FH-2");
