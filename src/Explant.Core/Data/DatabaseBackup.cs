@@ -42,6 +42,7 @@ public static class DatabaseBackup
         await target.OpenAsync(ct);
         // One backup step copies every page under a read lock: a single consistent moment even while others write.
         source.BackupDatabase(target);
+        await SingleFileAsync(target, ct);
         return new Outcome(true, $"backup written to {Path.GetFullPath(output)}");
     }
 
@@ -81,6 +82,17 @@ public static class DatabaseBackup
         source.BackupDatabase(target);
         var note = check.SameSchema ? "" : $" (schema {check.SchemaVersion ?? "none"}; this version expects {check.AppSchemaVersion}: run `db migrate`)";
         return new Outcome(true, $"restored {Path.GetFullPath(input)} into {Path.GetFullPath(targetPath)}{note}");
+    }
+
+    /// <summary>
+    /// The live database runs in write-ahead-log mode (Migrator), and the backup API copies that mode into the header:
+    /// switch the copy back to a rollback journal so the backup is one self-contained file, readable without a -wal/-shm.
+    /// </summary>
+    private static async Task SingleFileAsync(SqliteConnection target, CancellationToken ct)
+    {
+        await using var command = target.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode=DELETE";
+        await command.ExecuteScalarAsync(ct);
     }
 
     /// <summary>Integrity check and schema version of a SQLite backup, or a readable table of contents of a PostgreSQL dump.</summary>

@@ -16,6 +16,14 @@ public static class Migrator
         var db = scope.ServiceProvider.GetRequiredService<ExplantDbContext>();
         var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
         await db.Database.MigrateAsync(ct);
+        if (db.Database.IsSqlite())
+        {
+            // Write-ahead logging (persistent in the file): readers no longer wait for a writer, and every read of a patient
+            // record writes its access-log row (issue #16 §4), so in the default rollback journal each read blocked all
+            // others behind a lock and two fsyncs (issue #17: case JSON and list throughput). synchronous stays FULL (the
+            // default): a committed write survives a power cut.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL", ct);
+        }
         await AddUser.EnsureRolesAsync(scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>());
         return new Report(db.Database.ProviderName ?? "", pending);
     }

@@ -7,7 +7,7 @@ namespace Explant.Web.Audit;
 
 /// <summary>
 /// Records who read which patient record or case, and every refused request (403/409/412) with its rule, one
-/// insert per request into the AccessLog table. It sits outside the exception handler, so it sees the final status
+/// row per request into the AccessLog table, committed in groups by <see cref="AccessLogWriter"/>. It sits outside the exception handler, so it sees the final status
 /// the handler chose and the rule it left in <see cref="HttpContext.Items"/>. The row is written as the response
 /// starts (before its headers leave), not after the pipeline returns: a client that has its answer can rely on the
 /// row being there, and the row never interleaves with the request-log line written after the response. A failed
@@ -65,13 +65,11 @@ internal static partial class AccessLogging
         var rule = context.Items[RuleItem] as string ?? (status == StatusCodes.Status403Forbidden ? "role" : null);
         try
         {
-            // A scope of its own: the request's context may hold the failed write that caused the refusal.
-            await using var scope = context.RequestServices.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<ExplantDbContext>();
-            var now = scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
-            db.AccessLog.Add(AccessLogEntry.Record(now, actor, refused ? AccessLogEntry.Refused : AccessLogEntry.Read,
-                context.Request.Method, context.Request.Path.Value ?? "", subject, status, rule));
-            await db.SaveChangesAsync(CancellationToken.None);
+            // Group commit (AccessLogWriter): the row is committed with the others waiting, in a context of its own (the
+            // request's context may hold the failed write that caused the refusal); the response waits for it.
+            var now = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
+            await context.RequestServices.GetRequiredService<AccessLogWriter>().WriteAsync(AccessLogEntry.Record(now, actor,
+                refused ? AccessLogEntry.Refused : AccessLogEntry.Read, context.Request.Method, context.Request.Path.Value ?? "", subject, status, rule));
         }
 #pragma warning disable CA1031 // the response is already decided; a lost log row is reported, never thrown
         catch (Exception e)

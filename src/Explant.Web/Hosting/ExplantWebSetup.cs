@@ -68,6 +68,8 @@ internal static class ExplantWebSetup
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.AddSingleton<Audit.AccessLogWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<Audit.AccessLogWriter>());
         services.AddSingleton<Audit.AccessLogRetentionService>();
         services.AddHostedService(sp => sp.GetRequiredService<Audit.AccessLogRetentionService>());
         services.AddRazorComponents();

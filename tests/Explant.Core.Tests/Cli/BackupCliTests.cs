@@ -107,6 +107,28 @@ public sealed class BackupCliTests() : CliHarness("explant-backup-")
         Assert.Equal(inBackup, await MrnsIn(Settings["Database:SqlitePath"]!));
     }
 
+    private static async Task<string?> JournalMode(string databasePath)
+    {
+        await using var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = false }.ToString());
+        await db.OpenAsync();
+        await using var command = db.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode";
+        return (string?)await command.ExecuteScalarAsync();
+    }
+
+    [Fact]
+    public async Task The_live_database_logs_ahead_and_its_backup_is_one_self_contained_file()
+    {
+        Assert.Equal(ExitCodes.Ok, (await Run("db", "migrate")).Exit);
+        // Readers must not queue behind the access-log write every read makes (issue #17).
+        Assert.Equal("wal", await JournalMode(Settings["Database:SqlitePath"]!));
+        var file = Path.Combine(Dir, "single.db");
+        Assert.Equal(ExitCodes.Ok, (await Run("db", "backup", "--output", file)).Exit);
+        SqliteConnection.ClearAllPools();
+        Assert.False(File.Exists(file + "-wal"), "a backup needs no write-ahead log beside it");
+        Assert.Equal("delete", await JournalMode(file));
+    }
+
     [Fact]
     public async Task A_backup_never_overwrites_a_file_and_a_damaged_backup_is_neither_verified_nor_restored()
     {

@@ -199,6 +199,21 @@ public abstract class AuditApiTests(DatabaseProvider provider) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Concurrent_reads_each_leave_exactly_one_access_row_by_the_time_they_are_answered()
+    {
+        // Rows are committed in groups (AccessLogWriter): a burst of reads shares commits, yet none is lost or doubled,
+        // and each response waits for its own row.
+        var id = await RegisterAsync("GRP-1");
+        const int reads = 60;
+        var answers = await Task.WhenAll(Enumerable.Range(0, reads).Select(_ => nurse.GetAsync($"/api/patients/{id}")));
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+        var log = await admin.GetFromJsonAsync<JsonElement>($"/api/audit/access?subject=patient:{id}&pageSize=200");
+        Assert.Equal(reads, log.GetProperty("total").GetInt32());
+        Assert.All(log.GetProperty("items").EnumerateArray(), i => Assert.Equal("read", i.GetProperty("kind").GetString()));
+        Assert.Equal(reads, log.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetInt64()).Distinct().Count());
+    }
+
+    [Fact]
     public async Task Retention_removes_access_rows_older_than_the_setting()
     {
         var id = await RegisterAsync("RET-1");
