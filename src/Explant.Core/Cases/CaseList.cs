@@ -12,6 +12,9 @@ public sealed record CaseListItem(Guid Id, int Number, string State, string Pati
 /// </summary>
 public static class CaseList
 {
+    /// <summary>The shadow property holding the stored copy of <see cref="SurgicalCase.ConsentValid"/> (column "ConsentValid").</summary>
+    public const string StoredConsentValid = "StoredConsentValid";
+
     public static CaseState? ParseState(string? state)
     {
         if (string.IsNullOrWhiteSpace(state))
@@ -28,22 +31,23 @@ public static class CaseList
         ArgumentNullException.ThrowIfNull(db);
         var rows = from c in db.Cases.AsNoTracking()
                    join p in db.Patients.AsNoTracking() on c.PatientId equals p.Id
-                   select new { Case = c, p.FamilyName, p.GivenName, p.Mrn };
+                   // Columns only: the case's JSON documents (consents, history, instructions) are not read for a list row.
+                   select new { c.Id, c.Number, c.State, c.ProcedureCode, c.Surgeon, ConsentValid = EF.Property<bool>(c, StoredConsentValid), p.FamilyName, p.GivenName, p.Mrn };
         if (state is { } s)
         {
-            rows = rows.Where(r => r.Case.State == s);
+            rows = rows.Where(r => r.State == s);
         }
         if (!string.IsNullOrWhiteSpace(search))
         {
             var t = search.Trim();
             var lower = t.ToLowerInvariant();
             var number = int.TryParse(t, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : -1;
-            rows = rows.Where(r => r.Case.Number == number || r.Mrn.StartsWith(t) || r.FamilyName.ToLower().Contains(lower) || r.GivenName.ToLower().Contains(lower));
+            rows = rows.Where(r => r.Number == number || r.Mrn.StartsWith(t) || r.FamilyName.ToLower().Contains(lower) || r.GivenName.ToLower().Contains(lower));
         }
         var total = await rows.CountAsync(ct);
-        var found = await rows.OrderBy(r => r.Case.Number).Skip(page.Skip).Take(page.PageSize).ToListAsync(ct);
-        return page.Of<CaseListItem>([.. found.Select(r => new CaseListItem(r.Case.Id, r.Case.Number, r.Case.State.ToString(),
-            Patients.Patient.FormatName(r.FamilyName, r.GivenName), r.Mrn, r.Case.ProcedureCode, r.Case.Surgeon, r.Case.ConsentValid))], total);
+        var found = await rows.OrderBy(r => r.Number).Skip(page.Skip).Take(page.PageSize).ToListAsync(ct);
+        return page.Of<CaseListItem>([.. found.Select(r => new CaseListItem(r.Id, r.Number, r.State.ToString(),
+            Patients.Patient.FormatName(r.FamilyName, r.GivenName), r.Mrn, r.ProcedureCode, r.Surgeon, r.ConsentValid))], total);
     }
 
     /// <summary>How many cases are in each state (the Cases page's filter chips): one grouped query.</summary>

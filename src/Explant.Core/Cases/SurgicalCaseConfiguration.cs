@@ -5,6 +5,7 @@ namespace Explant.Core.Cases;
 
 internal sealed class SurgicalCaseConfiguration : IEntityTypeConfiguration<SurgicalCase>
 {
+
     public void Configure(EntityTypeBuilder<SurgicalCase> b)
     {
         b.ToTable("SurgicalCases");
@@ -21,6 +22,9 @@ internal sealed class SurgicalCaseConfiguration : IEntityTypeConfiguration<Surgi
         b.HasOne<Implants.Construct>().WithMany().HasForeignKey(c => c.ConstructId).OnDelete(DeleteBehavior.Restrict);
         b.Ignore(c => c.CurrentConsent);
         b.Ignore(c => c.ConsentValid);
+        // A copy of ConsentValid for the case list, which then reads no consent documents (issue #17). A shadow column,
+        // not part of the aggregate: ExplantDbContext copies the computed value into it before every save.
+        b.Property<bool>(CaseList.StoredConsentValid).HasColumnName("ConsentValid");
         b.Ignore(c => c.AwaitingPatient);
         b.OwnsMany(c => c.Indications, m => m.ToJson());
         b.OwnsOne(c => c.Infection, m => { m.ToJson(); m.Ignore(x => x.MarkersRecorded); });

@@ -46,6 +46,33 @@ public abstract class ExplantDbContext(DbContextOptions options)
         v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),
         v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
 
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        CopyStoredFacts();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        CopyStoredFacts();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    /// <summary>
+    /// Values the aggregate computes, copied into columns so lists can read them without loading the aggregate
+    /// (issue #17): here, before the save and before the audit interceptor, so the audit row shows the copy change too.
+    /// </summary>
+    private void CopyStoredFacts()
+    {
+        foreach (var entry in ChangeTracker.Entries<Explant.Core.Cases.SurgicalCase>())
+        {
+            if (entry.State is not (EntityState.Deleted or EntityState.Detached))
+            {
+                entry.Property<bool>(Explant.Core.Cases.CaseList.StoredConsentValid).CurrentValue = entry.Entity.ConsentValid;
+            }
+        }
+    }
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

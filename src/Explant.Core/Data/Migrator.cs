@@ -16,6 +16,10 @@ public static class Migrator
         var db = scope.ServiceProvider.GetRequiredService<ExplantDbContext>();
         var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
         await db.Database.MigrateAsync(ct);
+        if (pending.Any(m => m.EndsWith("_" + ConsentColumnMigration, StringComparison.Ordinal)))
+        {
+            await BackfillConsentValidAsync(db, ct);
+        }
         if (db.Database.IsSqlite())
         {
             // Write-ahead logging (persistent in the file): readers no longer wait for a writer, and every read of a patient
@@ -26,5 +30,22 @@ public static class Migrator
         }
         await AddUser.EnsureRolesAsync(scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>());
         return new Report(db.Database.ProviderName ?? "", pending);
+    }
+
+    /// <summary>The migration that added the stored consent flag of a case (the case list reads it as a column).</summary>
+    internal const string ConsentColumnMigration = "CaseConsentValidColumn";
+
+    /// <summary>
+    /// Cases saved before the column existed hold its default (false); each is computed from its consents once, as the
+    /// aggregate computes it on every save. A direct column update: no revision bump, no audit row (nothing changed).
+    /// </summary>
+    public static async Task BackfillConsentValidAsync(ExplantDbContext db, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var valid = (await db.Cases.AsNoTracking().ToListAsync(ct)).Where(c => c.ConsentValid).Select(c => c.Id).ToList();
+        foreach (var chunk in valid.Chunk(500))
+        {
+            await db.Cases.Where(c => chunk.Contains(c.Id)).ExecuteUpdateAsync(s => s.SetProperty(c => EF.Property<bool>(c, Explant.Core.Cases.CaseList.StoredConsentValid), true), ct);
+        }
     }
 }

@@ -143,6 +143,12 @@ public abstract class PathwayApiTests(DatabaseProvider provider) : IAsyncLifetim
         Assert.Equal("Referred", state.GetProperty("state").GetString());
     }
 
+    private async Task<bool> ListedConsentValid(int number)
+    {
+        var page = await surgeon.GetFromJsonAsync<JsonElement>($"/api/cases?q={number}");
+        return page.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("number").GetInt32() == number).GetProperty("consentValid").GetBoolean();
+    }
+
     [Fact]
     public async Task Walk_to_consent_then_a_plan_change_invalidates_it()
     {
@@ -151,6 +157,8 @@ public abstract class PathwayApiTests(DatabaseProvider provider) : IAsyncLifetim
         var consented = await WalkToConsentedAsync(number);
         Assert.Equal("Consented", consented.GetProperty("state").GetString());
         Assert.True(consented.GetProperty("consentValid").GetBoolean());
+        // The case list reads the stored column (issue #17): it follows the aggregate on every save.
+        Assert.True(await ListedConsentValid(number));
 
         var consentDoc = await surgeon.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/consents/1");
         var text = consentDoc.GetProperty("document").GetString()!;
@@ -163,6 +171,7 @@ public abstract class PathwayApiTests(DatabaseProvider provider) : IAsyncLifetim
         var after = await Json(changed);
         Assert.Equal("Decided", after.GetProperty("state").GetString());
         Assert.False(after.GetProperty("consentValid").GetBoolean());
+        Assert.False(await ListedConsentValid(number));
         Assert.Equal(2, after.GetProperty("plan").GetProperty("revision").GetInt32());
         Assert.Equal("PlanChanged", after.GetProperty("history").EnumerateArray().Last().GetProperty("trigger").GetString());
 

@@ -75,6 +75,37 @@ public abstract class PagingTests<TCohort>(TCohort cohort) where TCohort : Seede
         Assert.Equal(Math.Min(50, total), body.GetProperty("items").GetArrayLength());
     }
 
+    private async Task<Dictionary<int, bool>> ListedConsent()
+    {
+        var page = await Ok(await Api.GetAsync("/api/cases?pageSize=200"));
+        var total = page.GetProperty("total").GetInt32();
+        var listed = new Dictionary<int, bool>();
+        for (var p = 1; (p - 1) * 200 < total; p++)
+        {
+            foreach (var i in (await Ok(await Api.GetAsync($"/api/cases?pageSize=200&page={p}"))).GetProperty("items").EnumerateArray())
+            {
+                listed[i.GetProperty("number").GetInt32()] = i.GetProperty("consentValid").GetBoolean();
+            }
+        }
+        return listed;
+    }
+
+    [Fact]
+    public async Task The_listed_consent_flag_is_the_aggregates_and_the_migration_backfills_it_for_older_rows()
+    {
+        // The list reads a stored column; the aggregate computes the same flag from its consents and plan.
+        var computed = await cohort.InDb(async db => (await db.Cases.AsNoTracking().ToListAsync()).ToDictionary(c => c.Number, c => c.ConsentValid));
+        Assert.Contains(true, computed.Values);
+        Assert.Contains(false, computed.Values);
+        Assert.Equal(computed, await ListedConsent());
+
+        // Rows written before the column existed hold its default: the migration's backfill computes each once.
+        await cohort.InDb(db => db.Cases.ExecuteUpdateAsync(x => x.SetProperty(c => EF.Property<bool>(c, CaseList.StoredConsentValid), false)));
+        Assert.DoesNotContain(true, (await ListedConsent()).Values);
+        await cohort.InDb(async db => { await Migrator.BackfillConsentValidAsync(db, CancellationToken.None); return 0; });
+        Assert.Equal(computed, await ListedConsent());
+    }
+
     [Fact]
     public async Task Case_pages_follow_the_case_number_and_the_total_is_every_case()
     {

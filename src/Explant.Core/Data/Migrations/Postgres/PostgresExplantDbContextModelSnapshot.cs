@@ -271,6 +271,10 @@ namespace Explant.Core.Data.Migrations.Postgres
                     b.Property<string>("StateReason")
                         .HasColumnType("text");
 
+                    b.Property<bool>("StoredConsentValid")
+                        .HasColumnType("boolean")
+                        .HasColumnName("ConsentValid");
+
                     b.Property<string>("Surgeon")
                         .IsRequired()
                         .HasMaxLength(256)

@@ -261,6 +261,10 @@ namespace Explant.Core.Data.Migrations.Sqlite
                     b.Property<string>("StateReason")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("StoredConsentValid")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ConsentValid");
+
                     b.Property<string>("Surgeon")
                         .IsRequired()
                         .HasMaxLength(256)
