@@ -14,7 +14,7 @@ internal static class TheatreForms
         var actor = http.User.ToCaseActor();
         var screen = $"/theatre/case/{id}";
         // A refusal returns to the form's own page and section (the note's forms live on the note page).
-        var own = action.StartsWith("note-", StringComparison.Ordinal) ? $"/cases/{id}/note#note" : screen + action switch
+        var own = action.StartsWith("note-", StringComparison.Ordinal) ? $"/cases/{id}/note" + (action == "note-addendum" ? "#addenda" : "#note-feedback") : screen + action switch
         {
             "tick" or "levels" => "#checklist",
             "milestone" => "#milestones",
