@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace Explant.Web.Forms;
 
@@ -57,7 +58,7 @@ public sealed class TypedInput
         }
         if (sealedValue.Length <= MaxCookieChars)
         {
-            new ChunkingCookieManager().AppendResponseCookie(http, Cookie, sealedValue, Options(http, pagePath));
+            Cookies().AppendResponseCookie(http, Cookie, sealedValue, Options(http, pagePath));
         }
     }
 
@@ -84,7 +85,7 @@ public sealed class TypedInput
         {
             return null;
         }
-        var cookies = new ChunkingCookieManager();
+        var cookies = Cookies();
         if (cookies.GetRequestCookie(http, Cookie) is not { Length: > 0 } sealedValue)
         {
             return null;
@@ -96,7 +97,7 @@ public sealed class TypedInput
         try
         {
             var protector = http.RequestServices.GetRequiredService<IDataProtectionProvider>().CreateProtector(Purpose);
-            using var zipped = new MemoryStream(protector.Unprotect(Convert.FromBase64String(sealedValue)));
+            using var zipped = new MemoryStream(protector.Unprotect(WebEncoders.Base64UrlDecode(sealedValue)));
             using var unzip = new BrotliStream(zipped, CompressionMode.Decompress);
             var payload = JsonSerializer.Deserialize<Payload>(unzip);
             // Only on the page it was kept for and for the form the refusal names (another tab's leftovers are ignored).
@@ -117,8 +118,12 @@ public sealed class TypedInput
         {
             JsonSerializer.Serialize(zip, payload);
         }
-        return Convert.ToBase64String(protector.Protect(buffer.ToArray()));
+        // Base64url: nothing for the cookie writer to percent-escape, so a chunk stays the size it was cut to.
+        return WebEncoders.Base64UrlEncode(protector.Protect(buffer.ToArray()));
     }
+
+    /// <summary>Chunks well under the 4,096 bytes a browser keeps per cookie (name and attributes count too).</summary>
+    private static ChunkingCookieManager Cookies() => new() { ChunkSize = 3_800 };
 
     private static CookieOptions Options(HttpContext http, string pagePath) => new()
     {

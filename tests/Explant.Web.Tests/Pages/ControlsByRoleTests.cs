@@ -299,6 +299,20 @@ public abstract class ControlsByRoleTests(DatabaseProvider provider) : IAsyncLif
         Assert.Equal("Second section, edited on the page.", texts[areas[1].GetAttribute("name")!]);
         Assert.NotNull((await Page("surgeon@test.local", saved.Location)).QuerySelector("#saved"));
 
+        // A Save from the page as it was before that save (out of date now) is refused; the long text typed into every section comes back to the
+        // note page (a chunked cookie: far too long for an address) beside the form, and nothing is stored.
+        var longText = string.Join(" ", Enumerable.Range(0, 2500).Select(i => $"w{i * 7919 % 10007}"));
+        var stale = await (await As("surgeon@test.local")).PostAsync($"/forms/theatre/{number}/note-save",
+            [new("revision", form.QuerySelector("input[name=revision]")!.GetAttribute("value")!), new(areas[0].GetAttribute("name")!, longText), new(areas[1].GetAttribute("name")!, "Second, typed again.")], notePath);
+        Assert.True(stale.Refused, stale.Location);
+        Assert.StartsWith($"{notePath}?error=", stale.Location, StringComparison.Ordinal);
+        var kept = await new HtmlParser().ParseDocumentAsync(await (await As("surgeon@test.local")).GetStringAsync(stale.Location));
+        Assert.NotNull(kept.QuerySelector("#note-feedback [data-form-error]"));
+        Assert.Equal(longText, kept.QuerySelector($"textarea[name='{areas[0].GetAttribute("name")}']")!.TextContent);
+        Assert.Equal("Second, typed again.", kept.QuerySelector($"textarea[name='{areas[1].GetAttribute("name")}']")!.TextContent);
+        Assert.Equal("First section, edited on the page.",
+            (await surgeon.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/note")).GetProperty("sections")[0].GetProperty("text").GetString());
+
         // A nurse posting the same form is refused by the Core command and nothing changes.
         var refused = await (await As("nurse@test.local")).PostAsync($"/forms/theatre/{number}/note-save",
             [new("revision", "0"), new(areas[0].GetAttribute("name")!, "changed by a nurse")]);
