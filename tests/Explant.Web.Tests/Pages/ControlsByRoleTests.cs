@@ -404,6 +404,14 @@ public abstract class ControlsByRoleTests(DatabaseProvider provider) : IAsyncLif
         Assert.Equal("80,5", form.QuerySelector("#weightKg")!.GetAttribute("value"));
         Assert.Equal("Male", form.QuerySelector("#sex option[selected]")!.TextContent);
         Assert.Contains("metformin", form.QuerySelector("#medications")!.TextContent, StringComparison.Ordinal);
+        Assert.Empty(form.QuerySelectorAll("p.error.banner:not([data-form-error])"));
+
+        // A refusal that lands on a page without its form (an unreadable patient id sends it to the list) is not lost:
+        // the page's top banner carries it.
+        var elsewhere = await session.PostAsync($"/forms/constructs/{Guid.NewGuid()}/components", [new("kind", "PedicleScrew"), new("patientId", "not-an-id")], "/patients");
+        Assert.StartsWith("/patients?error=", elsewhere.Location, StringComparison.Ordinal);
+        var list = await new HtmlParser().ParseDocumentAsync(await session.GetStringAsync(elsewhere.Location));
+        Assert.Contains(list.QuerySelectorAll("p.error.banner[role=alert]"), e => e.TextContent.Contains(elsewhere.Error!, StringComparison.Ordinal));
         _ = number;
     }
 
