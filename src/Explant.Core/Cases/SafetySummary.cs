@@ -50,6 +50,30 @@ public sealed record SafetySummary(
         return new SafetySummary(c.Number, p.Id, p.DisplayName, p.Mrn, p.AgeOn(today), p.Sex.ToString(), p.Allergies, infection, anticoagulants);
     }
 
+    /// <summary>
+    /// The patient page's banner (issue #13 §3) from the patient and their cases, already loaded: infection from every case
+    /// still open, anticoagulant holds against the next planned surgery (the case the hold is for); no open case, no hold.
+    /// </summary>
+    public static SafetySummary ForPatient(Patient p, IEnumerable<SurgicalCase> cases, DateOnly today, Func<DateTime, DateOnly> localDate)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        ArgumentNullException.ThrowIfNull(cases);
+        ArgumentNullException.ThrowIfNull(localDate);
+        var open = cases.Where(c => c.State is not (CaseState.Closed or CaseState.Cancelled or CaseState.Declined)).OrderBy(c => c.Number).ToList();
+        var summaries = open.Select(c => From(c, p, today, c.PlannedSurgeryUtc is { } u ? localDate(u) : null)).ToList();
+        var next = open.Where(c => c.PlannedSurgeryUtc is not null).OrderBy(c => c.PlannedSurgeryUtc).FirstOrDefault() ?? open.LastOrDefault();
+        var main = next is null ? WithoutCase(p, today) : summaries[open.IndexOf(next)];
+        var infections = summaries.Where(s => s.Infection is not null).Select(s => summaries.Count > 1 ? $"case {s.CaseNumber}: {s.Infection}" : s.Infection!).ToList();
+        return main with { Infection = infections.Count == 0 ? null : string.Join(" · ", infections) };
+    }
+
+    private static SafetySummary WithoutCase(Patient p, DateOnly today)
+    {
+        var anticoagulants = p.Medications.Where(m => DrugTable.Find(m.Name) is { } info && DrugTable.IsAnticoagulant(info.Class))
+            .Select(m => new AnticoagulantPart(m.Name, false, null)).ToList();
+        return new SafetySummary(0, p.Id, p.DisplayName, p.Mrn, p.AgeOn(today), p.Sex.ToString(), p.Allergies, null, anticoagulants);
+    }
+
     /// <summary>The summaries of <paramref name="cases"/> by case id, loading their patients in one query.</summary>
     public static async Task<Dictionary<Guid, SafetySummary>> ForCases(ExplantDbContext db, IReadOnlyCollection<SurgicalCase> cases, HospitalTime time, CancellationToken ct = default)
     {

@@ -12,7 +12,8 @@ namespace Explant.Web.Forms;
 
 /// <summary>
 /// HTML form posts of the clinician UI (static server rendering, post–redirect–get). They call the same Core
-/// handlers as the JSON API; a refused step comes back to the page as ?error=… with the rule's message.
+/// handlers as the JSON API; a refused step comes back to the page as ?error=… with the rule's message
+/// in plain words and ?form=… naming the form, which the page shows beside that form, prefilled with what was typed.
 /// Antiforgery is validated for every form-bound endpoint.
 /// </summary>
 internal static class FormEndpoints
@@ -59,8 +60,12 @@ internal static class FormEndpoints
         return $"{path}{sep}saved={Uri.EscapeDataString(message)}{fragment}";
     }
 
-    /// <summary>Runs the action; success redirects to <paramref name="success"/>, a refusal back to <paramref name="back"/> with the reason.</summary>
-    internal static async Task<IResult> Run(Func<Task<string>> action, string back)
+    /// <summary>
+    /// Runs the action posted by the page's form <paramref name="form"/>. A refusal goes back to <paramref name="back"/> with
+    /// the reason in plain words (field labels, people by name) and ?form= naming the form, so the page shows the reason
+    /// beside that form and prefills it with what was typed (<see cref="TypedInput"/>).
+    /// </summary>
+    internal static async Task<IResult> Run(HttpContext http, IFormCollection f, string form, string back, Func<Task<string>> action)
     {
         try
         {
@@ -69,15 +74,24 @@ internal static class FormEndpoints
         catch (Exception e) when (e is ValidationException or DomainRuleException or StaleRevisionException or NotFoundException
             or Explant.Core.Scheduling.BookingConflictException)
         {
-            var message = e is ValidationException v ? string.Join("; ", v.Errors.Select(x => $"{x.Key}: {string.Join(", ", x.Value)}")) : e.Message;
+            var message = e is ValidationException v ? FieldLabels.Message(v.Errors) : e.Message;
+            if (http.User.Identity?.IsAuthenticated == true && message.Contains('@', StringComparison.Ordinal))
+            {
+                // Rules name accounts by e-mail (that is what they store); a person reads names. Staff only: the
+                // anonymous PROM page never learns staff names. A fresh context: the request's may hold the refused change.
+                await using var scope = http.RequestServices.CreateAsyncScope();
+                var names = await Explant.Core.Auth.Accounts.DisplayNames(scope.ServiceProvider.GetRequiredService<ExplantDbContext>(), http.RequestAborted);
+                message = names.InText(message);
+            }
             var (path, fragment) = back.Split('#') is [var p, var frag] ? (p, "#" + frag) : (back, "");
             var sep = path.Contains('?', StringComparison.Ordinal) ? "&" : "?";
-            return Results.LocalRedirect($"{path}{sep}error={Uri.EscapeDataString(message)}{fragment}");
+            TypedInput.Keep(http, path.Split('?')[0], form, f);
+            return Results.LocalRedirect($"{path}{sep}error={Uri.EscapeDataString(message)}&form={Uri.EscapeDataString(form)}{fragment}");
         }
     }
 
     private static Task<IResult> OpenCase(Guid id, IFormCollection f, ExplantDbContext db, HospitalTime clock, HttpContext http, CancellationToken ct) =>
-        Run(async () =>
+        Run(http, f, "open-case", $"/patients/{id}#cases", async () =>
         {
             // A blank construct reaches the command (which refuses it naming constructId after the role check); a
             // malformed id is refused here by Core's form reader.
@@ -86,7 +100,7 @@ internal static class FormEndpoints
             fields.ThrowIfAny();
             var c = await CaseHandlers.Open(db, input, http.User.ToCaseActor(), clock.UtcNow, ct);
             return $"/cases/{c.Number}";
-        }, $"/patients/{id}#cases");
+        });
 
     /// <summary>The board's booking form: the same command as POST /api/bookings; on a refusal the choices come back to the form.</summary>
     private static async Task<IResult> BookForm(IFormCollection f, ExplantDbContext db, ReadinessService readiness, HospitalTime time,
@@ -178,7 +192,8 @@ internal static class FormEndpoints
         // YYYY-MM-DD dates, enum names, revisions and ids refused naming the field); the Core command does the rest.
         var fields = new Explant.Core.Validation.FormFields(k => f[k].ToString());
 
-        return Run(async () =>
+        var back = action is "patient-signature" or "surgeon-signature" or "withdraw" ? $"{page}/consents/{S(f, "version")}#consent-form" : page + Anchor(action);
+        return Run(http, f, action, back, async () =>
         {
             var revision = fields.Revision();
             int version = 0;
@@ -271,6 +286,18 @@ internal static class FormEndpoints
                 default:
                     throw new NotFoundException($"form action '{action}'");
             }
-        }, action is "patient-signature" or "surgeon-signature" or "withdraw" ? $"{page}/consents/{S(f, "version")}" : page);
+        });
     }
+
+    /// <summary>The section of the case page holding the form of <paramref name="action"/>: a refusal scrolls back to it.</summary>
+    private static string Anchor(string action) => action switch
+    {
+        "plan" => "#plan",
+        "indication" or "remove-indication" => "#indications",
+        "infection" or "fusion" or "fusion-override" => "#evidence",
+        "decision" => "#decision",
+        "consent" => "#consent",
+        "transition" or "hand-over" => "#next",
+        _ => "#readiness",
+    };
 }

@@ -26,36 +26,36 @@ internal static class PatientForms
     private static FormFields Fields(IFormCollection f) => new(key => f[key].ToString());
 
     private static Task<IResult> RegisterPatient(IFormCollection f, ExplantDbContext db, HospitalTime clock, HttpContext http, CancellationToken ct) =>
-        Run(async () =>
+        Run(http, f, "register", "/patients#register", async () =>
         {
             var p = await PatientHandlers.Register(db, PatientInput.FromForm(Fields(f)), http.User.ToCaseActor(), clock, ct);
             return $"/patients/{p.Id}";
-        }, "/patients");
+        });
 
     private static Task<IResult> RecordConstruct(Guid id, IFormCollection f, ExplantDbContext db, HospitalTime clock, HttpContext http, CancellationToken ct) =>
-        Run(async () =>
+        Run(http, f, "construct", $"/patients/{id}#constructs", async () =>
         {
             var c = await ConstructHandlers.Record(db, id, ConstructInput.FromForm(Fields(f)), http.User.ToCaseActor(), clock, ct);
             return $"/patients/{id}#construct-{c.Id}";
-        }, $"/patients/{id}#constructs");
+        });
 
     private static Task<IResult> AddComponent(Guid id, IFormCollection f, ExplantDbContext db, HospitalTime time, HttpContext http, CancellationToken ct)
     {
         var fields = Fields(f);
         // The page to go back to on a refusal; an id that does not parse is not echoed into the redirect.
         var back = Guid.TryParseExact(fields.Text("patientId"), "D", out var patientId) ? $"/patients/{patientId}#construct-{id}" : "/patients";
-        return Run(async () =>
+        return Run(http, f, $"component-{id}", back, async () =>
         {
             var (input, revision) = ConstructHandlers.ComponentFromForm(fields);
             var c = await ConstructHandlers.AddComponent(db, id, input, revision, http.User.ToCaseActor(), time, ct);
             return $"/patients/{c.PatientId}#construct-{c.Id}";
-        }, back);
+        });
     }
 
     private static Task<IResult> RecordImaging(Guid id, IFormCollection f, ExplantDbContext db, HospitalTime clock, HttpContext http, CancellationToken ct) =>
-        Run(async () =>
+        Run(http, f, "imaging", $"/patients/{id}#imaging", async () =>
         {
             await ConstructHandlers.RecordImaging(db, id, ImagingInput.FromForm(Fields(f)), http.User.ToCaseActor(), clock, ct);
             return $"/patients/{id}#imaging";
-        }, $"/patients/{id}#imaging");
+        });
 }

@@ -40,7 +40,7 @@ internal static class RecoveryForms
         };
         string? Field(string key) => S(f, key);
         // Each case binds the same Core input record as the JSON endpoint (FromForm) and calls the same command.
-        return Run(async () =>
+        return Run(http, f, action, page + anchor, async () =>
         {
             var rev = FormRevision(f);
             switch (action)
@@ -78,16 +78,16 @@ internal static class RecoveryForms
                 default:
                     throw new NotFoundException($"recovery action '{action}'");
             }
-        }, page + anchor);
+        });
     }
 
     /// <summary>The patient's answers through the one-time link; a used or expired link comes back with the reason.</summary>
-    public static Task<IResult> Answer(string token, IFormCollection f, RecoveryService s, CancellationToken ct) =>
-        Run(async () =>
+    public static Task<IResult> Answer(string token, IFormCollection f, RecoveryService s, HttpContext http, CancellationToken ct) =>
+        Run(http, f, "prom", $"/prom/{Uri.EscapeDataString(token)}", async () =>
         {
             await s.AnswerByLink(token, PromAnswers.FromForm(key => S(f, key)), ct);
             return $"/prom/{Uri.EscapeDataString(token)}?thanks=1";
-        }, $"/prom/{Uri.EscapeDataString(token)}");
+        });
 
     /// <summary>The hidden revision field; a malformed one is a refused field, not a 500 (FormEndpoints.Revision parses without trying).</summary>
     private static long? FormRevision(IFormCollection f) =>

@@ -12,8 +12,20 @@ internal static class TheatreForms
     public static Task<IResult> Handle(string id, string action, IFormCollection f, TheatreService theatre, HttpContext http, CancellationToken ct)
     {
         var actor = http.User.ToCaseActor();
-        var back = S(f, "back") is { } b && b.StartsWith('/') && !b.StartsWith("//", StringComparison.Ordinal) && !b.StartsWith("/\\", StringComparison.Ordinal) ? b : $"/theatre/case/{id}";
         var screen = $"/theatre/case/{id}";
+        // A refusal returns to the form's own page and section (the note's forms live on the note page).
+        var own = action.StartsWith("note-", StringComparison.Ordinal) ? $"/cases/{id}/note" + (action == "note-addendum" ? "#addenda" : "#note-feedback") : screen + action switch
+        {
+            "tick" or "levels" => "#checklist",
+            "milestone" => "#milestones",
+            "step" => "#steps",
+            "findings" or "prophylaxis" => "#findings",
+            "specimen" => "#specimens",
+            "counts" => "#counts",
+            "account" or "unplanned" => "#reconciliation",
+            _ => "",
+        };
+        var back = S(f, "back") is { } b && b.StartsWith('/') && !b.StartsWith("//", StringComparison.Ordinal) && !b.StartsWith("/\\", StringComparison.Ordinal) ? b : own;
 
         // Only binding here: every field is read with Core's FormFields (enum names, '.' decimals, YYYY-MM-DD dates,
         // whole numbers, ids, revisions; a bad one is refused naming it) into the Core command the JSON API sends too
@@ -26,7 +38,7 @@ internal static class TheatreForms
             return value;
         }
 
-        return Run(async () =>
+        return Run(http, f, action, back, async () =>
         {
             var rev = fields.Revision();
             switch (action)
@@ -88,6 +100,6 @@ internal static class TheatreForms
                 default:
                     throw new NotFoundException($"theatre action {action}");
             }
-        }, back);
+        });
     }
 }

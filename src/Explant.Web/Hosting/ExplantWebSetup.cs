@@ -33,7 +33,8 @@ internal static class ExplantWebSetup
 
         services.AddIdentityApiEndpoints<ExplantUser>(IdentityRules.Configure)
             .AddRoles<IdentityRole>()
-            .AddEntityFrameworkStores<ExplantDbContext>();
+            .AddEntityFrameworkStores<ExplantDbContext>()
+            .AddClaimsPrincipalFactory<DisplayNameClaims>();
         // Challenges go to the cookie handler: pages redirect to /login, /api answers 401 (see ApiAware).
         services.Configure<Microsoft.AspNetCore.Authentication.AuthenticationOptions>(o => o.DefaultChallengeScheme = IdentityConstants.ApplicationScheme);
         services.ConfigureApplicationCookie(o =>

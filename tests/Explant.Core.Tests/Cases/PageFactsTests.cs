@@ -42,6 +42,26 @@ public sealed class PageFactsTests
     }
 
     [Fact]
+    public void The_patient_pages_summary_takes_the_infection_from_open_cases_only()
+    {
+        var patient = APatient(new Medication { Name = "apixaban" });
+        var closed = CaseBuilder.ACase().WithIndication("infection").WithInfectionEvidence(86m, 64m, "cultures of the last operation").InState(CaseState.Closed).Build();
+        var open = CaseBuilder.ACase().WithIndication("infection").WithInfectionEvidence(86m, 64m, "hold prophylaxis until cultures").InState(CaseState.Consented).Build();
+
+        var both = SafetySummary.ForPatient(patient, [closed, open], Today, DateOnly.FromDateTime);
+        Assert.Contains("hold prophylaxis until cultures", both.Infection, StringComparison.Ordinal);
+        Assert.DoesNotContain("last operation", both.Infection, StringComparison.Ordinal);
+        Assert.Equal(["latex"], both.Allergies);
+        Assert.Equal("apixaban", Assert.Single(both.Anticoagulants).Drug);
+
+        // Only finished cases: who the patient is, allergies and anticoagulants, no infection line and no hold.
+        var none = SafetySummary.ForPatient(patient, [closed], Today, DateOnly.FromDateTime);
+        Assert.Null(none.Infection);
+        Assert.False(Assert.Single(none.Anticoagulants).Held);
+        Assert.Equal(("DOE, Jane", "MRN-7", 54), (none.Name, none.Mrn, none.Age));
+    }
+
+    [Fact]
     public void Case_actions_offer_each_control_to_its_write_roles_in_its_states_only()
     {
         var assessed = CaseBuilder.ACase().InState(CaseState.Assessed).Build();

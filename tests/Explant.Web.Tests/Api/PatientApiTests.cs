@@ -300,14 +300,14 @@ public abstract partial class PatientApiTests(DatabaseProvider provider) : IAsyn
     {
         var nurse = await FormClientAsync(Roles.Nurse);
         // Enum numbers, comma decimals and birth dates after the hospital's today are refused, each by name.
-        Assert.Contains("sex", Refusal(await PostFormAsync(nurse, "/patients", "/forms/patients", PatientForm("N-1", sex: "99"))), StringComparison.Ordinal);
-        Assert.Contains("sex", Refusal(await PostFormAsync(nurse, "/patients", "/forms/patients", PatientForm("N-1", sex: "1"))), StringComparison.Ordinal);
+        Assert.Contains("Sex:", Refusal(await PostFormAsync(nurse, "/patients", "/forms/patients", PatientForm("N-1", sex: "99"))), StringComparison.Ordinal);
+        Assert.Contains("Sex:", Refusal(await PostFormAsync(nurse, "/patients", "/forms/patients", PatientForm("N-1", sex: "1"))), StringComparison.Ordinal);
         var commaDecimal = PatientForm("N-1");
         commaDecimal["weightKg"] = "61,5";
-        Assert.Contains("weightKg", Refusal(await PostFormAsync(nurse, "/patients", "/forms/patients", commaDecimal)), StringComparison.Ordinal);
+        Assert.Contains("Weight (kg):", Refusal(await PostFormAsync(nurse, "/patients", "/forms/patients", commaDecimal)), StringComparison.Ordinal);
         var future = PatientForm("N-1");
         future["birthDate"] = Day(1);
-        Assert.Contains("birthDate", Refusal(await PostFormAsync(nurse, "/patients", "/forms/patients", future)), StringComparison.Ordinal);
+        Assert.Contains("Date of birth:", Refusal(await PostFormAsync(nurse, "/patients", "/forms/patients", future)), StringComparison.Ordinal);
         Assert.Equal(0, await InDb(db => db.Patients.CountAsync()));
 
         var created = await PostFormAsync(nurse, "/patients", "/forms/patients", PatientForm("N-1"));

@@ -493,7 +493,7 @@ public abstract class RecoveryApiTests(DatabaseProvider provider) : IAsyncLifeti
         Assert.Equal("Closed", await CaseStateAsync(number));
     }
 
-    // ---- form posts (static SSR): the same commands, refusals come back as ?error=… --------------------------------
+    // ---- form posts (static SSR): the same commands, refusals come back as ?error=… naming each field by its label ----
 
     private static readonly System.Text.RegularExpressions.Regex AntiforgeryField =
         new("name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
@@ -553,11 +553,11 @@ public abstract class RecoveryApiTests(DatabaseProvider provider) : IAsyncLifeti
         string Revision() => r.ETag!.Trim('"', 'W', '/');
 
         // tick, discharge: an unknown criterion; a discharge tomorrow, in a culture's date format, or with a garbled revision.
-        AssertFormError(await PostFormAsync(ward, page, $"{form}/tick", new() { ["criterion"] = "Feels fine", ["revision"] = Revision() }), "criterion:");
-        AssertFormError(await PostFormAsync(ward, page, $"{form}/discharge", new() { ["date"] = Day(SurgeryDay + 3), ["revision"] = Revision() }), "date:");
-        AssertFormError(await PostFormAsync(ward, page, $"{form}/discharge", new() { ["date"] = "03/12/2026", ["revision"] = Revision() }), "date:");
-        AssertFormError(await PostFormAsync(ward, page, $"{form}/discharge", new() { ["physioReferral"] = "maybe", ["revision"] = Revision() }), "physioReferral:");
-        AssertFormError(await PostFormAsync(ward, page, $"{form}/discharge", new() { ["revision"] = "twelve" }), "revision:");
+        AssertFormError(await PostFormAsync(ward, page, $"{form}/tick", new() { ["criterion"] = "Feels fine", ["revision"] = Revision() }), "Criterion:");
+        AssertFormError(await PostFormAsync(ward, page, $"{form}/discharge", new() { ["date"] = Day(SurgeryDay + 3), ["revision"] = Revision() }), "Date:");
+        AssertFormError(await PostFormAsync(ward, page, $"{form}/discharge", new() { ["date"] = "03/12/2026", ["revision"] = Revision() }), "Date:");
+        AssertFormError(await PostFormAsync(ward, page, $"{form}/discharge", new() { ["physioReferral"] = "maybe", ["revision"] = Revision() }), "Physiotherapy referral:");
+        AssertFormError(await PostFormAsync(ward, page, $"{form}/discharge", new() { ["revision"] = "twelve" }), "Page version:");
         Assert.Equal("Recovering", await CaseStateAsync(number));
 
         await r.OkAsync(surgeon, HttpMethod.Post, "recovery/discharge", Discharge());
@@ -565,23 +565,23 @@ public abstract class RecoveryApiTests(DatabaseProvider provider) : IAsyncLifeti
         ward = await FormClientAsync("nurse@test.local");   // the cookie of two weeks ago has expired on the app's clock
 
         // visit, missed contact, close: an enum by number, a future date, the nurse closing.
-        AssertFormError(await PostFormAsync(ward, page, $"{form}/visit", new() { ["code"] = "2wk", ["wound"] = "2", ["neurology"] = "Unchanged", ["revision"] = Revision() }), "wound:");
-        AssertFormError(await PostFormAsync(ward, page, $"{form}/visit", new() { ["code"] = "2wk", ["date"] = Day(SurgeryDay + 15), ["wound"] = "Healed", ["neurology"] = "Unchanged", ["revision"] = Revision() }), "date:");
-        AssertFormError(await PostFormAsync(ward, page, $"{form}/missed", new() { ["date"] = Day(SurgeryDay + 15), ["revision"] = Revision() }), "date:");
+        AssertFormError(await PostFormAsync(ward, page, $"{form}/visit", new() { ["code"] = "2wk", ["wound"] = "2", ["neurology"] = "Unchanged", ["revision"] = Revision() }), "Wound:");
+        AssertFormError(await PostFormAsync(ward, page, $"{form}/visit", new() { ["code"] = "2wk", ["date"] = Day(SurgeryDay + 15), ["wound"] = "Healed", ["neurology"] = "Unchanged", ["revision"] = Revision() }), "Date:");
+        AssertFormError(await PostFormAsync(ward, page, $"{form}/missed", new() { ["date"] = Day(SurgeryDay + 15), ["revision"] = Revision() }), "Date:");
         AssertFormError(await PostFormAsync(ward, page, $"{form}/close", new() { ["revision"] = Revision() }), "close needs role surgeon");
         var stored = (await nurse.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/recovery")).GetProperty("record");
         Assert.Empty(stored.GetProperty("visits").EnumerateArray());
         Assert.Empty(stored.GetProperty("missed").EnumerateArray());
 
         // PROM in clinic and link: a number that is not one; the 3-month point two weeks after surgery.
-        AssertFormError(await PostFormAsync(ward, page, $"{form}/prom", new() { ["timePoint"] = "3mo", ["backPain"] = "3", ["odi3"] = "three" }), "odi[3]:");
+        AssertFormError(await PostFormAsync(ward, page, $"{form}/prom", new() { ["timePoint"] = "3mo", ["backPain"] = "3", ["odi3"] = "three" }), "ODI question 4:");
         AssertFormError(await PostFormAsync(ward, page, $"{form}/prom", new() { ["timePoint"] = "3mo", ["backPain"] = "3" }), "opens on");
         AssertFormError(await PostFormAsync(ward, page, $"{form}/link", new() { ["timePoint"] = "3mo" }), "opens on");
         Assert.Empty((await nurse.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/proms")).EnumerateArray());
 
         // complication: a date in the future and an SSI depth by number; the scheduler is refused.
-        AssertFormError(await PostFormAsync(ward, page, $"{form}/complication", new() { ["key"] = "hematoma", ["occurredOn"] = Day(SurgeryDay + 15), ["grade"] = "II" }), "occurredOn:");
-        AssertFormError(await PostFormAsync(ward, page, $"{form}/complication", new() { ["key"] = "infection", ["occurredOn"] = Day(SurgeryDay + 3), ["grade"] = "II", ["ssiDepth"] = "1" }), "ssiDepth:");
+        AssertFormError(await PostFormAsync(ward, page, $"{form}/complication", new() { ["key"] = "hematoma", ["occurredOn"] = Day(SurgeryDay + 15), ["grade"] = "II" }), "Occurred on:");
+        AssertFormError(await PostFormAsync(ward, page, $"{form}/complication", new() { ["key"] = "infection", ["occurredOn"] = Day(SurgeryDay + 3), ["grade"] = "II", ["ssiDepth"] = "1" }), "Surgical site infection depth:");
         await factory.AddUserAsync("scheduler2@test.local", Roles.Scheduler);
         var office = await FormClientAsync("scheduler2@test.local");
         AssertFormError(await PostFormAsync(office, page, $"{form}/complication", new() { ["key"] = "hematoma", ["occurredOn"] = Day(SurgeryDay + 3), ["grade"] = "II" }), "complications are recorded by clinicians");
@@ -592,7 +592,7 @@ public abstract class RecoveryApiTests(DatabaseProvider provider) : IAsyncLifeti
         var link = await Created(await nurse.PostAsJsonAsync($"/api/cases/{number}/prom-links", new { timePoint = "3mo" }));
         var path = new Uri(link.GetProperty("url").GetString()!).AbsolutePath;
         var phone = factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
-        AssertFormError(await PostFormAsync(phone, path, $"/forms{path}", new() { ["backPain"] = "2", ["odi0"] = "-" }), "odi[0]:");
+        AssertFormError(await PostFormAsync(phone, path, $"/forms{path}", new() { ["backPain"] = "2", ["odi0"] = "-" }), "ODI question 1:");
         Assert.Empty((await nurse.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/proms")).EnumerateArray());
         Assert.EndsWith("?thanks=1", await PostFormAsync(phone, path, $"/forms{path}", new() { ["backPain"] = "2", ["legPain"] = "1" }), StringComparison.Ordinal);
         Assert.Equal("3mo", (await nurse.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/proms"))[0].GetProperty("timePoint").GetString());

@@ -95,7 +95,10 @@ public sealed class ReadinessBrowserTests : IAsyncLifetime
         Assert.Contains("Ready", await page.InnerTextAsync("h1"), StringComparison.Ordinal);
         // Scheduling is the booking's step (issue #12 §1): no button, the page says where it happens.
         Assert.Equal(0, await page.Locator("button[data-trigger=Schedule]").CountAsync());
-        Assert.Contains("booking", await page.InnerTextAsync("li[data-step=Schedule]"), StringComparison.Ordinal);
+        // Named as the user meets it (issue #13 §6): the board's Book button, not an API route.
+        var step = await page.InnerTextAsync("li[data-step=Schedule]");
+        Assert.Contains("“Book” on the board", step, StringComparison.Ordinal);
+        Assert.DoesNotContain("/api/", step, StringComparison.Ordinal);
 
         await page.GotoAsync($"{factory.ServerAddress}/cases/{number}/instructions");
         var lastMetformin = Today.AddDays(8).ToString("dddd d MMMM", System.Globalization.CultureInfo.GetCultureInfo("en-GB"));

@@ -299,6 +299,20 @@ public abstract class ControlsByRoleTests(DatabaseProvider provider) : IAsyncLif
         Assert.Equal("Second section, edited on the page.", texts[areas[1].GetAttribute("name")!]);
         Assert.NotNull((await Page("surgeon@test.local", saved.Location)).QuerySelector("#saved"));
 
+        // A Save from the page as it was before that save (out of date now) is refused; the long text typed into every section comes back to the
+        // note page (a chunked cookie: far too long for an address) beside the form, and nothing is stored.
+        var longText = string.Join(" ", Enumerable.Range(0, 2500).Select(i => $"w{i * 7919 % 10007}"));
+        var stale = await (await As("surgeon@test.local")).PostAsync($"/forms/theatre/{number}/note-save",
+            [new("revision", form.QuerySelector("input[name=revision]")!.GetAttribute("value")!), new(areas[0].GetAttribute("name")!, longText), new(areas[1].GetAttribute("name")!, "Second, typed again.")], notePath);
+        Assert.True(stale.Refused, stale.Location);
+        Assert.StartsWith($"{notePath}?error=", stale.Location, StringComparison.Ordinal);
+        var kept = await new HtmlParser().ParseDocumentAsync(await (await As("surgeon@test.local")).GetStringAsync(stale.Location));
+        Assert.NotNull(kept.QuerySelector("#note-feedback [data-form-error]"));
+        Assert.Equal(longText, kept.QuerySelector($"textarea[name='{areas[0].GetAttribute("name")}']")!.TextContent);
+        Assert.Equal("Second, typed again.", kept.QuerySelector($"textarea[name='{areas[1].GetAttribute("name")}']")!.TextContent);
+        Assert.Equal("First section, edited on the page.",
+            (await surgeon.GetFromJsonAsync<JsonElement>($"/api/cases/{number}/note")).GetProperty("sections")[0].GetProperty("text").GetString());
+
         // A nurse posting the same form is refused by the Core command and nothing changes.
         var refused = await (await As("nurse@test.local")).PostAsync($"/forms/theatre/{number}/note-save",
             [new("revision", "0"), new(areas[0].GetAttribute("name")!, "changed by a nurse")]);
@@ -313,6 +327,129 @@ public abstract class ControlsByRoleTests(DatabaseProvider provider) : IAsyncLif
         Assert.Null(signed.QuerySelector("form[action$='/note-save']"));
         Assert.Null(signed.QuerySelector("form[action$='/note-generate']"));
         Assert.Contains(SurgeonName, signed.QuerySelector("#signed")!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_refused_case_form_reads_in_plain_words_beside_its_form_and_keeps_what_was_typed()
+    {
+        var (number, _) = await ConsentedInfectionCaseAsync("UX-5");
+        var path = $"/cases/{number}";
+        var session = await As("surgeon@test.local");
+        await Page("surgeon@test.local", path);
+
+        // A comma decimal in the CRP and a culture plan typed alongside it: refused naming the field by its label.
+        var refused = await session.PostAsync($"/forms/cases/{number}/infection",
+            [new("crpMgL", "86,5"), new("esrMmH", "64"), new("markersDate", Day(0)), new("culturePlan", "6 samples, sonicate the rods")], path);
+        Assert.True(refused.Refused, refused.Location);
+        Assert.Contains("CRP (mg/L):", refused.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("crpMgL", refused.Error, StringComparison.Ordinal);
+        Assert.Contains("form=infection", refused.Location, StringComparison.Ordinal);
+        Assert.EndsWith("#evidence", refused.Location, StringComparison.Ordinal);
+        // What was typed is clinical text: handed back in a cookie for this page, never in the address.
+        Assert.DoesNotContain("sonicate", Uri.UnescapeDataString(refused.Location), StringComparison.Ordinal);
+
+        var back = await new HtmlParser().ParseDocumentAsync(await session.GetStringAsync(refused.Location));
+        var error = back.QuerySelector("#evidence [data-form-error]");
+        Assert.NotNull(error);
+        Assert.Contains("CRP (mg/L)", error.TextContent, StringComparison.Ordinal);
+        Assert.Single(back.QuerySelectorAll("[role=alert]"), e => e.TextContent.Contains("CRP", StringComparison.Ordinal));
+        Assert.Equal("86,5", back.QuerySelector("input[name=crpMgL]")!.GetAttribute("value"));
+        Assert.Equal("6 samples, sonicate the rods", back.QuerySelector("input[name=culturePlan]")!.GetAttribute("value"));
+
+        // Read once: the next visit shows the saved values again.
+        var again = await new HtmlParser().ParseDocumentAsync(await session.GetStringAsync(path));
+        Assert.Equal(Culture, again.QuerySelector("input[name=culturePlan]")!.GetAttribute("value"));
+        Assert.Null(again.QuerySelector("[data-form-error]"));
+
+        // A refusal naming a person names them by display name, not by the account's e-mail.
+        var nurseSession = await As("nurse@test.local");
+        var byNurse = await nurseSession.PostAsync($"/forms/cases/{number}/hand-over", [new("reason", "covering the list")], path);
+        Assert.True(byNurse.Refused, byNurse.Location);
+        Assert.DoesNotContain("@test.local", byNurse.Error, StringComparison.Ordinal);
+
+        // The readiness panel: a malformed lab value is refused beside the panel, the value and date as typed.
+        var anaesthesia = await As("anesthesiologist@test.local");
+        var result = await anaesthesia.PostAsync($"/forms/cases/{number}/result",
+            [new("kind", "Creatinine"), new("value", "7.1.2"), new("unit", "mg/dL"), new("takenOn", Day(-1))], path);
+        Assert.True(result.Refused, result.Location);
+        Assert.Contains("Value:", result.Error, StringComparison.Ordinal);
+        var panel = await new HtmlParser().ParseDocumentAsync(await anaesthesia.GetStringAsync(result.Location));
+        Assert.NotNull(panel.QuerySelector("#readiness [data-form-error]"));
+        Assert.Equal("7.1.2", panel.QuerySelector("#result-value")!.GetAttribute("value"));
+        Assert.Equal(Day(-1), panel.QuerySelector("#result-date")!.GetAttribute("value"));
+    }
+
+    [Fact]
+    public async Task Patient_page_shows_the_safety_banner_and_the_navigation_names_the_signed_in_person()
+    {
+        var (number, patient) = await ConsentedInfectionCaseAsync("UX-6");
+        var page = await Page("nurse@test.local", $"/patients/{patient}");
+        AssertBannerFirst(page, "MRN UX-6");
+
+        var byName = await Page("surgeon@test.local", $"/patients/{patient}");
+        Assert.Equal(SurgeonName, byName.QuerySelector("header .who")!.TextContent.Trim());
+        Assert.DoesNotContain("surgeon@test.local", byName.QuerySelector("header")!.InnerHtml, StringComparison.Ordinal);
+
+        // A refused registration keeps every field typed and names the field by its label.
+        var session = await As("nurse@test.local");
+        var refused = await session.PostAsync("/forms/patients",
+            [new("facility", "MAIN"), new("mrn", "UX-7"), new("familyName", "ROE"), new("givenName", "Richard"), new("birthDate", "1970-05-01"),
+             new("sex", "Male"), new("weightKg", "80,5"), new("allergies", "latex"), new("medications", "apixaban 5 mg bd\nmetformin")], "/patients");
+        Assert.True(refused.Refused, refused.Location);
+        Assert.Contains("Weight (kg):", refused.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("weightKg", refused.Error, StringComparison.Ordinal);
+        var form = await new HtmlParser().ParseDocumentAsync(await session.GetStringAsync(refused.Location));
+        Assert.NotNull(form.QuerySelector("#register [data-form-error]"));
+        Assert.Equal("ROE", form.QuerySelector("#familyName")!.GetAttribute("value"));
+        Assert.Equal("80,5", form.QuerySelector("#weightKg")!.GetAttribute("value"));
+        Assert.Equal("Male", form.QuerySelector("#sex option[selected]")!.TextContent);
+        Assert.Contains("metformin", form.QuerySelector("#medications")!.TextContent, StringComparison.Ordinal);
+        Assert.Empty(form.QuerySelectorAll("p.error.banner:not([data-form-error])"));
+
+        // A refusal that lands on a page without its form (an unreadable patient id sends it to the list) is not lost:
+        // the page's top banner carries it.
+        var elsewhere = await session.PostAsync($"/forms/constructs/{Guid.NewGuid()}/components", [new("kind", "PedicleScrew"), new("patientId", "not-an-id")], "/patients");
+        Assert.StartsWith("/patients?error=", elsewhere.Location, StringComparison.Ordinal);
+        var list = await new HtmlParser().ParseDocumentAsync(await session.GetStringAsync(elsewhere.Location));
+        Assert.Contains(list.QuerySelectorAll("p.error.banner[role=alert]"), e => e.TextContent.Contains(elsewhere.Error!, StringComparison.Ordinal));
+        _ = number;
+    }
+
+    [Fact]
+    public async Task Case_page_names_system_steps_by_what_the_user_presses_never_an_api_route()
+    {
+        var number = await ReadyCaseAsync("UX-8");
+        var page = await Page("surgeon@test.local", $"/cases/{number}");
+        var step = page.QuerySelector("[data-step=Schedule]");
+        Assert.NotNull(step);
+        Assert.Contains("Book", step.TextContent, StringComparison.Ordinal);
+        Assert.Equal("/board", step.QuerySelector("a")!.GetAttribute("href"));
+        Assert.DoesNotContain("/api/", page.QuerySelector("#next")!.TextContent, StringComparison.Ordinal);
+        Assert.DoesNotContain("POST ", page.QuerySelector("#next")!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Follow_up_list_flags_every_row_and_names_the_surgeon()
+    {
+        var number = await BookedCaseAsync("UX-9");
+        await DayOfSurgery.OperateAsync(factory, DayOfSurgery.Team(surgeon, anesthesiologist, nurse), number, "UX-9", SurgeryDay);
+        factory.Clock.MoveTo(SurgeryDay.AddDays(2), new TimeOnly(11, 0));
+        using var ward = await FormSession.SignInAsync(factory, "nurse@test.local");
+        var recovery = $"/cases/{number}/recovery";
+        Assert.False((await ward.PostAsync($"/forms/recovery/{number}/open", [], recovery)).Refused);
+        foreach (var criterion in factory.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Explant.Core.Recovery.RecoveryOptions>>().Value.DischargeCriteria)
+        {
+            var ticked = await ward.PostAsync($"/forms/recovery/{number}/tick", [new("criterion", criterion)], recovery);
+            Assert.False(ticked.Refused, ticked.Error);
+        }
+        var discharged = await ward.PostAsync($"/forms/recovery/{number}/discharge", [new("woundCare", "keep dry"), new("activityLimits", "no lifting"), new("painPlan", "paracetamol")], recovery);
+        Assert.False(discharged.Refused, discharged.Error);
+
+        var list = await new HtmlParser().ParseDocumentAsync(await ward.GetStringAsync("/followup?all=1"));
+        var row = list.QuerySelector($"table.followup-list tr[data-case='{number}']");
+        AssertRowFlags(row);
+        Assert.Contains(SurgeonName, row!.TextContent, StringComparison.Ordinal);
+        Assert.DoesNotContain("surgeon@test.local", row.TextContent, StringComparison.Ordinal);
     }
 }
 
