@@ -76,10 +76,14 @@ public static partial class CaseHandlers
         ArgumentNullException.ThrowIfNull(db);
         if (int.TryParse(reference, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number))
         {
-            return await db.Cases.AsNoTracking().FirstOrDefaultAsync(c => c.Number == number, ct);
+            return await CaseByNumber.For(db)(db, number, ct);
         }
         return Guid.TryParse(reference, out var id) ? await db.Cases.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct) : null;
     }
+
+    // The case read is the API's busiest path (issue #17): compiled once, it skips EF's per-call expression work.
+    private static readonly PerProvider<Func<ExplantDbContext, int, CancellationToken, Task<SurgicalCase?>>> CaseByNumber = new(() =>
+        EF.CompileAsyncQuery((ExplantDbContext db, int number, CancellationToken ct) => db.Cases.AsNoTracking().FirstOrDefault(c => c.Number == number)));
 
     public static async Task<SurgicalCase> Mutate(ExplantDbContext db, string reference, long? expectedRevision,
         Func<SurgicalCase, Task> change, CancellationToken ct = default)

@@ -25,11 +25,19 @@ public sealed class ReadinessService(ExplantDbContext db, IOptions<ReadinessOpti
         ArgumentNullException.ThrowIfNull(c);
         patient ??= await db.Patients.AsNoTracking().FirstAsync(p => p.Id == c.PatientId, ct);
         construct ??= await db.Constructs.AsNoTracking().FirstAsync(x => x.Id == c.ConstructId, ct);
-        var imaging = await db.ImagingStudies.AsNoTracking().Where(s => s.PatientId == c.PatientId).ToListAsync(ct);
-        var definition = (await ProcedureQueries.Find(db, c.ProcedureCode, c.ProcedureVersion, ct)
+        var imaging = await ImagingOf.For(db)(db, c.PatientId).ToListAsync(ct);
+        var definition = (await DefinitionVersion.For(db)(db, c.ProcedureCode, c.ProcedureVersion, ct)
             ?? throw new NotFoundException($"procedure {c.ProcedureCode} v{c.ProcedureVersion}")).Parse();
         return ReadinessEngine.Evaluate(new ReadinessInput(c, patient, construct, imaging, definition, options.Value, time.Zone, Today));
     }
+
+    // Every case read evaluates readiness (issue #17): compiled once, these skip EF's per-call expression work.
+    private static readonly PerProvider<Func<ExplantDbContext, Guid, IAsyncEnumerable<Implants.ImagingStudy>>> ImagingOf = new(() =>
+        EF.CompileAsyncQuery((ExplantDbContext db, Guid patientId) => db.ImagingStudies.AsNoTracking().Where(s => s.PatientId == patientId)));
+
+    private static readonly PerProvider<Func<ExplantDbContext, string, int, CancellationToken, Task<Procedures.ProcedureDefinition?>>> DefinitionVersion = new(() =>
+        EF.CompileAsyncQuery((ExplantDbContext db, string code, int version, CancellationToken ct) =>
+            db.ProcedureDefinitions.AsNoTracking().FirstOrDefault(p => p.Code == code && p.Version == version)));
 
     /// <summary>
     /// Readiness of many cases at once (worklists, the case list, the daily list): patients, constructs, imaging and
