@@ -31,6 +31,11 @@ public sealed class ReadinessService(ExplantDbContext db, IOptions<ReadinessOpti
         return ReadinessEngine.Evaluate(new ReadinessInput(c, patient, construct, imaging, definition, options.Value, time.Zone, Today));
     }
 
+    /// <summary>As above, with everything already loaded by a page that shows it too (no query of its own).</summary>
+    public ReadinessReport Evaluate(SurgicalCase c, Patients.Patient patient, Implants.Construct construct, IReadOnlyList<Implants.ImagingStudy> imaging,
+        ProcedureDocument definition) =>
+        ReadinessEngine.Evaluate(new ReadinessInput(c, patient, construct, imaging, definition, options.Value, time.Zone, Today));
+
     // Every case read evaluates readiness (issue #17): compiled once, these skip EF's per-call expression work.
     private static readonly PerProvider<Func<ExplantDbContext, Guid, IAsyncEnumerable<Implants.ImagingStudy>>> ImagingOf = new(() =>
         EF.CompileAsyncQuery((ExplantDbContext db, Guid patientId) => db.ImagingStudies.AsNoTracking().Where(s => s.PatientId == patientId)));

@@ -234,6 +234,9 @@ public abstract class QueryCountTests<TCohort>(TCohort cohort) where TCohort : S
     // Every bearer request: the signed-in account (the per-request account check of the API).
     // Case read: the account; the case; its patient and construct (shared by the view and the readiness); imaging; the definition.
     private const int CaseRead = 6;
+    // Case page: the case; its patient, construct, imaging and definition (shared by readiness, the safety banner and the
+    // view); staff display names (the layout's own name comes from the sign-in claim).
+    private const int CasePage = 6;
     // Case list page: the account; the count; one page of cases joined to their patients.
     private const int CaseListPage = 3;
     // Daily list page: rooms, the day's lists; cases, patients, constructs, definitions; imaging for readiness (definitions again
@@ -263,6 +266,14 @@ public abstract class QueryCountTests<TCohort>(TCohort cohort) where TCohort : S
         var number = await cohort.InDb(db => db.Cases.AsNoTracking().OrderByDescending(c => c.Number).Select(c => c.Number).FirstAsync());
         var (count, log) = await Count(async () => (await cohort.Surgeon.GetAsync($"/api/cases/{number}")).EnsureSuccessStatusCode());
         Assert.True(count == CaseRead, $"{count} queries:\n{log}");
+    }
+
+    [Fact]
+    public async Task The_case_page_costs_a_fixed_number_of_queries()
+    {
+        var number = await cohort.InDb(db => db.Cases.AsNoTracking().OrderByDescending(c => c.Number).Select(c => c.Number).FirstAsync());
+        var (count, log) = await Count(() => cohort.Browser.GetStringAsync($"/cases/{number}"));
+        Assert.True(count == CasePage, $"{count} queries:\n{log}");
     }
 
     [Fact]
