@@ -140,7 +140,9 @@ add "\`GET /fhir/Patient?_count=50\` (bearer)" "$BASE/fhir/Patient?_count=50" "$
 REPORT_MS="$(for _ in 1 2 3; do curl -s -o /dev/null -w '%{time_total}\n' "${COOKIE_H[@]}" "$BASE/reports?from=$YEAR_AGO&to=$TODAY"; done \
   | python3 -c 'import sys; print(f"{max(float(l) for l in sys.stdin) * 1000:.0f}")')"
 RSS_MB="$(python3 -c "print(round($(ps -o rss= -p "$APP_PID") / 1024))")"
-[[ -n "$KEEP_DB" ]] && { curl -s -o /dev/null "$BASE/health/live"; cp "$DEMO_DB" "$KEEP_DB"; }
+# SQLite's online backup (Python's sqlite3 module): the live file runs in write-ahead-log mode, so a plain copy would miss
+# the writes still in its -wal file.
+[[ -n "$KEEP_DB" ]] && python3 -c 'import sqlite3, sys; s = sqlite3.connect(sys.argv[1]); d = sqlite3.connect(sys.argv[2]); s.backup(d); d.execute("PRAGMA journal_mode=DELETE"); d.close()' "$DEMO_DB" "$KEEP_DB"
 
 {
   echo
