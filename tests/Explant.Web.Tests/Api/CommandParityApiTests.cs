@@ -43,13 +43,15 @@ public abstract class CommandParityApiTests(DatabaseProvider provider) : IAsyncL
         Enumerable.Range(1, 700).Select(Today.AddDays).First(d => test(d.ToDateTime(at))).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The API's refusal as the form shows it: "field: message".</summary>
-    private static async Task<string> ApiRefusal(HttpResponseMessage response, string field)
+    /// <summary>The API's messages for <paramref name="field"/>, and the same refusal as a form shows it: the field's label, then the same words.</summary>
+    private static async Task<(string Text, string AsForm)> ApiRefusal(HttpResponseMessage response, string field)
     {
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"expected 400 on {field}, got {(int)response.StatusCode}: {body}");
         var errors = JsonDocument.Parse(body).RootElement.GetProperty("errors");
         Assert.True(errors.TryGetProperty(field, out var messages), body);
-        return $"{field}: {string.Join(", ", messages.EnumerateArray().Select(m => m.GetString()))}";
+        var words = messages.EnumerateArray().Select(m => m.GetString()!).ToArray();
+        return ($"{field}: {string.Join(", ", words)}", Explant.Web.Forms.FieldLabels.Message(new Dictionary<string, string[]> { [field] = words }));
     }
 
     [Fact]
@@ -89,10 +91,11 @@ public abstract class CommandParityApiTests(DatabaseProvider provider) : IAsyncL
         foreach (var (what, api, action, fields, field, words) in cases)
         {
             var apiRefusal = await ApiRefusal(await api(), field);
-            Assert.Contains(words, apiRefusal, StringComparison.Ordinal);
+            Assert.Contains(words, apiRefusal.Text, StringComparison.Ordinal);
             var posted = await form.PostAsync($"/forms/cases/{number}/{action}", fields);
             Assert.True(posted.Refused, $"{what}: the form was not refused ({posted.Location})");
-            Assert.Equal(apiRefusal, posted.Error);
+            // The same field and words; the form names the field by its label (issue #13 §5: plain words).
+            Assert.Equal(apiRefusal.AsForm, posted.Error);
         }
         Assert.Equal(before, await surgeon.GetStringAsync($"/api/cases/{number}"));
         Assert.Equal(readinessBefore, await surgeon.GetStringAsync($"/api/cases/{number}/readiness"));
@@ -112,15 +115,15 @@ public abstract class CommandParityApiTests(DatabaseProvider provider) : IAsyncL
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         Assert.Equal("/api/staff/nurse-7", created.Headers.Location!.OriginalString);
 
-        var refused = await ApiRefusal(await scheduler.PostAsJsonAsync("/api/staff/nurse-7/absences", absenceBody), "to");
+        var refused = (await ApiRefusal(await scheduler.PostAsJsonAsync("/api/staff/nurse-7/absences", absenceBody), "to")).Text;
         Assert.Contains($"is before from ({Day(5)})", refused, StringComparison.Ordinal);
         var staff = await nurse.GetFromJsonAsync<JsonElement>("/api/staff");
         Assert.Equal(0, staff.EnumerateArray().Single(s => s.GetProperty("id").GetString() == "nurse-7").GetProperty("absences").GetArrayLength());
 
         var room = await scheduler.PostAsJsonAsync("/api/rooms", new { id = "OR5", hours = new[] { new { day = "Funday", opens = "08:00", closes = "16:00" } } });
-        Assert.Contains("is not a weekday", await ApiRefusal(room, "hours[0].day"), StringComparison.Ordinal);
+        Assert.Contains("is not a weekday", (await ApiRefusal(room, "hours[0].day")).Text, StringComparison.Ordinal);
         var block = await scheduler.PostAsJsonAsync("/api/rooms/OR5/blocks", new { day = "Monday", surgeon = "surgeon@test.local", opens = "8am", closes = "12:00" });
-        Assert.Contains("is not a time (HH:mm)", await ApiRefusal(block, "opens"), StringComparison.Ordinal);
+        Assert.Contains("is not a time (HH:mm)", (await ApiRefusal(block, "opens")).Text, StringComparison.Ordinal);
 
         var ok = await scheduler.PostAsJsonAsync("/api/rooms", new { id = "OR5", capabilities = new[] { "fluoroscopy" }, hours = new[] { new { day = "Monday", opens = "08:00", closes = "16:00" } } });
         Assert.Equal(HttpStatusCode.Created, ok.StatusCode);

@@ -220,7 +220,7 @@ public abstract class PagingTests<TCohort>(TCohort cohort) where TCohort : Seede
         Assert.Contains("DC0012", patients, StringComparison.Ordinal);
         Assert.DoesNotContain("DC0013", patients, StringComparison.Ordinal);
         var bad = await cohort.Browser.GetStringAsync("/patients?page=zero");
-        Assert.Contains("page: &#x27;zero&#x27; is not a whole number", bad, StringComparison.Ordinal);
+        Assert.Contains("Page: &#x27;zero&#x27; is not a whole number", bad, StringComparison.Ordinal);
     }
 }
 
