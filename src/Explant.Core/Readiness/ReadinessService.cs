@@ -23,26 +23,19 @@ public sealed class ReadinessService(ExplantDbContext db, IOptions<ReadinessOpti
     public async Task<ReadinessReport> Evaluate(SurgicalCase c, Patients.Patient? patient, Implants.Construct? construct, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(c);
-        patient ??= await db.Patients.AsNoTracking().FirstAsync(p => p.Id == c.PatientId, ct);
-        construct ??= await db.Constructs.AsNoTracking().FirstAsync(x => x.Id == c.ConstructId, ct);
-        var imaging = await ImagingOf.For(db)(db, c.PatientId).ToListAsync(ct);
-        var definition = (await DefinitionVersion.For(db)(db, c.ProcedureCode, c.ProcedureVersion, ct)
-            ?? throw new NotFoundException($"procedure {c.ProcedureCode} v{c.ProcedureVersion}")).Parse();
+        patient ??= await CaseInputs.PatientOf(db, c.PatientId, ct);
+        construct ??= await CaseInputs.ConstructOf(db, c.ConstructId, ct);
+        var imaging = await CaseInputs.ImagingOf(db, c.PatientId, ct);
+        var definition = await CaseInputs.DefinitionOf(db, c, ct);
         return ReadinessEngine.Evaluate(new ReadinessInput(c, patient, construct, imaging, definition, options.Value, time.Zone, Today));
     }
 
-    /// <summary>As above, with everything already loaded by a page that shows it too (no query of its own).</summary>
-    public ReadinessReport Evaluate(SurgicalCase c, Patients.Patient patient, Implants.Construct construct, IReadOnlyList<Implants.ImagingStudy> imaging,
-        ProcedureDocument definition) =>
-        ReadinessEngine.Evaluate(new ReadinessInput(c, patient, construct, imaging, definition, options.Value, time.Zone, Today));
-
-    // Every case read evaluates readiness (issue #17): compiled once, these skip EF's per-call expression work.
-    private static readonly PerProvider<Func<ExplantDbContext, Guid, IAsyncEnumerable<Implants.ImagingStudy>>> ImagingOf = new(() =>
-        EF.CompileAsyncQuery((ExplantDbContext db, Guid patientId) => db.ImagingStudies.AsNoTracking().Where(s => s.PatientId == patientId)));
-
-    private static readonly PerProvider<Func<ExplantDbContext, string, int, CancellationToken, Task<Procedures.ProcedureDefinition?>>> DefinitionVersion = new(() =>
-        EF.CompileAsyncQuery((ExplantDbContext db, string code, int version, CancellationToken ct) =>
-            db.ProcedureDefinitions.AsNoTracking().FirstOrDefault(p => p.Code == code && p.Version == version)));
+    /// <summary>As above, on inputs already loaded by a read that shows them too (no query of its own).</summary>
+    public ReadinessReport Evaluate(SurgicalCase c, CaseInputs inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        return ReadinessEngine.Evaluate(new ReadinessInput(c, inputs.Patient, inputs.Construct, inputs.Imaging, inputs.Definition, options.Value, time.Zone, Today));
+    }
 
     /// <summary>
     /// Readiness of many cases at once (worklists, the case list, the daily list): patients, constructs, imaging and

@@ -100,14 +100,13 @@ internal static class CaseEndpoints
         return TypedResults.Ok(await LoadView(http, db, clock, c, ct));
     }
 
-    // The patient and construct are loaded once and shared by the readiness evaluation and the view (a fixed number of
-    // queries per read, pinned by QueryCountTests).
+    // The patient, construct, imaging and definition are loaded once and shared by the readiness evaluation and the view
+    // (a fixed number of queries per read, pinned by QueryCountTests).
     private static async Task<CaseView> LoadView(HttpContext http, ExplantDbContext db, HospitalTime clock, SurgicalCase c, CancellationToken ct)
     {
-        var patient = await db.Patients.AsNoTracking().FirstAsync(p => p.Id == c.PatientId, ct);
-        var construct = await db.Constructs.AsNoTracking().FirstAsync(x => x.Id == c.ConstructId, ct);
-        var readiness = await http.RequestServices.GetRequiredService<ReadinessService>().Evaluate(c, patient, construct, ct);
-        return CaseView.From(c, patient, construct, clock.Today, readiness);
+        var inputs = await CaseInputs.LoadAsync(db, c, ct);
+        var readiness = http.RequestServices.GetRequiredService<ReadinessService>().Evaluate(c, inputs);
+        return CaseView.From(c, inputs.Patient, inputs.Construct, clock.Today, readiness);
     }
 
     private static async Task<Created<ConsentDocumentResponse>> GenerateConsent(string id, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct)

@@ -26,7 +26,8 @@ internal static class ExplantWebSetup
         services.AddExplantOpenApi();
         services.AddSingleton(TimeProvider.System);
         services.AddHttpContextAccessor();
-        services.AddScoped<IActor, HttpActor>();
+        // A singleton: it reads the current request through the accessor, so the pooled database contexts can share it.
+        services.AddSingleton<IActor, HttpActor>();
         services.AddExplantCore(builder.Configuration);
         // Duration model settings (§8.1 booking quantile ⚠) for the week proposal.
         services.AddSettings<Explant.Planner.DurationOptions>(builder.Configuration, "Scheduling:Duration", o => Settings.Range("BookingQuantile", o.BookingQuantile, 0.05, 0.99));
