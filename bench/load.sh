@@ -68,11 +68,19 @@ EMAIL="$(awk '$2 ~ /^surgeon@/ {print $2}' "$WORK/app.log" | tail -1)"
 
 TOKEN="$(curl -fsS -H 'Content-Type: application/json' -d "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}" "$BASE/api/auth/token" \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["accessToken"])')"
-JAR="$WORK/cookies"
-FORM_TOKEN="$(curl -fsS -c "$JAR" -b "$JAR" "$BASE/login" | python3 -c 'import re,sys,html; print(html.unescape(re.search(r"name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"", sys.stdin.read()).group(1)))')"
-curl -fsS -o /dev/null -c "$JAR" -b "$JAR" --data-urlencode "email=$EMAIL" --data-urlencode "password=$PASSWORD" --data-urlencode "returnUrl=/cases" \
-  --data-urlencode "__RequestVerificationToken=$FORM_TOKEN" "$BASE/account/login"
-COOKIE="$(awk -F'\t' 'NF >= 7 && $1 !~ /^# / {printf "%s%s=%s", sep, $6, $7; sep="; "}' "$JAR")"
+# A fresh sign-in cookie before every cookie row: Identity re-checks a cookie's security stamp once a minute
+# (SecurityStampValidatorOptions in SecuritySetup) and a browser then carries the renewed cookie it is sent; wrk replays
+# one cookie, so a cookie older than a minute would make every request re-check the stamp, which no browser does.
+sign_in_cookie() {
+  local jar="$WORK/cookies" form_token
+  rm -f "$jar"
+  form_token="$(curl -fsS -c "$jar" -b "$jar" "$BASE/login" | python3 -c 'import re,sys,html; print(html.unescape(re.search(r"name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"", sys.stdin.read()).group(1)))')"
+  curl -fsS -o /dev/null -c "$jar" -b "$jar" --data-urlencode "email=$EMAIL" --data-urlencode "password=$PASSWORD" --data-urlencode "returnUrl=/cases" \
+    --data-urlencode "__RequestVerificationToken=$form_token" "$BASE/account/login"
+  COOKIE="$(awk -F'\t' 'NF >= 7 && $1 !~ /^# / {printf "%s%s=%s", sep, $6, $7; sep="; "}' "$jar")"
+  COOKIE_H=(-H "Cookie: $COOKIE")
+}
+sign_in_cookie
 
 # A case from the middle of the cohort; works with the paged list and with the older plain array.
 CASES_JSON="$(curl -fsS -H "Authorization: Bearer $TOKEN" "$BASE/api/cases?pageSize=200")"
@@ -101,19 +109,18 @@ PY
 
 status() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
 BEARER=(-H "Authorization: Bearer $TOKEN")
-COOKIE_H=(-H "Cookie: $COOKIE")
 STATIC_URL="$BASE/app.css"
 [[ "$(status "$STATIC_URL")" == 200 ]] || { echo "static file $STATIC_URL does not answer 200" >&2; exit 1; }
 
 # Warm-up: a few seconds on every path first, so each row measures the app after the JIT has optimised its code (steady
 # state), not the tiering that happens in the first seconds after launch.
-WARM=(-t"$THREADS" -c"$CONNECTIONS" -d3s)
+WARM=(-t"$THREADS" -c"$CONNECTIONS" -d5s)
 wrk "${WARM[@]}" "$STATIC_URL" >/dev/null 2>&1 || true
 for warm in "/api/cases/$CASE|bearer" "/api/cases|bearer" "/cases/$CASE|cookie" "/health/live|none" "/board|cookie" "/api/preop/worklist|bearer" "/fhir/Patient?_count=50|bearer"; do
   IFS='|' read -r wpath wauth <<<"$warm"
   case "$wauth" in
     bearer) wrk "${WARM[@]}" "${BEARER[@]}" "$BASE$wpath" >/dev/null 2>&1 || true ;;
-    cookie) wrk "${WARM[@]}" "${COOKIE_H[@]}" "$BASE$wpath" >/dev/null 2>&1 || true ;;
+    cookie) sign_in_cookie; wrk "${WARM[@]}" "${COOKIE_H[@]}" "$BASE$wpath" >/dev/null 2>&1 || true ;;
     *) wrk "${WARM[@]}" "$BASE$wpath" >/dev/null 2>&1 || true ;;
   esac
 done
@@ -130,13 +137,16 @@ read -r STATIC_RPS STATIC_P99 _ < <(bench "$STATIC_URL")
 echo "static file: $STATIC_RPS req/s" >&2
 add "\`GET /api/cases/{n}\` (bearer)" "$BASE/api/cases/$CASE" "${BEARER[@]}"
 add "\`GET /api/cases\` (first page, bearer)" "$BASE/api/cases" "${BEARER[@]}"
+sign_in_cookie
 add "\`GET /cases/{n}\` (page, cookie)" "$BASE/cases/$CASE" "${COOKIE_H[@]}"
 add "\`GET /health/live\` (anonymous)" "$BASE/health/live"
+sign_in_cookie
 add "\`GET /board\` (page, cookie)" "$BASE/board" "${COOKIE_H[@]}"
 add "\`GET /api/preop/worklist\` (bearer)" "$BASE/api/preop/worklist" "${BEARER[@]}"
 add "\`GET /fhir/Patient?_count=50\` (bearer)" "$BASE/fhir/Patient?_count=50" "${BEARER[@]}"
 
 # /reports for one year: three renders, the slowest counts.
+sign_in_cookie
 REPORT_MS="$(for _ in 1 2 3; do curl -s -o /dev/null -w '%{time_total}\n' "${COOKIE_H[@]}" "$BASE/reports?from=$YEAR_AGO&to=$TODAY"; done \
   | python3 -c 'import sys; print(f"{max(float(l) for l in sys.stdin) * 1000:.0f}")')"
 RSS_MB="$(python3 -c "print(round($(ps -o rss= -p "$APP_PID") / 1024))")"
@@ -148,7 +158,7 @@ RSS_MB="$(python3 -c "print(round($(ps -o rss= -p "$APP_PID") / 1024))")"
   echo
   echo "### $LABEL — demo cohort --years $YEARS ($TOTAL cases), $(date -u +%Y-%m-%d)"
   echo
-  echo "wrk ${DURATION} s per row after a 3 s warm-up of every path, $CONNECTIONS connections, $THREADS threads, loopback; static file \`/app.css\`: $STATIC_RPS requests/s (p99 $STATIC_P99 ms)."
+  echo "wrk ${DURATION} s per row after a 5 s warm-up of every path, $CONNECTIONS connections, $THREADS threads, loopback; static file \`/app.css\`: $STATIC_RPS requests/s (p99 $STATIC_P99 ms)."
   echo
   echo "| path | requests/s | × static | p99 (ms) |"
   echo "| --- | --- | --- | --- |"

@@ -36,14 +36,17 @@ public static class Accounts
     public static async Task<Names> DisplayNames(ExplantDbContext db, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var people = await db.Users.AsNoTracking().Where(u => u.Email != null).Select(u => new { u.Email, u.DisplayName }).ToListAsync(ct);
         var byEmail = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var p in people)
+        await foreach (var (email, name) in EveryName.For(db)(db).WithCancellation(ct))
         {
-            byEmail[p.Email!] = p.DisplayName;
+            byEmail[email!] = name;
         }
         return new Names(byEmail);
     }
+
+    // Every case page shows names (issue #17): compiled once, the query skips EF's per-call expression work.
+    private static readonly PerProvider<Func<ExplantDbContext, IAsyncEnumerable<(string?, string)>>> EveryName = new(() =>
+        EF.CompileAsyncQuery((ExplantDbContext db) => db.Users.AsNoTracking().Where(u => u.Email != null).Select(u => ValueTuple.Create(u.Email, u.DisplayName))));
 
     /// <summary>Every account holding <paramref name="role"/>, by e-mail (for the surgeon picker and checks).</summary>
     public static async Task<IReadOnlyList<Person>> InRole(ExplantDbContext db, string role, CancellationToken ct = default)

@@ -48,14 +48,47 @@ public abstract class ExplantDbContext(DbContextOptions options)
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
-        CopyStoredFacts();
-        return base.SaveChanges(acceptAllChangesOnSuccess);
+        var auto = DetectOnce();
+        try
+        {
+            CopyStoredFacts();
+            return base.SaveChanges(acceptAllChangesOnSuccess);
+        }
+        finally
+        {
+            ChangeTracker.AutoDetectChangesEnabled = auto;
+        }
     }
 
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
-        CopyStoredFacts();
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        var auto = DetectOnce();
+        try
+        {
+            CopyStoredFacts();
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+        finally
+        {
+            ChangeTracker.AutoDetectChangesEnabled = auto;
+        }
+    }
+
+    /// <summary>
+    /// Changes are detected once per save (issue #17). Every <c>ChangeTracker.Entries()</c> call detects them again, a
+    /// walk over every tracked value, and a save called it six times (the stored facts, the audit and metrics
+    /// interceptors, the save itself): most of a large save's time. Everything that changes an entity from here on does
+    /// it through the tracker (property entries, <c>Add</c>), which records the change without detection.
+    /// </summary>
+    private bool DetectOnce()
+    {
+        var auto = ChangeTracker.AutoDetectChangesEnabled;
+        if (auto)
+        {
+            ChangeTracker.DetectChanges();
+        }
+        ChangeTracker.AutoDetectChangesEnabled = false;
+        return auto;
     }
 
     /// <summary>
