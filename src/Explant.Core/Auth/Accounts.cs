@@ -37,16 +37,18 @@ public static class Accounts
     {
         ArgumentNullException.ThrowIfNull(db);
         var byEmail = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        await foreach (var (email, name) in EveryName.For(db)(db).WithCancellation(ct))
+        await foreach (var row in EveryName.For(db)(db).WithCancellation(ct))
         {
-            byEmail[email!] = name;
+            byEmail[row.Email!] = row.DisplayName;
         }
         return new Names(byEmail);
     }
 
     // Every case page shows names (issue #17): compiled once, the query skips EF's per-call expression work.
-    private static readonly PerProvider<Func<ExplantDbContext, IAsyncEnumerable<(string?, string)>>> EveryName = new(() =>
-        EF.CompileAsyncQuery((ExplantDbContext db) => db.Users.AsNoTracking().Where(u => u.Email != null).Select(u => ValueTuple.Create(u.Email, u.DisplayName))));
+    private sealed record NameRow(string? Email, string DisplayName);
+
+    private static readonly PerProvider<Func<ExplantDbContext, IAsyncEnumerable<NameRow>>> EveryName = new(() =>
+        EF.CompileAsyncQuery((ExplantDbContext db) => db.Users.AsNoTracking().Where(u => u.Email != null).Select(u => new NameRow(u.Email, u.DisplayName))));
 
     /// <summary>Every account holding <paramref name="role"/>, by e-mail (for the surgeon picker and checks).</summary>
     public static async Task<IReadOnlyList<Person>> InRole(ExplantDbContext db, string role, CancellationToken ct = default)

@@ -25,6 +25,35 @@ public sealed record CaseInputs(Patient Patient, Construct Construct, IReadOnlyL
         return new CaseInputs(patient, construct, imaging, definition);
     }
 
+    /// <summary>
+    /// A case by number or id, with its inputs: for a number, the case, its patient and its construct come in one joined
+    /// query (issue #17: the busiest read), then the imaging and the definition. Null when there is no such case.
+    /// </summary>
+    public static async Task<(SurgicalCase Case, CaseInputs Inputs)?> FindForRead(ExplantDbContext db, string reference, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        if (!int.TryParse(reference, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number))
+        {
+            return await CaseHandlers.FindForRead(db, reference, ct) is { } byId ? (byId, await LoadAsync(db, byId, ct)) : null;
+        }
+        if (await CaseWithParties.For(db)(db, number, ct) is not { } row)
+        {
+            return null;
+        }
+        var inputs = new CaseInputs(row.Patient, row.Construct, await ImagingOf(db, row.Case.PatientId, ct), await DefinitionOf(db, row.Case, ct));
+        return (row.Case, inputs);
+    }
+
+    private sealed record CaseRow(SurgicalCase Case, Patient Patient, Construct Construct);
+
+    private static readonly PerProvider<Func<ExplantDbContext, int, CancellationToken, Task<CaseRow?>>> CaseWithParties = new(() =>
+        EF.CompileAsyncQuery((ExplantDbContext db, int number, CancellationToken ct) =>
+            (from c in db.Cases.AsNoTracking()
+             where c.Number == number
+             join p in db.Patients.AsNoTracking() on c.PatientId equals p.Id
+             join x in db.Constructs.AsNoTracking() on c.ConstructId equals x.Id
+             select new CaseRow(c, p, x)).FirstOrDefault()));
+
     internal static async Task<Patient> PatientOf(ExplantDbContext db, Guid id, CancellationToken ct) =>
         await PatientById.For(db)(db, id, ct) ?? throw new NotFoundException($"patient {id}");
 

@@ -91,13 +91,14 @@ internal static class CaseEndpoints
 
     private static async Task<Results<Ok<CaseView>, ProblemHttpResult>> Get(string id, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct)
     {
-        var c = await CaseHandlers.FindForRead(db, id, ct);
-        if (c is null)
+        if (await CaseInputs.FindForRead(db, id, ct) is not { } found)
         {
             return TypedResults.Problem($"case {id} not found", statusCode: 404);
         }
+        var (c, inputs) = found;
         http.Response.SetETag(c.Revision);
-        return TypedResults.Ok(await LoadView(http, db, clock, c, ct));
+        var readiness = http.RequestServices.GetRequiredService<ReadinessService>().Evaluate(c, inputs);
+        return TypedResults.Ok(CaseView.From(c, inputs.Patient, inputs.Construct, clock.Today, readiness));
     }
 
     // The patient, construct, imaging and definition are loaded once and shared by the readiness evaluation and the view
