@@ -61,9 +61,29 @@ internal sealed class FhirData(ExplantDbContext db, HospitalTime time, string ba
     public async Task<Dictionary<Guid, IntraOpRecord>> IntraOpByCase() => (await IntraOps()).GroupBy(r => r.CaseId).ToDictionary(g => g.Key, g => g.First());
     public async Task<Dictionary<Guid, RecoveryRecord>> RecoveryByCase() => (await Recoveries()).GroupBy(r => r.CaseId).ToDictionary(g => g.Key, g => g.First());
 
+    /// <summary>
+    /// When the records of one page last changed, in one query over those keys only (issue #17: a search page read the
+    /// latest audit time of every record of the type, so a 50-patient page slowed with the size of the registry).
+    /// </summary>
+    public async Task PreloadLastUpdated(string entity, IReadOnlyCollection<string> keys)
+    {
+        var found = await db.AuditEntries.AsNoTracking().Where(a => a.Entity == entity && keys.Contains(a.EntityKey)).GroupBy(a => a.EntityKey)
+            .Select(g => new { g.Key, At = g.Max(a => a.AtUtc) }).ToListAsync(ct);
+        var map = found.ToDictionary(x => x.Key, x => (DateTime?)x.At);
+        foreach (var key in keys)
+        {
+            map.TryAdd(key, null);
+        }
+        cache["auditpage:" + entity] = map;
+    }
+
     /// <summary>When each record of an aggregate type last changed, from the append-only audit log (meta.lastUpdated, Last-Modified).</summary>
     public async Task<DateTimeOffset?> LastUpdated(string entity, string key)
     {
+        if (cache.TryGetValue("auditpage:" + entity, out var page) && ((Dictionary<string, DateTime?>)page).TryGetValue(key, out var preloaded))
+        {
+            return preloaded is { } at1 ? new DateTimeOffset(DateTime.SpecifyKind(at1, DateTimeKind.Utc)) : null;
+        }
         var all = await Load<KeyValuePair<string, DateTime>>("audit:" + entity, async () =>
             [.. (await db.AuditEntries.AsNoTracking().Where(a => a.Entity == entity).GroupBy(a => a.EntityKey)
                 .Select(g => new { g.Key, At = g.Max(a => a.AtUtc) }).ToListAsync(ct))

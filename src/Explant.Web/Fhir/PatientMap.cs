@@ -85,7 +85,9 @@ internal static class PatientMap
         {
             var total = await q.CountAsync(ct);
             var page = new List<Resource>();
-            foreach (var p in await q.Skip(offset).Take(count).ToListAsync(ct))
+            var rows = await q.Skip(offset).Take(count).ToListAsync(ct);
+            await data.PreloadLastUpdated(nameof(Explant.Core.Patients.Patient), [.. rows.Select(p => p.Id.ToString())]);
+            foreach (var p in rows)
             {
                 page.Add(await Map(data, p));
             }

@@ -135,6 +135,22 @@ public abstract class FhirApiTests(FhirFixture fixture)
     }
 
     [Fact]
+    public async Task A_search_page_gives_each_patient_the_last_updated_of_its_own_read()
+    {
+        // The page loads the audit times of its own patients only (issue #17); a read loads them per type.
+        var nurse = await Nurse();
+        var bundle = await Read<Bundle>(await nurse.GetAsync("/fhir/Patient?_count=5&_offset=3"));
+        var patients = bundle.Entry.Select(e => (Patient)e.Resource).ToList();
+        Assert.Equal(5, patients.Count);
+        foreach (var p in patients)
+        {
+            var read = await Read<Patient>(await nurse.GetAsync($"/fhir/Patient/{p.Id}"));
+            Assert.NotNull(p.Meta.LastUpdated);
+            Assert.Equal(read.Meta.LastUpdated, p.Meta.LastUpdated);
+        }
+    }
+
+    [Fact]
     public async Task Read_answers_a_weak_etag_equal_to_the_version_and_last_modified()
     {
         var nurse = await Nurse();
