@@ -5,7 +5,6 @@ namespace Explant.Core.Cases;
 
 internal sealed class SurgicalCaseConfiguration : IEntityTypeConfiguration<SurgicalCase>
 {
-
     public void Configure(EntityTypeBuilder<SurgicalCase> b)
     {
         b.ToTable("SurgicalCases");

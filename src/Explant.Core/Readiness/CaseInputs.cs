@@ -14,11 +14,14 @@ namespace Explant.Core.Readiness;
 /// </summary>
 public sealed record CaseInputs(Patient Patient, Construct Construct, IReadOnlyList<ImagingStudy> Imaging, ProcedureDocument Definition)
 {
-    public static async Task<CaseInputs> LoadAsync(ExplantDbContext db, SurgicalCase c, CancellationToken ct = default)
+    public static Task<CaseInputs> LoadAsync(ExplantDbContext db, SurgicalCase c, CancellationToken ct = default) => LoadAsync(db, c, null, ct);
+
+    /// <summary>As above, with <paramref name="patient"/> as it is in memory (a change the caller is about to save) when given.</summary>
+    public static async Task<CaseInputs> LoadAsync(ExplantDbContext db, SurgicalCase c, Patient? patient, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(c);
-        var patient = await PatientOf(db, c.PatientId, ct);
+        patient ??= await PatientOf(db, c.PatientId, ct);
         var construct = await ConstructOf(db, c.ConstructId, ct);
         var imaging = await ImagingOf(db, c.PatientId, ct);
         var definition = await DefinitionOf(db, c, ct);
@@ -54,13 +57,13 @@ public sealed record CaseInputs(Patient Patient, Construct Construct, IReadOnlyL
              join x in db.Constructs.AsNoTracking() on c.ConstructId equals x.Id
              select new CaseRow(c, p, x)).FirstOrDefault()));
 
-    internal static async Task<Patient> PatientOf(ExplantDbContext db, Guid id, CancellationToken ct) =>
+    private static async Task<Patient> PatientOf(ExplantDbContext db, Guid id, CancellationToken ct) =>
         await PatientById.For(db)(db, id, ct) ?? throw new NotFoundException($"patient {id}");
 
-    internal static async Task<Construct> ConstructOf(ExplantDbContext db, Guid id, CancellationToken ct) =>
+    private static async Task<Construct> ConstructOf(ExplantDbContext db, Guid id, CancellationToken ct) =>
         await ConstructById.For(db)(db, id, ct) ?? throw new NotFoundException($"construct {id}");
 
-    internal static async Task<IReadOnlyList<ImagingStudy>> ImagingOf(ExplantDbContext db, Guid patientId, CancellationToken ct)
+    private static async Task<IReadOnlyList<ImagingStudy>> ImagingOf(ExplantDbContext db, Guid patientId, CancellationToken ct)
     {
         var studies = new List<ImagingStudy>();
         await foreach (var s in ImagingByPatient.For(db)(db, patientId).WithCancellation(ct))
@@ -70,7 +73,7 @@ public sealed record CaseInputs(Patient Patient, Construct Construct, IReadOnlyL
         return studies;
     }
 
-    internal static async Task<ProcedureDocument> DefinitionOf(ExplantDbContext db, SurgicalCase c, CancellationToken ct) =>
+    private static async Task<ProcedureDocument> DefinitionOf(ExplantDbContext db, SurgicalCase c, CancellationToken ct) =>
         (await DefinitionVersion.For(db)(db, c.ProcedureCode, c.ProcedureVersion, ct)
             ?? throw new NotFoundException($"procedure {c.ProcedureCode} v{c.ProcedureVersion}")).Parse();
 

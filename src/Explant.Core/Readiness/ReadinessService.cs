@@ -17,18 +17,8 @@ public sealed class ReadinessService(ExplantDbContext db, IOptions<ReadinessOpti
     public Task<ReadinessReport> Evaluate(SurgicalCase c, CancellationToken ct = default) => Evaluate(c, null, ct);
 
     /// <summary>Evaluates with <paramref name="patient"/> as it is in memory (a change the caller is about to save), else as stored.</summary>
-    public Task<ReadinessReport> Evaluate(SurgicalCase c, Patients.Patient? patient, CancellationToken ct = default) => Evaluate(c, patient, null, ct);
-
-    /// <summary>As <see cref="Evaluate(SurgicalCase, Patients.Patient?, CancellationToken)"/>, reusing a patient and construct the caller already loaded.</summary>
-    public async Task<ReadinessReport> Evaluate(SurgicalCase c, Patients.Patient? patient, Implants.Construct? construct, CancellationToken ct = default)
-    {
-        ArgumentNullException.ThrowIfNull(c);
-        patient ??= await CaseInputs.PatientOf(db, c.PatientId, ct);
-        construct ??= await CaseInputs.ConstructOf(db, c.ConstructId, ct);
-        var imaging = await CaseInputs.ImagingOf(db, c.PatientId, ct);
-        var definition = await CaseInputs.DefinitionOf(db, c, ct);
-        return ReadinessEngine.Evaluate(new ReadinessInput(c, patient, construct, imaging, definition, options.Value, time.Zone, Today));
-    }
+    public async Task<ReadinessReport> Evaluate(SurgicalCase c, Patients.Patient? patient, CancellationToken ct = default) =>
+        Evaluate(c, await CaseInputs.LoadAsync(db, c, patient, ct));
 
     /// <summary>As above, on inputs already loaded by a read that shows them too (no query of its own).</summary>
     public ReadinessReport Evaluate(SurgicalCase c, CaseInputs inputs)

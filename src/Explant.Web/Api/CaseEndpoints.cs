@@ -97,18 +97,16 @@ internal static class CaseEndpoints
         }
         var (c, inputs) = found;
         http.Response.SetETag(c.Revision);
-        var readiness = http.RequestServices.GetRequiredService<ReadinessService>().Evaluate(c, inputs);
-        return TypedResults.Ok(CaseView.From(c, inputs.Patient, inputs.Construct, clock.Today, readiness));
+        return TypedResults.Ok(ViewOf(http, clock, c, inputs));
     }
 
     // The patient, construct, imaging and definition are loaded once and shared by the readiness evaluation and the view
     // (a fixed number of queries per read, pinned by QueryCountTests).
-    private static async Task<CaseView> LoadView(HttpContext http, ExplantDbContext db, HospitalTime clock, SurgicalCase c, CancellationToken ct)
-    {
-        var inputs = await CaseInputs.LoadAsync(db, c, ct);
-        var readiness = http.RequestServices.GetRequiredService<ReadinessService>().Evaluate(c, inputs);
-        return CaseView.From(c, inputs.Patient, inputs.Construct, clock.Today, readiness);
-    }
+    private static async Task<CaseView> LoadView(HttpContext http, ExplantDbContext db, HospitalTime clock, SurgicalCase c, CancellationToken ct) =>
+        ViewOf(http, clock, c, await CaseInputs.LoadAsync(db, c, ct));
+
+    private static CaseView ViewOf(HttpContext http, HospitalTime clock, SurgicalCase c, CaseInputs inputs) =>
+        CaseView.From(c, inputs.Patient, inputs.Construct, clock.Today, http.RequestServices.GetRequiredService<ReadinessService>().Evaluate(c, inputs));
 
     private static async Task<Created<ConsentDocumentResponse>> GenerateConsent(string id, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct)
     {
