@@ -22,6 +22,7 @@ public static class CoreServiceCollectionExtensions
             o.FusionEvidenceModalities.Count == 0 ? ["FusionEvidenceModalities needs at least one modality (S26: CT)"] : []);
         services.AddSettings<ReadinessOptions>(configuration, "Readiness", ReadinessProblems);
         services.AddScoped<ReadinessService>();
+        services.AddSingleton<CaseReadCache>();
         services.AddSettings<Scheduling.SchedulingOptions>(configuration, "Scheduling", o =>
             [.. Settings.Range("SurgeonDailyLimitMinutes", o.SurgeonDailyLimitMinutes, 30, 1440), .. Settings.Range("DefaultTurnoverMinutes", o.DefaultTurnoverMinutes, 0, 240),
              .. Settings.Range("Duration:BookingQuantile", o.Duration.BookingQuantile, 0.05, 0.99), .. Settings.Range("ProposalSeconds", o.ProposalSeconds, 1, 60)]);

@@ -51,6 +51,7 @@ public abstract class ExplantDbContext(DbContextOptions options)
         var auto = DetectOnce();
         try
         {
+            RefuseImagingDeletion();
             CopyStoredFacts();
             return base.SaveChanges(acceptAllChangesOnSuccess);
         }
@@ -65,6 +66,7 @@ public abstract class ExplantDbContext(DbContextOptions options)
         var auto = DetectOnce();
         try
         {
+            RefuseImagingDeletion();
             CopyStoredFacts();
             return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         }
@@ -89,6 +91,19 @@ public abstract class ExplantDbContext(DbContextOptions options)
         }
         ChangeTracker.AutoDetectChangesEnabled = false;
         return auto;
+    }
+
+    /// <summary>
+    /// An imaging study is a clinical record: a correction is a new revision, never a deletion. The case read's cache
+    /// (Readiness.CaseReadCache) relies on it too: it recognises a patient's unchanged imaging by the number of studies
+    /// and their revision total, which a deletion followed by an addition could leave equal.
+    /// </summary>
+    private void RefuseImagingDeletion()
+    {
+        if (ChangeTracker.Entries<Explant.Core.Implants.ImagingStudy>().Any(e => e.State == EntityState.Deleted))
+        {
+            throw new InvalidOperationException("imaging studies are never deleted: record a correction as a new revision of the study");
+        }
     }
 
     /// <summary>

@@ -30,24 +30,36 @@ public sealed record CaseInputs(Patient Patient, Construct Construct, IReadOnlyL
 
     /// <summary>
     /// A case by number or id, with its inputs: for a number, the case, its patient and its construct come in one joined
-    /// query (issue #17: the busiest read), then the imaging and the definition. Null when there is no such case.
+    /// query, then the patient's imaging (issue #17: the busiest read); when <paramref name="cache"/> remembers them, one
+    /// stamp query confirms they are unchanged instead. The definition comes from the cache once read. Null when there
+    /// is no such case. The returned objects may be shared with concurrent reads: read them, never change them.
     /// </summary>
-    public static async Task<(SurgicalCase Case, CaseInputs Inputs)?> FindForRead(ExplantDbContext db, string reference, CancellationToken ct = default)
+    public static async Task<(SurgicalCase Case, CaseInputs Inputs)?> FindForRead(ExplantDbContext db, CaseReadCache cache, string reference, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(cache);
         if (!int.TryParse(reference, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number))
         {
             return await CaseHandlers.FindForRead(db, reference, ct) is { } byId ? (byId, await LoadAsync(db, byId, ct)) : null;
         }
-        if (await CaseWithParties.For(db)(db, number, ct) is not { } row)
+        var known = cache.Remembered(number) is { } remembered && await StampOf.For(db)(db, number, ct) == remembered.Stamp ? remembered : null;
+        if (known is null)
         {
-            return null;
+            if (await CaseWithParties.For(db)(db, number, ct) is not { } row)
+            {
+                return null;
+            }
+            known = new RememberedCase(row, await ImagingOf(db, row.Case.PatientId, ct));
+            cache.Remember(known);
         }
-        var inputs = new CaseInputs(row.Patient, row.Construct, await ImagingOf(db, row.Case.PatientId, ct), await DefinitionOf(db, row.Case, ct));
-        return (row.Case, inputs);
+        var c = known.Row.Case;
+        if (cache.Definition(c.ProcedureCode, c.ProcedureVersion) is not { } definition)
+        {
+            definition = await DefinitionOf(db, c, ct);
+            cache.Remember(c.ProcedureCode, c.ProcedureVersion, definition);
+        }
+        return (c, new CaseInputs(known.Row.Patient, known.Row.Construct, known.Imaging, definition));
     }
-
-    private sealed record CaseRow(SurgicalCase Case, Patient Patient, Construct Construct);
 
     private static readonly PerProvider<Func<ExplantDbContext, int, CancellationToken, Task<CaseRow?>>> CaseWithParties = new(() =>
         EF.CompileAsyncQuery((ExplantDbContext db, int number, CancellationToken ct) =>
@@ -56,6 +68,16 @@ public sealed record CaseInputs(Patient Patient, Construct Construct, IReadOnlyL
              join p in db.Patients.AsNoTracking() on c.PatientId equals p.Id
              join x in db.Constructs.AsNoTracking() on c.ConstructId equals x.Id
              select new CaseRow(c, p, x)).FirstOrDefault()));
+
+    private static readonly PerProvider<Func<ExplantDbContext, int, CancellationToken, Task<CaseStamp?>>> StampOf = new(() =>
+        EF.CompileAsyncQuery((ExplantDbContext db, int number, CancellationToken ct) =>
+            (from c in db.Cases.AsNoTracking()
+             where c.Number == number
+             join p in db.Patients.AsNoTracking() on c.PatientId equals p.Id
+             join x in db.Constructs.AsNoTracking() on c.ConstructId equals x.Id
+             select new CaseStamp(c.Id, c.Revision, p.Id, p.Revision, x.Id, x.Revision,
+                 db.ImagingStudies.Count(s => s.PatientId == c.PatientId),
+                 db.ImagingStudies.Where(s => s.PatientId == c.PatientId).Sum(s => s.Revision))).FirstOrDefault()));
 
     private static async Task<Patient> PatientOf(ExplantDbContext db, Guid id, CancellationToken ct) =>
         await PatientById.For(db)(db, id, ct) ?? throw new NotFoundException($"patient {id}");

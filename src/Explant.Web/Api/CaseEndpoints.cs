@@ -89,9 +89,9 @@ internal static class CaseEndpoints
         return TypedResults.Created($"/api/cases/{c.Number}", await CaseView.Load(db, c, clock.Today, ct));
     }
 
-    private static async Task<Results<Ok<CaseView>, ProblemHttpResult>> Get(string id, HttpContext http, ExplantDbContext db, HospitalTime clock, CancellationToken ct)
+    private static async Task<Results<Ok<CaseView>, ProblemHttpResult>> Get(string id, HttpContext http, ExplantDbContext db, CaseReadCache cache, HospitalTime clock, CancellationToken ct)
     {
-        if (await CaseInputs.FindForRead(db, id, ct) is not { } found)
+        if (await CaseInputs.FindForRead(db, cache, id, ct) is not { } found)
         {
             return TypedResults.Problem($"case {id} not found", statusCode: 404);
         }

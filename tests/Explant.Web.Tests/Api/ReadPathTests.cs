@@ -232,12 +232,12 @@ public abstract class PagingTests<TCohort>(TCohort cohort) where TCohort : Seede
 public abstract class QueryCountTests<TCohort>(TCohort cohort) where TCohort : SeededCohort
 {
     // Every bearer request: the signed-in account (the per-request account check of the API).
-    // Case read: the account; the case joined to its patient and construct (shared by the view and the readiness); imaging;
-    // the definition.
-    private const int CaseRead = 4;
-    // Case page: the case joined to its patient and construct; imaging and definition (shared by readiness, the safety
-    // banner and the view); staff display names (the layout's own name comes from the sign-in claim).
-    private const int CasePage = 4;
+    // Case read, unchanged since the read before: the account; the stamp of the case, patient, construct and imaging the
+    // read remembers (CaseReadCache, hazard H125; the definition is remembered by version).
+    private const int CaseRead = 2;
+    // Case page: the stamp as above (the case, its patient, construct, imaging and definition shared by readiness, the
+    // safety banner and the view); staff display names (the layout's own name comes from the sign-in claim).
+    private const int CasePage = 2;
     // Case list page: the account; the count; one page of cases joined to their patients.
     private const int CaseListPage = 3;
     // Daily list page: rooms, the day's lists; cases, patients, constructs, definitions; imaging for readiness (definitions again
