@@ -34,13 +34,13 @@ public sealed record CaseInputs(Patient Patient, Construct Construct, IReadOnlyL
     /// stamp query confirms they are unchanged instead. The definition comes from the cache once read. Null when there
     /// is no such case. The returned objects may be shared with concurrent reads: read them, never change them.
     /// </summary>
-    public static async Task<(SurgicalCase Case, CaseInputs Inputs)?> FindForRead(ExplantDbContext db, CaseReadCache cache, string reference, CancellationToken ct = default)
+    public static async Task<CaseRead?> FindForRead(ExplantDbContext db, CaseReadCache cache, string reference, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(cache);
         if (!int.TryParse(reference, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number))
         {
-            return await CaseHandlers.FindForRead(db, reference, ct) is { } byId ? (byId, await LoadAsync(db, byId, ct)) : null;
+            return await CaseHandlers.FindForRead(db, reference, ct) is { } byId ? new CaseRead(byId, await LoadAsync(db, byId, ct), null) : null;
         }
         var known = cache.Remembered(number) is { } remembered && await StampOf.For(db)(db, number, ct) == remembered.Stamp ? remembered : null;
         if (known is null)
@@ -58,7 +58,7 @@ public sealed record CaseInputs(Patient Patient, Construct Construct, IReadOnlyL
             definition = await DefinitionOf(db, c, ct);
             cache.Remember(c.ProcedureCode, c.ProcedureVersion, definition);
         }
-        return (c, new CaseInputs(known.Row.Patient, known.Row.Construct, known.Imaging, definition));
+        return new CaseRead(c, new CaseInputs(known.Row.Patient, known.Row.Construct, known.Imaging, definition), known);
     }
 
     private static readonly PerProvider<Func<ExplantDbContext, int, CancellationToken, Task<CaseRow?>>> CaseWithParties = new(() =>

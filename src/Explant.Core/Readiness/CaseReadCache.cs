@@ -59,4 +59,13 @@ internal sealed record RememberedCase(CaseRow Row, IReadOnlyList<ImagingStudy> I
 {
     public CaseStamp Stamp { get; } = new(Row.Case.Id, Row.Case.Revision, Row.Patient.Id, Row.Patient.Revision, Row.Construct.Id, Row.Construct.Revision,
         Imaging.Count, Imaging.Sum(s => s.Revision));
+
+    /// <summary>The readiness and view last computed from these rows, with the day and settings they were computed for.</summary>
+    public Evaluation? Evaluated { get; set; }
+
+    /// <summary>The construct diagram with this case's planned components marked, once drawn.</summary>
+    public string? Diagram { get; set; }
 }
+
+/// <summary>Readiness and the case view are functions of the rows, the readiness settings and the hospital's day only.</summary>
+internal sealed record Evaluation(DateOnly Today, ReadinessOptions Options, ReadinessReport Readiness, CaseView View);

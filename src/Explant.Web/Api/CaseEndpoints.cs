@@ -89,15 +89,15 @@ internal static class CaseEndpoints
         return TypedResults.Created($"/api/cases/{c.Number}", await CaseView.Load(db, c, clock.Today, ct));
     }
 
-    private static async Task<Results<Ok<CaseView>, ProblemHttpResult>> Get(string id, HttpContext http, ExplantDbContext db, CaseReadCache cache, HospitalTime clock, CancellationToken ct)
+    private static async Task<Results<Ok<CaseView>, ProblemHttpResult>> Get(string id, HttpContext http, ExplantDbContext db, CaseReadCache cache, ReadinessService readiness,
+        CancellationToken ct)
     {
         if (await CaseInputs.FindForRead(db, cache, id, ct) is not { } found)
         {
             return TypedResults.Problem($"case {id} not found", statusCode: 404);
         }
-        var (c, inputs) = found;
-        http.Response.SetETag(c.Revision);
-        return TypedResults.Ok(ViewOf(http, clock, c, inputs));
+        http.Response.SetETag(found.Case.Revision);
+        return TypedResults.Ok(found.Evaluate(readiness).View);
     }
 
     // The patient, construct, imaging and definition are loaded once and shared by the readiness evaluation and the view

@@ -48,12 +48,13 @@ public abstract class CaseReadCacheTests(DatabaseProvider provider) : IAsyncLife
     }
 
     /// <summary>The read route itself, with the application's one cache, on a context of its own.</summary>
-    private async Task<(Core.Cases.SurgicalCase Case, CaseInputs Inputs)> FindAsync()
+    private async Task<CaseRead> FindAsync()
     {
         await using var scope = factory.Scope();
         var found = await CaseInputs.FindForRead(scope.ServiceProvider.GetRequiredService<ExplantDbContext>(),
             factory.Services.GetRequiredService<CaseReadCache>(), number.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        return Assert.NotNull(found);
+        Assert.NotNull(found);
+        return found;
     }
 
     private async Task InAnotherContext(Func<ExplantDbContext, Task> change)
@@ -104,6 +105,30 @@ public abstract class CaseReadCacheTests(DatabaseProvider provider) : IAsyncLife
         // The patient again, outside any request (as the CLI or another instance would write).
         await InAnotherContext(async db => (await db.Patients.SingleAsync(p => p.Id == patient)).RecordStop("apixaban", Today.AddDays(1), Today.AddDays(6)));
         Assert.Equal(Today.AddDays(1), Assert.Single((await FindAsync()).Inputs.Patient.Medications).StoppedOn);
+    }
+
+    [Fact]
+    public async Task Readiness_and_the_view_are_remembered_for_the_day_and_computed_again_on_the_next_day_or_after_a_change()
+    {
+        ReadinessService Readiness(AsyncServiceScope scope) => scope.ServiceProvider.GetRequiredService<ReadinessService>();
+        await using var scope = factory.Scope();
+        var first = (await FindAsync()).Evaluate(Readiness(scope));
+        var again = (await FindAsync()).Evaluate(Readiness(scope));
+        Assert.Same(first.View, again.View);
+        Assert.Same(first.Readiness, again.Readiness);
+
+        // The next day: the patient's age and every dated rule are evaluated for that day.
+        factory.Clock.MoveTo(Today.AddDays(1), new TimeOnly(9, 0));
+        await using var nextDay = factory.Scope();
+        var tomorrow = (await FindAsync()).Evaluate(Readiness(nextDay));
+        Assert.NotSame(first.View, tomorrow.View);
+        Assert.Equal(Today.AddDays(1), tomorrow.Readiness.EvaluatedFor);
+
+        // A change: a new evaluation on the changed rows.
+        await InAnotherContext(async db => (await db.Patients.SingleAsync(p => p.Id == patient)).RecordStop("apixaban", Today.AddDays(1), Today.AddDays(6)));
+        var changed = (await FindAsync()).Evaluate(Readiness(nextDay));
+        Assert.NotSame(tomorrow.Readiness, changed.Readiness);
+        Assert.Same(changed.View, (await FindAsync()).Evaluate(Readiness(nextDay)).View);
     }
 
     [Fact]
