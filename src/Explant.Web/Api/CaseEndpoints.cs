@@ -89,7 +89,7 @@ internal static class CaseEndpoints
         return TypedResults.Created($"/api/cases/{c.Number}", await CaseView.Load(db, c, clock.Today, ct));
     }
 
-    private static async Task<Results<Ok<CaseView>, ProblemHttpResult>> Get(string id, HttpContext http, ExplantDbContext db, CaseReadCache cache, ReadinessService readiness,
+    private static async Task<Results<EncodedJson<CaseView>, ProblemHttpResult>> Get(string id, HttpContext http, ExplantDbContext db, CaseReadCache cache, ReadinessService readiness,
         CancellationToken ct)
     {
         if (await CaseInputs.FindForRead(db, cache, id, ct) is not { } found)
@@ -97,7 +97,7 @@ internal static class CaseEndpoints
             return TypedResults.Problem($"case {id} not found", statusCode: 404);
         }
         http.Response.SetETag(found.Case.Revision);
-        return TypedResults.Ok(found.Evaluate(readiness).View);
+        return new EncodedJson<CaseView>(found.Evaluate(readiness).View);
     }
 
     // The patient, construct, imaging and definition are loaded once and shared by the readiness evaluation and the view
