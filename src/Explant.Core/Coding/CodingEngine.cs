@@ -97,7 +97,7 @@ public static class CodingEngine
             s.Apply("rule 4", $"new instrumentation {insertion.Code} at {insertion.Levels} does not overlap the removed levels {levels} → {old} and {insertion.Code}", "S2");
             if (old == CodingTables.Reinsertion)
             {
-                s.Warnings.Add($"rule 4 (R4) [S2]: R4 describes a removal with new hardware elsewhere; 22849 with new instrumentation {insertion.Code} at other levels is not covered by DOMAIN.md and needs coder review.");
+                s.Warnings.Add($"rule 4 (R4) [S2]: R4 describes a removal with new hardware elsewhere; 22849 with new instrumentation {insertion.Code} at other levels is not covered by the clinical rules (docs/clinical-rules.md §8) and needs coder review.");
             }
         }
 
@@ -151,7 +151,7 @@ public static class CodingEngine
         s.Warnings.Add($"[S4] {insertion.Code} is an add-on code: report it with its primary procedure (e.g. the arthrodesis), which this suggestion does not include.");
         if (insertion.Code == "22841")
         {
-            s.Warnings.Add("22841 is not described in DOMAIN.md §1.1: check the code and whether the payer pays it separately.");
+            s.Warnings.Add("22841 is not described in the clinical rules (docs/clinical-rules.md §8): check the code and whether the payer pays it separately.");
         }
         if (info.MinSegments is { } min)
         {

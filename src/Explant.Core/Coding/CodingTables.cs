@@ -27,7 +27,7 @@ public static class CodingTables
     [
         new("22840", "Posterior non-segmental instrumentation (add-on)", "S4"),
         // 22841 lies inside the R2 range but DOMAIN.md §1.1 does not describe it: accepted, flagged for the coder.
-        new("22841", "Spinal instrumentation code not described in DOMAIN.md", "S1", Verified: false),
+        new("22841", "Spinal instrumentation code not described in the clinical rules (docs/clinical-rules.md §8)", "S1", Verified: false),
         new("22842", "Posterior segmental instrumentation, 3 to 6 vertebral segments (add-on)", "S4", 3, 6),
         new("22843", "Posterior segmental instrumentation, 7 to 12 vertebral segments (add-on)", "S3", 7, 12, Verified: false),
         new("22844", "Posterior segmental instrumentation, 13 or more vertebral segments (add-on)", "S3", 13, null, Verified: false),

@@ -216,7 +216,7 @@ public static class Odi
         {
             return new(null,
                 $"ODI not scored: {answered} of {SectionCount} sections answered, at least {options.MinimumAnsweredSections} needed " +
-                $"({OdiScoringOptions.SectionName}:MinimumAnsweredSections; DOMAIN.md §6.5 ⚠ no authoritative threshold) [S58]");
+                $"({OdiScoringOptions.SectionName}:MinimumAnsweredSections; docs/clinical-rules.md §9 ⚠ no authoritative threshold) [S58]");
         }
         // Exact in decimal: sum × 100 / (5 × answered) = 20 × sum / answered.
         var percent = OutcomeMath.OneDecimal(20m * answers.Sum / answered);

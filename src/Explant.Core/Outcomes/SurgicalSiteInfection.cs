@@ -97,7 +97,7 @@ public static class SsiSurveillance
         if (string.IsNullOrEmpty(category))
         {
             return (options.UnmappedDeepDays,
-                $"{what}: {options.UnmappedDeepDays} days while the NHSN category is not configured (22852 → FUSN/LAM/none ⚠ unverified, DOMAIN.md §6.3)");
+                $"{what}: {options.UnmappedDeepDays} days while the NHSN category is not configured (22852 → FUSN/LAM/none ⚠ unverified, docs/clinical-rules.md §10)");
         }
         var isLong = options.NinetyDayCategories.Any(c => string.Equals(c.Trim(), category, StringComparison.OrdinalIgnoreCase));
         var days = isLong ? options.LongDeepDays : options.ShortDeepDays;

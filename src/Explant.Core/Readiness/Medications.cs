@@ -164,7 +164,7 @@ public static class HoldRules
                 return Hold(5, null, null, "S34", "Stop 5 days before surgery and check the INR before surgery (threshold is local). Restart as the surgeon directs (timing unverified, often 12–24 h). No routine bridging.");
             case DrugClass.Doac when bleedRisk == BleedRisk.Low:
                 // DOMAIN.md carries only the high-bleeding-risk rows (spine surgery is high risk, [S36]).
-                return Hold(null, null, null, "S32", $"No low-bleeding-risk rule for {info.Agent} is configured (DOMAIN.md lists high risk only); a clinician decides.", review: true);
+                return Hold(null, null, null, "S32", $"No low-bleeding-risk rule for {info.Agent} is configured (the clinical rules, docs/clinical-rules.md §5, list high risk only); a clinician decides.", review: true);
             case DrugClass.Doac when info.Agent == "dabigatran":
                 if (crClMlMin is not { } crcl)
                 {
@@ -213,7 +213,7 @@ public static class HoldRules
                         "Continue; no solid food for 24 h, no clear drinks with ≥ 10 % glucose for 8 h, no liquids for 4 h; postpone if GI symptoms are severe (SPAQI 2025 ⚠)."),
                 };
             case DrugClass.Insulin:
-                return Hold(null, null, null, "S38", "Insulin doses before surgery are adjusted by the anaesthesia team; DOMAIN.md gives no rule.", review: true);
+                return Hold(null, null, null, "S38", "Insulin doses before surgery are adjusted by the anaesthesia team; the clinical rules (docs/clinical-rules.md §5) give no fixed rule.", review: true);
             case DrugClass.Nsaid:
                 return Hold(null, null, null, "S63", "NSAID hold (3–7 days depending on the drug) is unverified ⚠: a clinician decides.", review: true);
             default:
