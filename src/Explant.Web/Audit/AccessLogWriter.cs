@@ -1,6 +1,10 @@
 using System.Threading.Channels;
 using Explant.Core.Audit;
 using Explant.Core.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Explant.Web.Audit;
 
@@ -45,7 +49,7 @@ internal sealed class AccessLogWriter(IServiceScopeFactory scopes, ILogger<Acces
             }
             try
             {
-                await SaveAsync(batch.Select(p => p.Entry));
+                await SaveAsync([.. batch.Select(p => p.Entry)]);
                 batch.ForEach(p => p.Done.TrySetResult());
             }
 #pragma warning disable CA1031 // a failed batch is retried row by row; what still fails is reported to its request, never thrown here
@@ -70,12 +74,58 @@ internal sealed class AccessLogWriter(IServiceScopeFactory scopes, ILogger<Acces
         }
     }
 
-    private async Task SaveAsync(IEnumerable<AccessLogEntry> rows)
+    /// <summary>
+    /// One multi-row INSERT per group, not EF's SaveChanges: the rows are never read back, so tracking them, reading their
+    /// generated ids and running the save interceptors was work done inside the one loop every read waits on (issue #17:
+    /// the case JSON answered about 9 % more reads than with the group saved through SaveChanges). One statement is
+    /// atomic on both providers: the group lands whole or not at all, and a failed group is retried row by row above.
+    /// Table and column names come from the EF model, so a renamed column cannot drift from this statement.
+    /// </summary>
+    private async Task SaveAsync(IReadOnlyList<AccessLogEntry> rows)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ExplantDbContext>();
-        db.AccessLog.AddRange(rows);
-        await db.SaveChangesAsync(CancellationToken.None);
+        var (sql, values) = InsertStatement(db, rows);
+        await db.Database.ExecuteSqlRawAsync(sql, values, CancellationToken.None);
+    }
+
+    private static readonly (string Name, Func<AccessLogEntry, object?> Value)[] Columns =
+    [
+        (nameof(AccessLogEntry.AtUtc), e => e.AtUtc),
+        (nameof(AccessLogEntry.Actor), e => e.Actor),
+        (nameof(AccessLogEntry.Kind), e => e.Kind),
+        (nameof(AccessLogEntry.Method), e => e.Method),
+        (nameof(AccessLogEntry.Path), e => e.Path),
+        (nameof(AccessLogEntry.Subject), e => e.Subject),
+        (nameof(AccessLogEntry.Status), e => e.Status),
+        (nameof(AccessLogEntry.Rule), e => e.Rule),
+    ];
+
+    /// <summary>"INSERT INTO t (c…) VALUES (@p0,…),(…)" with one provider parameter per value (SQLite and Npgsql both take @names).</summary>
+    internal static (string Sql, System.Data.Common.DbParameter[] Values) InsertStatement(ExplantDbContext db, IReadOnlyList<AccessLogEntry> rows)
+    {
+        var entity = db.Model.FindEntityType(typeof(AccessLogEntry))!;
+        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+        var sql = db.GetService<ISqlGenerationHelper>();
+        var columns = string.Join(", ", Columns.Select(c => sql.DelimitIdentifier(entity.FindProperty(c.Name)!.GetColumnName(table)!)));
+        var text = new System.Text.StringBuilder($"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({columns}) VALUES ");
+        using var factory = db.Database.GetDbConnection().CreateCommand();
+        var values = new System.Data.Common.DbParameter[rows.Count * Columns.Length];
+        for (var r = 0; r < rows.Count; r++)
+        {
+            text.Append(r == 0 ? "(" : ", (");
+            for (var c = 0; c < Columns.Length; c++)
+            {
+                var i = r * Columns.Length + c;
+                var parameter = factory.CreateParameter();
+                parameter.ParameterName = "@p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                parameter.Value = Columns[c].Value(rows[r]) ?? DBNull.Value;
+                values[i] = parameter;
+                text.Append(c == 0 ? "" : ", ").Append(parameter.ParameterName);
+            }
+            text.Append(')');
+        }
+        return (text.ToString(), values);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
