@@ -89,39 +89,31 @@ internal sealed class AccessLogWriter(IServiceScopeFactory scopes, ILogger<Acces
         await db.Database.ExecuteSqlRawAsync(sql, values, CancellationToken.None);
     }
 
-    private static readonly (string Name, Func<AccessLogEntry, object?> Value)[] Columns =
-    [
-        (nameof(AccessLogEntry.AtUtc), e => e.AtUtc),
-        (nameof(AccessLogEntry.Actor), e => e.Actor),
-        (nameof(AccessLogEntry.Kind), e => e.Kind),
-        (nameof(AccessLogEntry.Method), e => e.Method),
-        (nameof(AccessLogEntry.Path), e => e.Path),
-        (nameof(AccessLogEntry.Subject), e => e.Subject),
-        (nameof(AccessLogEntry.Status), e => e.Status),
-        (nameof(AccessLogEntry.Rule), e => e.Rule),
-    ];
-
-    /// <summary>"INSERT INTO t (c…) VALUES (@p0,…),(…)" with one provider parameter per value (SQLite and Npgsql both take @names).</summary>
+    /// <summary>
+    /// "INSERT INTO t (c…) VALUES (@p0,…),(…)": every mapped property but the generated key, read from the EF model, and each
+    /// parameter made by that property's own type mapping — the value converters (UTC times) and provider types are the
+    /// ones SaveChanges would use, and a column added to <see cref="AccessLogEntry"/> cannot be left out of this statement.
+    /// </summary>
     internal static (string Sql, System.Data.Common.DbParameter[] Values) InsertStatement(ExplantDbContext db, IReadOnlyList<AccessLogEntry> rows)
     {
         var entity = db.Model.FindEntityType(typeof(AccessLogEntry))!;
         var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+        var properties = entity.GetProperties().Where(p => !p.IsPrimaryKey()).ToArray();
         var sql = db.GetService<ISqlGenerationHelper>();
-        var columns = string.Join(", ", Columns.Select(c => sql.DelimitIdentifier(entity.FindProperty(c.Name)!.GetColumnName(table)!)));
+        var columns = string.Join(", ", properties.Select(p => sql.DelimitIdentifier(p.GetColumnName(table)!)));
         var text = new System.Text.StringBuilder($"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({columns}) VALUES ");
-        using var factory = db.Database.GetDbConnection().CreateCommand();
-        var values = new System.Data.Common.DbParameter[rows.Count * Columns.Length];
+        using var command = db.Database.GetDbConnection().CreateCommand();
+        var values = new System.Data.Common.DbParameter[rows.Count * properties.Length];
         for (var r = 0; r < rows.Count; r++)
         {
             text.Append(r == 0 ? "(" : ", (");
-            for (var c = 0; c < Columns.Length; c++)
+            for (var c = 0; c < properties.Length; c++)
             {
-                var i = r * Columns.Length + c;
-                var parameter = factory.CreateParameter();
-                parameter.ParameterName = "@p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                parameter.Value = Columns[c].Value(rows[r]) ?? DBNull.Value;
-                values[i] = parameter;
-                text.Append(c == 0 ? "" : ", ").Append(parameter.ParameterName);
+                var i = r * properties.Length + c;
+                var name = sql.GenerateParameterName("p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                values[i] = properties[c].GetRelationalTypeMapping().CreateParameter(command, name,
+                    properties[c].GetGetter().GetClrValueUsingContainingEntity(rows[r]), properties[c].IsNullable);
+                text.Append(c == 0 ? "" : ", ").Append(name);
             }
             text.Append(')');
         }

@@ -278,6 +278,30 @@ public abstract class AuditApiTests(DatabaseProvider provider) : IAsyncLifetime
         Assert.Contains("/login", anonymous.Headers.Location!.OriginalString, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_group_insert_writes_every_column_through_the_models_conversions()
+    {
+        // A local-kind time, which SaveChanges would convert to UTC (ExplantDbContext's DateTime converter).
+        var local = new DateTime(2026, 12, 4, 16, 30, 0, DateTimeKind.Local);
+        var row = Explant.Core.Audit.AccessLogEntry.Record(local, "grouped@test.local", "read", "GET", "/api/cases/GROUPED-1", "case:GROUPED-1", 200, "some-rule");
+        await using var scope = factory.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<ExplantDbContext>();
+        var (sql, values) = Explant.Web.Audit.AccessLogWriter.InsertStatement(db, [row]);
+        await Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.ExecuteSqlRawAsync(db.Database, sql, values);
+
+        // Every mapped column but the key is in the statement, so a column added to the entity cannot be left out.
+        var columns = db.Model.FindEntityType(typeof(Explant.Core.Audit.AccessLogEntry))!.GetProperties().Count(p => !p.IsPrimaryKey());
+        Assert.Equal(columns, values.Length);
+        // Converted before it is bound (the machine's zone may be UTC, so the kind is what shows the conversion ran).
+        Assert.Equal(DateTimeKind.Utc, Assert.Single(values.Select(v => v.Value).OfType<DateTime>()).Kind);
+        var stored = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(
+            db.AccessLog, a => a.Actor == "grouped@test.local");
+        Assert.Equal(local.ToUniversalTime(), stored.AtUtc);
+        Assert.Equal(DateTimeKind.Utc, stored.AtUtc.Kind);
+        Assert.Equal(("read", "GET", "/api/cases/GROUPED-1", "case:GROUPED-1", 200, "some-rule"),
+            (stored.Kind, stored.Method, stored.Path, stored.Subject, stored.Status, stored.Rule));
+    }
+
     private sealed class CapturingSink : ILogEventSink
     {
         public System.Collections.Concurrent.ConcurrentQueue<LogEvent> Events { get; } = new();
