@@ -46,7 +46,14 @@ internal static class ObservabilitySetup
         services.AddSingleton<IInterceptor, DomainMetricsInterceptor>();
         var otel = services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("explant"))
-            .WithTracing(t => t.AddAspNetCoreInstrumentation(o => o.Filter = http => !http.Request.Path.StartsWithSegments("/health")))
+            .WithTracing(t => t.AddAspNetCoreInstrumentation(o =>
+            {
+                o.Filter = http => !http.Request.Path.StartsWithSegments("/health");
+                // Spans leave the hospital's network for a collector: like the logs, they name the route ("http.route",
+                // and the span name "GET /patients/{id}"), never the path or query, which carry record keys, searched
+                // names and PROM links. Runs after the instrumentation has set its start tags.
+                o.EnrichWithHttpRequest = (activity, _) => activity.SetTag("url.path", null).SetTag("url.query", null);
+            }))
             .WithMetrics(m => m.AddAspNetCoreInstrumentation().AddMeter(ExplantMetrics.MeterName));
         // Exported only when a collector is configured (OTEL_EXPORTER_OTLP_ENDPOINT, the standard variable).
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))

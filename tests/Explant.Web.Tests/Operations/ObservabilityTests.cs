@@ -14,6 +14,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using OpenTelemetry.Trace;
 using Serilog.Core;
 using Serilog.Events;
 using static Explant.Web.Tests.Infrastructure.Scenario;
@@ -119,7 +120,11 @@ public sealed class ObservabilityTests : IAsyncLifetime
     public async Task Request_logs_are_structured_with_trace_ids_and_never_hold_patient_identifiers()
     {
         var sink = new CapturingSink();
-        using var app = factory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<ILogEventSink>(sink)));
+        // The spans the app's own tracer provider ends, as a collector would receive them.
+        var spans = new List<System.Diagnostics.Activity>();
+        using var app = factory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s
+            .AddSingleton<ILogEventSink>(sink)
+            .ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(spans))));
         const string mrn = "MRN-QX7731Z";
         const string family = "Zyxwvutsonova";
         using var api = app.CreateClient();
@@ -152,6 +157,16 @@ public sealed class ObservabilityTests : IAsyncLifetime
         Assert.DoesNotContain(mrn, json, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain(family, json, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain(id.ToString(), json, StringComparison.OrdinalIgnoreCase);
+
+        // Traces: every request is a span named by its route, and no tag or name holds the path, query or record key.
+        var exported = spans.ToList();
+        Assert.Contains(exported, a => a.DisplayName == "GET /api/patients/{id:guid}");
+        Assert.Contains(exported, a => Equals(a.GetTagItem("http.route"), "/prom/{Token}"));
+        var traced = string.Join("\n", exported.Select(a => a.DisplayName + " " + string.Join(" ", a.TagObjects.Select(t => $"{t.Key}={t.Value}"))));
+        Assert.DoesNotContain("url.path", traced, StringComparison.Ordinal);
+        Assert.DoesNotContain(mrn, traced, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(family, traced, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(id.ToString(), traced, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
