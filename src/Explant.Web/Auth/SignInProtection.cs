@@ -84,6 +84,24 @@ internal static class SignInProtection
         await next();
     }
 
+    /// <summary>
+    /// The cookie's stamp check, run by Identity's SecurityStampValidator only once its interval has passed since the
+    /// cookie was issued (SecurityStampValidatorOptions.ValidationInterval, one minute here). The validator is resolved
+    /// before it looks at the time, and resolving it builds SignInManager, UserManager and the user store on every page
+    /// request (issue #17: about 3 % of a case page); the same test on the same clock is made first here, so the
+    /// validator is built only when it will check. When the interval has passed, or the cookie has no issue time, it runs
+    /// exactly as before.
+    /// </summary>
+    public static Task ValidateCookieStampWhenDue(Microsoft.AspNetCore.Authentication.Cookies.CookieValidatePrincipalContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var options = context.HttpContext.RequestServices.GetRequiredService<IOptions<SecurityStampValidatorOptions>>().Value;
+        var now = (options.TimeProvider ?? TimeProvider.System).GetUtcNow();
+        return context.Properties.IssuedUtc is { } issued && now - issued <= options.ValidationInterval
+            ? Task.CompletedTask
+            : SecurityStampValidator.ValidatePrincipalAsync(context);
+    }
+
     private static readonly PerProvider<Func<ExplantDbContext, string, Task<string?>>> StoredStamp = new(() =>
         Microsoft.EntityFrameworkCore.EF.CompileAsyncQuery((ExplantDbContext db, string id) =>
             db.Users.Where(u => u.Id == id).Select(u => u.SecurityStamp).FirstOrDefault()));

@@ -46,6 +46,8 @@ internal static class ExplantWebSetup
             // API callers get status codes, not a redirect to an HTML login page.
             o.Events.OnRedirectToLogin = ctx => ApiAware(ctx.HttpContext, ctx.RedirectUri, StatusCodes.Status401Unauthorized);
             o.Events.OnRedirectToAccessDenied = ctx => ApiAware(ctx.HttpContext, ctx.RedirectUri, StatusCodes.Status403Forbidden);
+            // Identity's stamp check, skipped without building Identity's services while the cookie is younger than its interval.
+            o.Events.OnValidatePrincipal = Auth.SignInProtection.ValidateCookieStampWhenDue;
         });
         // Keys in the shared database: any node behind a load balancer can read any cookie or token.
         // Encrypted at rest to a certificate when DataProtection:CertificatePath is set (DataProtectionCertificate).

@@ -14,7 +14,7 @@ public sealed partial class FormSession : IDisposable
 
     private FormSession(HttpClient client) => this.client = client;
 
-    public static async Task<FormSession> SignInAsync(ExplantFactory factory, string email)
+    public static async Task<FormSession> SignInAsync(WebApplicationFactory<Program> factory, string email)
     {
         ArgumentNullException.ThrowIfNull(factory);
         var client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });

@@ -8,6 +8,7 @@ using Explant.Core.Data;
 using Explant.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Explant.Web.Tests.Operations;
@@ -192,6 +193,31 @@ public sealed class SignInTests : IAsyncLifetime
         // The cookie is re-validated against the stamp once its check interval (1 min) has passed.
         factory.Clock.Advance(TimeSpan.FromMinutes(2));
         await Assert.ThrowsAsync<HttpRequestException>(() => session.GetStringAsync("/patients"));
+    }
+
+    [Fact]
+    public async Task A_cookie_is_checked_against_the_stamp_only_once_its_interval_has_passed()
+    {
+        // Counts how often Identity's validator is built: building it builds SignInManager and UserManager (issue #17).
+        var built = 0;
+        using var app = factory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s
+            .AddScoped<SecurityStampValidator<ExplantUser>>()
+            .AddScoped<ISecurityStampValidator>(sp =>
+            {
+                Interlocked.Increment(ref built);
+                return sp.GetRequiredService<SecurityStampValidator<ExplantUser>>();
+            })));
+        using var session = await FormSession.SignInAsync(app, Nurse);
+        await session.GetStringAsync("/patients");
+        await session.GetStringAsync("/cases");
+        Assert.Equal(0, built);
+
+        // Past the interval (1 min) the stamp is checked, the cookie renewed, and the next minute needs no check again.
+        factory.Clock.Advance(TimeSpan.FromMinutes(2));
+        await session.GetStringAsync("/patients");
+        Assert.Equal(1, built);
+        await session.GetStringAsync("/patients");
+        Assert.Equal(1, built);
     }
 
     [Fact]
