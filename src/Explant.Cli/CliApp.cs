@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Explant.Cli;
 
-/// <summary>Exit codes of every command: 0 ok, 1 domain failure, 2 bad input (ARCHITECTURE.md §4 CLI).</summary>
+/// <summary>Exit codes of every command: 0 ok, 1 domain failure, 2 bad input (README, "CLI").</summary>
 public static class ExitCodes
 {
     public const int Ok = 0;
