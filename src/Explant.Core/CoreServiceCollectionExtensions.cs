@@ -37,7 +37,7 @@ public static class CoreServiceCollectionExtensions
              .. o.DischargeCriteria.Count == 0 ? new[] { "DischargeCriteria needs at least one criterion" } : []]);
         services.AddSettings<Recovery.OutcomeOptions>(configuration, "Outcomes", o => Settings.Range("LinkLifetimeDays", o.LinkLifetimeDays, 1, 90));
         services.AddScoped<Recovery.RecoveryService>();
-        // Licensed ODI wording is site configuration (never shipped, DOMAIN.md §6.5); malformed text stops the start.
+        // Licensed ODI wording is site configuration (never shipped, docs/clinical-rules.md §9); malformed text stops the start.
         services.AddOptions<Outcomes.OdiLicensedTextOptions>().Bind(configuration.GetSection(Outcomes.OdiLicensedTextOptions.SectionName))
             .Validate(o => o.Validate().Count == 0, "Outcomes:Odi:LicensedText is invalid (6 statements per section, a licence reference)").ValidateOnStart();
         return services;

@@ -1,7 +1,7 @@
 namespace Explant.Planner;
 
 /// <summary>
-/// Model settings. These are modelling assumptions, not clinical facts: DOMAIN.md gives only the seed's 60–180 min
+/// Model settings. These are modelling assumptions, not clinical facts: the source list (docs/clinical-rules.md) gives only the seed's 60–180 min
 /// "depending on complexity and number of segments" [S0] and booking at a chosen quantile (§8.1 ⚠).
 /// </summary>
 public sealed class DurationOptions

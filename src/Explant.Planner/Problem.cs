@@ -11,7 +11,7 @@ public sealed record PlanCase(string Id, string SurgeonId, int DurationMinutes, 
 
 public sealed record Weights(int UnscheduledOptional, int DelayPerDay, int OpenRoomDay, int SurgeonRoomSwitch);
 
-/// <summary>The planning problem: plain records in, no database (ARCHITECTURE.md: Explant.Planner).</summary>
+/// <summary>The planning problem: plain records in, no database (README, "Layout": Explant.Planner).</summary>
 public sealed record Problem(int Days, int TurnoverMinutes, IReadOnlyList<Room> Rooms, IReadOnlyList<Surgeon> Surgeons,
     IReadOnlyList<PlanCase> Cases, Weights Weights);
 

@@ -1,6 +1,6 @@
 namespace Explant.Core.Auth;
 
-/// <summary>The clinical roles of ARCHITECTURE.md §4 (Auth). Role names are stored lower-case.</summary>
+/// <summary>The clinical roles (README, "Who may write what"). Role names are stored lower-case.</summary>
 public static class Roles
 {
     public const string Surgeon = "surgeon";

@@ -22,7 +22,7 @@ public sealed record Transition(CaseTrigger Trigger, IReadOnlyList<CaseState> Fr
 }
 
 /// <summary>
-/// The pathway's single table of allowed transitions (ARCHITECTURE.md §4 "Pathway"). Anything not in the table
+/// The pathway's single table of allowed transitions (README, "The pathway"; docs/decisions/0005-pathway-state-machine.md). Anything not in the table
 /// is refused; a listed transition is refused when its guard fails or the actor lacks the role. The table is
 /// printable (<see cref="ToMarkdown"/>) for docs and the UI.
 /// </summary>

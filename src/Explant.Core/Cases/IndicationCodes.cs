@@ -5,7 +5,7 @@ public sealed record IcdCandidate(string Code, string Title, string When);
 public sealed record IndicationInfo(string Key, string Label, IReadOnlyList<IcdCandidate> Candidates, string Source);
 
 /// <summary>
-/// The seed's five indications (keys from the definition parser) with ICD-10-CM candidates from DOMAIN.md §1.4
+/// The seed's five indications (keys from the definition parser) with ICD-10-CM candidates from docs/clinical-rules.md §3 and §8
 /// ([S9][S11][S12]). Suggestions for the coder, never a final code (rule 12 ⚠ coder review).
 /// </summary>
 public static class IndicationCodes

@@ -5,7 +5,7 @@ using Explant.Core.Implants;
 namespace Explant.Core.Coding;
 
 /// <summary>
-/// Suggests CPT and ICD-10-CM codes for a removal session from DOMAIN.md §1 and the rules table §9 (rules 1–4, 7, 9,
+/// Suggests CPT and ICD-10-CM codes for a removal session by the coding rules of docs/clinical-rules.md §8 (rules 1–4, 7, 9,
 /// 11–13; R5 and rule 5 as reminders). Pure: the same request and options always give the same answer, nothing is
 /// read or stored. Every answer is a suggestion for a certified coder (rule 12 ⚠), never a claim.
 /// </summary>
@@ -272,7 +272,7 @@ public static class CodingEngine
         return icd;
     }
 
-    /// <summary>The combinations DOMAIN.md forbids can never leave the engine, whatever a later edit does above.</summary>
+    /// <summary>The combinations the source list (docs/clinical-rules.md) forbids can never leave the engine, whatever a later edit does above.</summary>
     private static void Guard(CodingRequest request, List<CptLine> cpt)
     {
         var codes = cpt.Select(c => c.Code).ToList();

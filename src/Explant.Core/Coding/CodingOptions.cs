@@ -1,12 +1,12 @@
 namespace Explant.Core.Coding;
 
 /// <summary>
-/// Payer- and year-dependent coding facts (the ⚠ items of DOMAIN.md §1.3 and §9), bound from the "Coding" configuration
-/// section. Defaults are the values DOMAIN.md gives; nothing here is invented (no RVUs ship).
+/// Payer- and year-dependent coding facts (the ⚠ items of docs/clinical-rules.md §8), bound from the "Coding" configuration
+/// section. Defaults are the values the source list (docs/clinical-rules.md) gives; nothing here is invented (no RVUs ship).
 /// </summary>
 public sealed record CodingOptions
 {
-    /// <summary>The X-modifiers CMS offers as alternatives to 59 (DOMAIN.md §1.3 "59 / XS").</summary>
+    /// <summary>The X-modifiers CMS offers as alternatives to 59 (docs/clinical-rules.md §8 "59 / XS").</summary>
     public static readonly IReadOnlySet<string> DistinctProcedureModifiers = new HashSet<string>(StringComparer.Ordinal) { "59", "XE", "XP", "XS", "XU" };
 
     /// <summary>Rule 4 / R4 [S2]: 59 or an X-modifier (XS: separate structure) on the lower-valued code ⚠ payer preference.</summary>
@@ -17,12 +17,12 @@ public sealed record CodingOptions
 
     /// <summary>
     /// Rule 10 ⚠: relative values by CPT code, loaded yearly from the CMS physician fee schedule. Empty by default: the
-    /// only figure in DOMAIN.md ([S8], ≈ 20.72 for 22852) is third-party and unverified, so none ships. With both codes of
+    /// only figure in the source list (docs/clinical-rules.md) ([S8], ≈ 20.72 for 22852) is third-party and unverified, so none ships. With both codes of
     /// an R4 pair present, the engine places the 59/X-modifier itself; otherwise it asks the coder to.
     /// </summary>
     public Dictionary<string, decimal> RelativeValues { get; init; } = new(StringComparer.Ordinal);
 
-    /// <summary>Rule 7 ⚠ annual check: global periods by CPT code. 22852 = 090 [S3][S8]; the others are not in DOMAIN.md.</summary>
+    /// <summary>Rule 7 ⚠ annual check: global periods by CPT code. 22852 = 090 [S3][S8]; the others are not in the source list (docs/clinical-rules.md).</summary>
     public Dictionary<string, string> GlobalPeriods { get; init; } = new(StringComparer.Ordinal) { ["22852"] = "090" };
 
     /// <summary>

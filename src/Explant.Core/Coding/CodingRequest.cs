@@ -6,7 +6,7 @@ namespace Explant.Core.Coding;
 public sealed record NewInstrumentation(string Code, LevelRange Levels);
 
 /// <summary>
-/// What the surgeon did, as far as CPT and ICD-10-CM care (DOMAIN.md §1). <paramref name="Segmental"/> is ignored for an
+/// What the surgeon did, as far as CPT and ICD-10-CM care (docs/clinical-rules.md §8). <paramref name="Segmental"/> is ignored for an
 /// anterior construct (rule 1: anterior is always 22855).
 /// </summary>
 public sealed record CodingRequest(
@@ -25,7 +25,7 @@ public sealed record CptLine(string Code, IReadOnlyList<string> Modifiers);
 public sealed record IcdLine(string Code, string Title, string Indication, string Source);
 
 /// <summary>
-/// A rule that shaped the answer ("rule 2" = DOMAIN.md §9 row 2, "R5" = §1.2, "modifier 52" = §1.3), what it decided
+/// A rule that shaped the answer ("rule 2", "R5", "modifier 52": the rules of docs/clinical-rules.md §8), what it decided
 /// and the sources behind it.
 /// </summary>
 public sealed record AppliedRule(string Rule, string Outcome, IReadOnlyList<string> Sources);

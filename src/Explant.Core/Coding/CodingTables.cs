@@ -4,7 +4,7 @@ namespace Explant.Core.Coding;
 public sealed record CodingCpt(string Code, string Title, string Source, int? MinSegments = null, int? MaxSegments = null, bool Verified = true);
 
 /// <summary>
-/// CPT codes of DOMAIN.md §1.1. Titles are our short paraphrases (CPT® is © AMA). Segment ranges come from the
+/// CPT codes of docs/clinical-rules.md §8. Titles are our short paraphrases (CPT® is © AMA). Segment ranges come from the
 /// descriptors; those marked ⚠ there are advisory only (a mismatch warns, never refuses).
 /// </summary>
 public static class CodingTables
@@ -26,7 +26,7 @@ public static class CodingTables
     public static readonly IReadOnlyList<CodingCpt> Insertion =
     [
         new("22840", "Posterior non-segmental instrumentation (add-on)", "S4"),
-        // 22841 lies inside the R2 range but DOMAIN.md §1.1 does not describe it: accepted, flagged for the coder.
+        // 22841 lies inside the R2 range but docs/clinical-rules.md §8 does not describe it: accepted, flagged for the coder.
         new("22841", "Spinal instrumentation code not described in the clinical rules (docs/clinical-rules.md §8)", "S1", Verified: false),
         new("22842", "Posterior segmental instrumentation, 3 to 6 vertebral segments (add-on)", "S4", 3, 6),
         new("22843", "Posterior segmental instrumentation, 7 to 12 vertebral segments (add-on)", "S3", 7, 12, Verified: false),

@@ -45,7 +45,7 @@ public enum HookType
 }
 
 /// <summary>
-/// One part of a construct (DOMAIN.md §5.5). Anchors sit at one level; rods and plates span levels.
+/// One part of a construct (docs/clinical-rules.md §2). Anchors sit at one level; rods and plates span levels.
 /// Sizes are free numbers (makers differ, [S49] ⚠); the UDI is optional because older implants carry none (§5.1 ⚠).
 /// </summary>
 public sealed class Component
@@ -106,7 +106,7 @@ public sealed class Component
     }
 }
 
-/// <summary>What the construct's hardware suggests for coding: rule 1 of DOMAIN.md §9 ([S4][S1]).</summary>
+/// <summary>What the construct's hardware suggests for coding: rule 1 of docs/clinical-rules.md §8 ([S4][S1]).</summary>
 public sealed record ConstructClassification(LevelRange? Span, bool? Segmental, string? SuggestedCode, string Reason, string Source);
 
 /// <summary>
@@ -338,7 +338,7 @@ public sealed class Construct : IVersioned
     }
 
     /// <summary>
-    /// Rule 1 (DOMAIN.md §9, [S4][S1]): anterior → 22855; posterior with fixation at both ends and at least one
+    /// Rule 1 (docs/clinical-rules.md §8, [S4][S1]): anterior → 22855; posterior with fixation at both ends and at least one
     /// interposed bony attachment → segmental, 22852; ends only → non-segmental, 22850.
     /// </summary>
     public ConstructClassification Classify() => Classify(Approach, Components);

@@ -10,7 +10,7 @@ public enum Modality
     MRI,
 }
 
-/// <summary>Fusion status per level range (issue 4 vocabulary; DOMAIN.md §2.4 calls "partial" indeterminate).</summary>
+/// <summary>Fusion status per level range (issue 4 vocabulary; docs/clinical-rules.md §3 calls "partial" indeterminate).</summary>
 public enum FusionStatus
 {
     Solid,

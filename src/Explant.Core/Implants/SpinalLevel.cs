@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace Explant.Core.Implants;
 
 /// <summary>
-/// A vertebral level, C1 (cranial) to S2, then the ilium (DOMAIN.md §5.5 levels). Ordered cranial → caudal so a
+/// A vertebral level, C1 (cranial) to S2, then the ilium (docs/clinical-rules.md §2 levels). Ordered cranial → caudal so a
 /// construct's span and its interposed levels follow from comparison. Transitional anatomy is recorded as written
 /// in the operative note, with a free-text comment on the component.
 /// </summary>

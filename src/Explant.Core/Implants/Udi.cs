@@ -10,7 +10,7 @@ public sealed class UdiFormatException(int position, string message) : FormatExc
 }
 
 /// <summary>
-/// A GS1 Unique Device Identifier (DOMAIN.md §5.1–5.2, [S50][S51]): the DI (GTIN-14, AI 01) plus production
+/// A GS1 Unique Device Identifier (docs/clinical-rules.md §2, [S50][S51]): the DI (GTIN-14, AI 01) plus production
 /// identifiers — production date (11), expiry (17), lot (10), serial (21). Accepts the bracketed human-readable
 /// form "(01)…(17)…" and the machine form with FNC1 / GS (0x1D) separators, optionally with a "]d2"/"]C1" prefix.
 /// </summary>
@@ -218,7 +218,7 @@ public sealed record Udi(string Gtin, DateOnly? ProductionDate, DateOnly? Expira
         var yy = int.Parse(value[..2], CultureInfo.InvariantCulture);
         var mm = int.Parse(value[2..4], CultureInfo.InvariantCulture);
         var dd = int.Parse(value[4..], CultureInfo.InvariantCulture);
-        // GS1's sliding century window is ⚠ unverified (DOMAIN.md §5.2): implants in service were labelled
+        // GS1's sliding century window is ⚠ unverified (docs/clinical-rules.md §2): implants in service were labelled
         // after 2000, so YY is read as 20YY.
         var year = 2000 + yy;
         if (mm is < 1 or > 12)

@@ -1,7 +1,7 @@
 namespace Explant.Core.Outcomes;
 
 /// <summary>
-/// Clavien–Dindo grades, rule 36 (DOMAIN.md §6.2, [S56]). Values start at 1 so an unset grade is never read as I.
+/// Clavien–Dindo grades, rule 36 (docs/clinical-rules.md §10, [S56]). Values start at 1 so an unset grade is never read as I.
 /// </summary>
 public enum ClavienDindoGrade
 {
@@ -76,7 +76,7 @@ public readonly record struct ClavienDindo
         return true;
     }
 
-    /// <summary>Our own summary of each grade (DOMAIN.md §6.2, [S56]).</summary>
+    /// <summary>Our own summary of each grade (docs/clinical-rules.md §10, [S56]).</summary>
     public static string Definition(ClavienDindoGrade grade) => grade switch
     {
         ClavienDindoGrade.I => "Deviation from the normal course needing no treatment beyond antiemetics, antipyretics, analgesics, diuretics, electrolytes or physiotherapy; includes wounds opened at the bedside",

@@ -37,12 +37,12 @@ public sealed record FollowUpPointDefinition
     public int? EarlyDays { get; init; }
     /// <summary>Days after the due date it still counts as on time; null = <see cref="FollowUpOptions.GraceDays"/>.</summary>
     public int? GraceDays { get; init; }
-    /// <summary>DOMAIN.md source id(s) of this point.</summary>
+    /// <summary>Source id(s) of this point (docs/clinical-rules.md, References).</summary>
     public string Source { get; init; } = "";
 }
 
 /// <summary>
-/// Follow-up visits and PROM time points, rule 40 (configuration section <see cref="SectionName"/>). DOMAIN.md marks
+/// Follow-up visits and PROM time points, rule 40 (configuration section <see cref="SectionName"/>). The source list (docs/clinical-rules.md) marks
 /// the whole schedule ⚠ local ("example" [S63]); PROM points follow the American Spine Registry [S62].
 /// </summary>
 public sealed record FollowUpOptions
@@ -51,7 +51,7 @@ public sealed record FollowUpOptions
 
     /// <summary>
     /// Visits at 2 wk, 6 wk, 3 mo, 6 mo, 1 y [S63]; PROMs at baseline, 90 days after discharge and 1 year [S62].
-    /// Where DOMAIN.md is silent: visits count from the surgery date; the 3-month visit is placed 90 days after
+    /// Where the source list (docs/clinical-rules.md) is silent: visits count from the surgery date; the 3-month visit is placed 90 days after
     /// discharge so it doubles as ASR's 90-day PROM point (LOS is 1–3 days, so it moves the visit by that much);
     /// the 1-year PROM is taken at the 1-year visit, counted from surgery ⚠; the baseline is due by the surgery date
     /// and cannot be late (a post-operative answer is not a baseline).
@@ -72,7 +72,7 @@ public sealed record FollowUpOptions
     /// </summary>
     public IReadOnlyList<string> PromInstruments { get; init; } = ["ODI", "NRS back", "NRS leg"];
 
-    /// <summary>Days after the due date a point still counts as on time. DOMAIN.md gives none: 14 is a local placeholder ⚠.</summary>
+    /// <summary>Days after the due date a point still counts as on time. The sources give none: 14 is a local placeholder ⚠.</summary>
     public int GraceDays { get; init; } = 14;
 
     public IReadOnlyList<string> Validate()

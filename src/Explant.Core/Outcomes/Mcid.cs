@@ -19,7 +19,7 @@ public sealed record McidOptions
 {
     public const string SectionName = "Outcomes:Mcid";
 
-    /// <summary>NRS: 2 points [S59] (DOMAIN.md §6.4).</summary>
+    /// <summary>NRS: 2 points [S59] (docs/clinical-rules.md §9).</summary>
     public decimal NrsPoints { get; init; } = 2;
 
     /// <summary>NRS: 30 % of baseline [S59].</summary>
@@ -35,7 +35,7 @@ public sealed record McidOptions
     public string NrsSource { get; init; } = "S59";
     public string OdiSource { get; init; } = "S59";
 
-    /// <summary>The ⚠ alternative of DOMAIN.md §6.5: ODI 12.8 points (Copay [S60]); 30 % unchanged [S59].</summary>
+    /// <summary>The ⚠ alternative of docs/clinical-rules.md §9: ODI 12.8 points (Copay [S60]); 30 % unchanged [S59].</summary>
     public static McidOptions CopayOdi => new() { OdiPoints = 12.8m, OdiSource = "S60 (points), S59 (percent)" };
 
     public IReadOnlyList<string> Validate()

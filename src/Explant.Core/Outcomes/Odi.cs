@@ -1,7 +1,7 @@
 namespace Explant.Core.Outcomes;
 
 /// <summary>
-/// ODI sections by name only (DOMAIN.md §6.5 [S58]). The item wording is licensed (Fairbank; Mapi/ePROVIDE):
+/// ODI sections by name only (docs/clinical-rules.md §9 [S58]). The item wording is licensed (Fairbank; Mapi/ePROVIDE):
 /// it never lives in code. A site with a licence loads it as configuration (<see cref="OdiLicensedTextOptions"/>).
 /// Values start at 1 so an unset section is never mistaken for "pain intensity".
 /// </summary>
@@ -22,14 +22,14 @@ public enum OdiSection
     EmploymentHomemaking,
 }
 
-/// <summary>Which questionnaire was used; stored with every response because section 8 differs (DOMAIN.md §6.5) ⚠.</summary>
+/// <summary>Which questionnaire was used; stored with every response because section 8 differs (docs/clinical-rules.md §9) ⚠.</summary>
 public enum OdiVersion
 {
     V21a = 1,
     Modified,
 }
 
-/// <summary>Disability bands of DOMAIN.md §6.5 [S58].</summary>
+/// <summary>Disability bands of docs/clinical-rules.md §9 [S58].</summary>
 public enum OdiBand
 {
     Minimal = 1,
@@ -47,8 +47,8 @@ public sealed record OdiScoringOptions
     public const string SectionName = "Outcomes:Odi";
 
     /// <summary>
-    /// Fewest answered sections for which a score is reported. DOMAIN.md §6.5: "no authoritative threshold found.
-    /// Configurable; suggested default ≥ 8 of 10" ⚠ — so 8 is DOMAIN.md's suggestion, not a published rule [S58].
+    /// Fewest answered sections for which a score is reported. docs/clinical-rules.md §9: no published threshold ⚠,
+    /// so 8 of 10 is a configurable suggested default, not a published rule [S58].
     /// </summary>
     public int MinimumAnsweredSections { get; init; } = 8;
 
@@ -143,7 +143,7 @@ public sealed record OdiScore(decimal Percent, int Answered, int Sum, OdiBand Ba
 {
     public string BandLabel => Odi.BandLabel(Band);
 
-    /// <summary>DOMAIN.md source of the scoring rule (rule 38).</summary>
+    /// <summary>Source id of the scoring rule (rule 38; docs/clinical-rules.md §9).</summary>
     public string Source => "S58";
 }
 
@@ -154,7 +154,7 @@ public sealed record OdiScoringResult(OdiScore? Score, string? NotScoredReason)
 }
 
 /// <summary>
-/// Oswestry Disability Index v2.1a scoring, rule 38 (DOMAIN.md §6.5, [S58]).
+/// Oswestry Disability Index v2.1a scoring, rule 38 (docs/clinical-rules.md §9, [S58]).
 /// </summary>
 public static class Odi
 {
@@ -180,7 +180,7 @@ public static class Odi
         _ => throw new ArgumentOutOfRangeException(nameof(version), version, "unknown ODI version"),
     };
 
-    /// <summary>Section names as DOMAIN.md lists them — names, never the licensed item text.</summary>
+    /// <summary>Section names of ODI v2.1a [S58] — names, never the licensed item text.</summary>
     public static string SectionName(OdiSection section) => section switch
     {
         OdiSection.PainIntensity => "Pain intensity",
@@ -225,7 +225,7 @@ public static class Odi
 
     /// <summary>
     /// Bands [S58]: 0–20 minimal, 21–40 moderate, 41–60 severe, 61–80 crippled, 81–100 bed-bound or exaggerating.
-    /// DOMAIN.md writes integer ranges; a one-decimal score is banded by upper-inclusive limits (≤ 20, ≤ 40, ≤ 60,
+    /// The bands are written as integer ranges; a one-decimal score is banded by upper-inclusive limits (≤ 20, ≤ 40, ≤ 60,
     /// ≤ 80, above). With at most 10 sections a score strictly between 20 and 21 (or 40 and 41, …) cannot occur
     /// (steps are 20/answered ≥ 2 points), so this reading agrees with every other one on real scores.
     /// </summary>
@@ -245,7 +245,7 @@ public static class Odi
         };
     }
 
-    /// <summary>Band words as DOMAIN.md §6.5 gives them (also the CLI's JSON "band" value).</summary>
+    /// <summary>Band words as docs/clinical-rules.md §9 gives them (also the CLI's JSON "band" value).</summary>
     public static string BandLabel(OdiBand band) => band switch
     {
         OdiBand.Minimal => "minimal",

@@ -2,7 +2,7 @@ namespace Explant.Core.Outcomes;
 
 /// <summary>
 /// The place for a site's licensed ODI wording (configuration section <see cref="SectionName"/>). The product ships
-/// none: the items are proprietary (Fairbank; Mapi Research Trust / ePROVIDE) and DOMAIN.md §6.5 forbids putting
+/// none: the items are proprietary (Fairbank; Mapi Research Trust / ePROVIDE) and docs/clinical-rules.md §9 rules out putting
 /// them in code or UI without a licence [S58]. Without text, screens show the section name and 0–5 only.
 /// </summary>
 public sealed class OdiLicensedTextOptions

@@ -2,14 +2,14 @@ using System.Globalization;
 
 namespace Explant.Core.Outcomes;
 
-/// <summary>Where the pain is; back and leg are recorded separately (DOMAIN.md §6.4).</summary>
+/// <summary>Where the pain is; back and leg are recorded separately (docs/clinical-rules.md §9).</summary>
 public enum PainSite
 {
     Back = 1,
     Leg,
 }
 
-/// <summary>A Numeric Rating Scale pain score: a whole number 0–10 (DOMAIN.md §6.4, [S59]).</summary>
+/// <summary>A Numeric Rating Scale pain score: a whole number 0–10 (docs/clinical-rules.md §9, [S59]).</summary>
 public readonly record struct NrsScore
 {
     public const int Min = 0;
@@ -47,7 +47,7 @@ public sealed record NrsPain(NrsScore? Back, NrsScore? Leg)
 {
     /// <summary>
     /// Validates raw entries and lists every bad one by site ("back: '11' is not a whole number 0–10"), so a form
-    /// can show them all at once (ARCHITECTURE.md §4 errors).
+    /// can show them all at once, as every validation error of the API does.
     /// </summary>
     public static bool TryCreate(string? back, string? leg, out NrsPain? pain, out IReadOnlyList<string> errors)
     {

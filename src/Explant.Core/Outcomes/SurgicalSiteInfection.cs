@@ -1,6 +1,6 @@
 namespace Explant.Core.Outcomes;
 
-/// <summary>CDC/NHSN SSI depth (DOMAIN.md §6.3, [S57]).</summary>
+/// <summary>CDC/NHSN SSI depth (docs/clinical-rules.md §10, [S57]).</summary>
 public enum SsiDepth
 {
     /// <summary>Skin and subcutaneous tissue only.</summary>
@@ -12,8 +12,8 @@ public enum SsiDepth
 }
 
 /// <summary>
-/// SSI surveillance windows, rule 37 (configuration section <see cref="SectionName"/>). DOMAIN.md §6.3 asks for a
-/// check against the current year's NHSN manual, so every number here is a setting ⚠ [S57].
+/// SSI surveillance windows, rule 37 (configuration section <see cref="SectionName"/>). The numbers need a
+/// check against the current year's NHSN manual (docs/clinical-rules.md §10), so every number here is a setting ⚠ [S57].
 /// </summary>
 public sealed record SsiSurveillanceOptions
 {
@@ -29,15 +29,15 @@ public sealed record SsiSurveillanceOptions
     public int LongDeepDays { get; init; } = 90;
 
     /// <summary>
-    /// NHSN categories with the 90-day deep / organ-space window, "from memory of NHSN Table 2" in DOMAIN.md §6.3 ⚠:
+    /// NHSN categories with the 90-day deep / organ-space window, an unverified list ⚠ (docs/clinical-rules.md §10):
     /// load the current list. FUSN is among them; LAM is not.
     /// </summary>
     public IReadOnlyList<string> NinetyDayCategories { get; init; } =
         ["BRST", "CARD", "CBGB", "CBGC", "CRAN", "FUSN", "FX", "HER", "HPRO", "KPRO", "PACE", "PVBY", "RFUSN", "VSHN"];
 
     /// <summary>
-    /// The NHSN category of the operation under surveillance. For isolated 22852 DOMAIN.md §6.3 says the mapping
-    /// (FUSN, LAM or none) is ⚠ unverified and must come from NHSN's current code file, so the default is null:
+    /// The NHSN category of the operation under surveillance. For isolated 22852 the mapping
+    /// (FUSN, LAM or none) is ⚠ unverified (docs/clinical-rules.md §10) and must come from NHSN's current code file, so the default is null:
     /// no category is assumed.
     /// </summary>
     public string? ProcedureCategory { get; init; }
@@ -50,7 +50,7 @@ public sealed record SsiSurveillanceOptions
     public int UnmappedDeepDays { get; init; } = 90;
 
     /// <summary>
-    /// Day numbering. DOMAIN.md does not state it; we count the date of surgery as day 1 (our reading of the NHSN
+    /// Day numbering. The sources do not state it; we count the date of surgery as day 1 (our reading of the NHSN
     /// convention ⚠ — confirm against the manual), so a 30-day window ends on surgery date + 29 days. False counts the
     /// surgery date as day 0 and the window ends on surgery date + N.
     /// </summary>

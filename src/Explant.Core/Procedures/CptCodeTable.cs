@@ -5,7 +5,7 @@ namespace Explant.Core.Procedures;
 public sealed record CptCode(string Code, string ShortDescriptor, string Source);
 
 /// <summary>
-/// The removal-family codes the catalog accepts, with their short descriptors (DOMAIN.md §1.1, [S1][S3][S4]).
+/// The removal-family codes the catalog accepts, with their short descriptors (docs/clinical-rules.md §8, [S1][S3][S4]).
 /// CPT® is © AMA; only the short titles are held here.
 /// </summary>
 public static partial class CptCodeTable

@@ -148,7 +148,7 @@ public sealed class MissingInputException(string input, string message) : Except
     public string Input { get; } = input;
 }
 
-/// <summary>Hold rules of DOMAIN.md §3.2–3.3 (rules 18–23), each with its source.</summary>
+/// <summary>Hold rules of docs/clinical-rules.md §5 (rules 18–23), each with its source.</summary>
 public static class HoldRules
 {
     public static HoldInstruction For(string drug, DateOnly surgeryDate, BleedRisk bleedRisk, decimal? crClMlMin, ReadinessOptions options)
@@ -163,7 +163,7 @@ public static class HoldRules
             case DrugClass.VitaminKAntagonist:
                 return Hold(5, null, null, "S34", "Stop 5 days before surgery and check the INR before surgery (threshold is local). Restart as the surgeon directs (timing unverified, often 12–24 h). No routine bridging.");
             case DrugClass.Doac when bleedRisk == BleedRisk.Low:
-                // DOMAIN.md carries only the high-bleeding-risk rows (spine surgery is high risk, [S36]).
+                // The source list (docs/clinical-rules.md §5) carries only the high-bleeding-risk rows (spine surgery is high risk, [S36]).
                 return Hold(null, null, null, "S32", $"No low-bleeding-risk rule for {info.Agent} is configured (the clinical rules, docs/clinical-rules.md §5, list high risk only); a clinician decides.", review: true);
             case DrugClass.Doac when info.Agent == "dabigatran":
                 if (crClMlMin is not { } crcl)

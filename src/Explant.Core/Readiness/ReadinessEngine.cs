@@ -41,7 +41,7 @@ public sealed record ReadinessInput(SurgicalCase Case, Patient Patient, Construc
     ProcedureDocument Definition, ReadinessOptions Options, TimeZoneInfo Zone, DateOnly Today);
 
 /// <summary>
-/// The pre-operative rules of the readiness issue: each item has a rule id, a source id from DOMAIN.md,
+/// The pre-operative rules of the readiness issue: each item has a rule id, a source id from the source list (docs/clinical-rules.md),
 /// parameters from <see cref="ReadinessOptions"/>, and a status against the planned surgery date.
 /// </summary>
 public static class ReadinessEngine

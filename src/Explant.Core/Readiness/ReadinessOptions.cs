@@ -11,8 +11,8 @@ public enum GlpPolicy
 }
 
 /// <summary>
-/// Readiness parameters (configuration section "Readiness"). Facts marked ⚠ in DOMAIN.md are settings here,
-/// never constants; where DOMAIN.md gives no number at all (test windows), the default is a local policy
+/// Readiness parameters (configuration section "Readiness"). Facts marked ⚠ in the source list (docs/clinical-rules.md) are settings here,
+/// never constants; where the source list (docs/clinical-rules.md) gives no number at all (test windows), the default is a local policy
 /// placeholder that each site must confirm, and the explanation says so.
 /// </summary>
 public sealed class ReadinessOptions
@@ -34,7 +34,7 @@ public sealed class ReadinessOptions
     /// </summary>
     public int InfantFeedingUpToMonths { get; set; } = 12;
 
-    /// <summary>Standing radiographs ([S26] imaging; window ⚠ local policy, DOMAIN.md gives none).</summary>
+    /// <summary>Standing radiographs ([S26] imaging; window ⚠ local policy, the source list (docs/clinical-rules.md) gives none).</summary>
     public int RadiographWindowDays { get; set; } = 90;
 
     /// <summary>CBC, creatinine, coagulation, inflammatory markers (⚠ local order sets; window is local policy).</summary>

@@ -14,7 +14,7 @@ public enum PromSource
 
 /// <summary>
 /// One set of patient-reported outcomes at a time point (baseline or a follow-up point): back and leg pain NRS and
-/// the ODI stored per section as 0–5 or unanswered — never the licensed wording (DOMAIN.md §6.5, [S58]).
+/// the ODI stored per section as 0–5 or unanswered — never the licensed wording (docs/clinical-rules.md §9, [S58]).
 /// </summary>
 public sealed class PromResponse
 {

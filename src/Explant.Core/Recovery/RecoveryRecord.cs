@@ -9,7 +9,7 @@ namespace Explant.Core.Recovery;
 public sealed class RecoveryOptions
 {
     /// <summary>
-    /// Discharge criteria are set locally (DOMAIN.md §6.1 ⚠); these are the typical items it lists. A site replaces
+    /// Discharge criteria are set locally (docs/clinical-rules.md §9 ⚠); these are the typical items it lists. A site replaces
     /// the list in configuration.
     /// </summary>
     public List<string> DischargeCriteria { get; set; } =

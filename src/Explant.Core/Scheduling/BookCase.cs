@@ -9,10 +9,10 @@ namespace Explant.Core.Scheduling;
 
 public sealed class SchedulingOptions
 {
-    /// <summary>Maximum operating minutes per surgeon per day (DOMAIN.md §8.1 ⚠ local setting); exceeding it is a soft conflict.</summary>
+    /// <summary>Maximum operating minutes per surgeon per day (docs/clinical-rules.md §6 ⚠ local setting); exceeding it is a soft conflict.</summary>
     public int SurgeonDailyLimitMinutes { get; set; } = 480;
 
-    /// <summary>Turnover for a new room when none is given (DOMAIN.md §8.1: default 30 min ⚠, set per room).</summary>
+    /// <summary>Turnover for a new room when none is given (docs/clinical-rules.md §6: default 30 min ⚠, set per room).</summary>
     public int DefaultTurnoverMinutes { get; set; } = 30;
 
     /// <summary>Room capabilities every removal needs: an intra-operative level image (rule 30, [S45]) needs fluoroscopy.</summary>

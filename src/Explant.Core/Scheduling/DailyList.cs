@@ -22,7 +22,7 @@ public sealed record DailyListRoom(string RoomId, string RoomName, string? Hours
 /// </summary>
 public sealed record DailyList(DateOnly Date, IReadOnlyList<DailyListRoom> Rooms)
 {
-    // DOMAIN.md §8 Equipment [S49]: C-arm and radiolucent table; the original system's set or a universal extraction set.
+    // Equipment (docs/clinical-rules.md §6, [S49]): C-arm and radiolucent table; the original system's set or a universal extraction set.
     private static readonly string[] BaseEquipment = ["C-arm (level image, S45)", "radiolucent table", "original system's instrument set or universal extraction set (S49)"];
 
     public static async Task<DailyList> Load(ExplantDbContext db, ReadinessService readiness, DateOnly date, CancellationToken ct = default)
@@ -70,7 +70,7 @@ public sealed record DailyList(DateOnly Date, IReadOnlyList<DailyListRoom> Rooms
                     [.. planned.Select(x => x.Describe() + (x.Udi is null ? "" : $" · UDI {x.Udi}"))],
                     string.Join(" ", new[] { construct.Manufacturer, construct.SystemName }.Where(s => !string.IsNullOrWhiteSpace(s))) is { Length: > 0 } hw ? hw : "manufacturer unknown",
                     infection,
-                    // Posterior removal is done prone (DOMAIN.md §4.3, [S47]: eyes free, head neutral at or above the heart).
+                    // Posterior removal is done prone (docs/clinical-rules.md §6, [S47]: eyes free, head neutral at or above the heart).
                     construct.Approach == Approach.Posterior ? "prone (S47: no pressure on the eyes, head neutral, at or above heart level)" : "per anterior approach",
                     c.Surgeon, equipment, patient.Allergies, report.OpenBlocking.Count, b.OverrideReason,
                     string.Join(", ", b.Team.Select(t => $"{TeamRoles.Label(t.Role)} {t.Name}")), [.. b.TeamGaps.Select(TeamRoles.Label)]));

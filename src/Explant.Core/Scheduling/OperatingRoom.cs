@@ -2,7 +2,7 @@ using Explant.Core.Data;
 
 namespace Explant.Core.Scheduling;
 
-/// <summary>A surgeon's block: a weekly allocation of a room's time (DOMAIN.md §8.1 ⚠ local setting).</summary>
+/// <summary>A surgeon's block: a weekly allocation of a room's time (docs/clinical-rules.md §6 ⚠ local setting).</summary>
 public sealed class SurgeonBlock
 {
     public DayOfWeek Day { get; set; }
@@ -18,7 +18,7 @@ public sealed class WeeklyHours
     public TimeOnly Closes { get; set; }
 }
 
-/// <summary>An operating room: what it can do, when it is open, and its turnover time (DOMAIN.md §8.1 ⚠ local settings).</summary>
+/// <summary>An operating room: what it can do, when it is open, and its turnover time (docs/clinical-rules.md §6 ⚠ local settings).</summary>
 public sealed class OperatingRoom : IVersioned
 {
     private OperatingRoom() { }

@@ -80,7 +80,7 @@ public sealed class RoomDay : IVersioned
         }
         foreach (var b in Bookings.Where(b => b.CaseId != caseId))
         {
-            // Turnover separates consecutive cases in either order (DOMAIN.md §8.1).
+            // Turnover separates consecutive cases in either order (docs/clinical-rules.md §6).
             if (start < b.End.AddMinutes(room.TurnoverMinutes) && b.Start < end.AddMinutes(room.TurnoverMinutes))
             {
                 conflicts.Add(new("room-double-booked", $"{room.Id} has case {b.CaseNumber} {b.Start:HH:mm}–{b.End:HH:mm} (+{room.TurnoverMinutes} min turnover)", Soft: false));

@@ -23,7 +23,7 @@ public enum TickAnswer
     NotApplicable,
 }
 
-/// <summary>What happened to a component (issue #7 §2; DOMAIN.md §4.5 rule 33).</summary>
+/// <summary>What happened to a component (issue #7 §2; docs/clinical-rules.md §7 rule 33).</summary>
 public enum ExplantOutcome
 {
     Removed,

@@ -5,7 +5,7 @@ using Explant.Core.Validation;
 
 namespace Explant.Core.Theatre;
 
-// One input record per day-of-surgery write (ARCHITECTURE.md §3.1 "one command per write"): the JSON API binds
+// One input record per day-of-surgery write ("one command per write", issue #12): the JSON API binds
 // them from the body, the theatre forms from the posted fields, and TheatreService validates and applies them, so
 // both doors refuse the same input with the same words. Property names are the JSON names used in error fields.
 

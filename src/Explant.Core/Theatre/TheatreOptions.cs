@@ -1,6 +1,6 @@
 namespace Explant.Core.Theatre;
 
-/// <summary>Prophylaxis agent timing from DOMAIN.md §4.4 (ASHP/IDSA/SIS/SHEA 2013, [S46], rule 31).</summary>
+/// <summary>Prophylaxis agent timing from docs/clinical-rules.md §7 (ASHP/IDSA/SIS/SHEA 2013, [S46], rule 31).</summary>
 public sealed class ProphylaxisAgent
 {
     public string Name { get; set; } = "";

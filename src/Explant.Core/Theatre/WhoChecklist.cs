@@ -30,7 +30,7 @@ public sealed record ChecklistItem(string Id, ChecklistPhase Phase, string Text,
     bool InfectionOnly = false, ItemEvidence Evidence = ItemEvidence.None, string Owner = Roles.Nurse);
 
 /// <summary>
-/// The WHO Surgical Safety Checklist, 2009 edition — every Sign In, Time Out and Sign Out item of DOMAIN.md §4.1
+/// The WHO Surgical Safety Checklist, 2009 edition — every Sign In, Time Out and Sign Out item of docs/clinical-rules.md §7
 /// [S44] (rule 29) — plus the spine-specific local additions WHO encourages: level localisation image (rule 30,
 /// [S45]), the removal set (§4.5, [S49]), implant records, the culture plan when infection is an indication ([S25])
 /// and the explant reconciliation (rule 33).

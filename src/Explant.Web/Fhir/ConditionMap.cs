@@ -3,7 +3,7 @@ using Hl7.Fhir.Model;
 
 namespace Explant.Web.Fhir;
 
-/// <summary>Condition: each indication of a case, ICD-10-CM coded when the coder's code is recorded (DOMAIN.md §1.4).</summary>
+/// <summary>Condition: each indication of a case, ICD-10-CM coded when the coder's code is recorded (docs/clinical-rules.md §3 and §8).</summary>
 internal static class ConditionMap
 {
     public static FhirType Type { get; } = new("Condition", All,

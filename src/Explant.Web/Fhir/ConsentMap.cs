@@ -5,7 +5,7 @@ using Hl7.Fhir.Model;
 namespace Explant.Web.Fhir;
 
 /// <summary>
-/// Consent: each consent version of a case (DOMAIN.md §7: treatment scope). The signed document is the
+/// Consent: each consent version of a case (treatment scope, docs/clinical-rules.md §14). The signed document is the
 /// sourceAttachment, a PDF served as Binary/consent-{case}-v{n} and rendered from the frozen text with the signatures.
 /// </summary>
 internal static class ConsentMap
@@ -46,7 +46,7 @@ internal static class ConsentMap
             Status = r.WithdrawnAtUtc is not null || !current ? Consent.ConsentState.Inactive
                 : r.FullySigned ? Consent.ConsentState.Active : Consent.ConsentState.Proposed,
             Scope = new CodeableConcept("http://terminology.hl7.org/CodeSystem/consentscope", "treatment", "Treatment"),
-            // No consent-category code is given in DOMAIN.md (the LOINC document code is not listed there), so text only.
+            // No consent-category code is given in the source list (docs/clinical-rules.md), nor a LOINC document code, so text only.
             Category = [new CodeableConcept { Text = "Consent to operation" }],
             Patient = FhirRefs.Patient(c.PatientId),
             DateTime = FhirDates.Instant(r.CreatedAtUtc),

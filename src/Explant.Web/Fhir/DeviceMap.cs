@@ -5,7 +5,7 @@ using Hl7.Fhir.Model;
 namespace Explant.Web.Fhir;
 
 /// <summary>
-/// Device: one per construct component (DOMAIN.md §5.4, US Core Implantable Device's elements). The UDI's GS1 parts
+/// Device: one per construct component (docs/clinical-rules.md §14, US Core Implantable Device's elements). The UDI's GS1 parts
 /// fill udiCarrier and the production identifiers; status becomes inactive once a reconciliation recorded the part as
 /// removed (§5.4 modelling note ⚠: R4 has no "explanted" status).
 /// </summary>
@@ -56,7 +56,7 @@ internal static class DeviceMap
             Status = explanted ? Device.FHIRDeviceStatus.Inactive : Device.FHIRDeviceStatus.Active,
             Manufacturer = c.Manufacturer,
             DeviceName = [new Device.DeviceNameComponent { Name = part.Describe(), Type = DeviceNameType.UserFriendlyName }],
-            // No SNOMED CT concept for these parts is verified in DOMAIN.md, so the type is text only (never an invented code).
+            // No SNOMED CT concept for these parts is verified in the source list (docs/clinical-rules.md), so the type is text only (never an invented code).
             Type = new CodeableConcept { Text = part.Kind.ToString() },
             Patient = FhirRefs.Patient(c.PatientId),
             LotNumber = udi?.Lot ?? part.Lot,

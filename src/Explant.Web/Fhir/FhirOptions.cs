@@ -14,7 +14,7 @@ public sealed class FhirOptions
     /// <summary>
     /// ⚠ Lab codes of the sending system that mean one of Explant's results (a list of { System, Code, Kind }, Kind a
     /// LabKind name). Explant's own codes (urn:explant:lab|Creatinine) are always understood; no LOINC code is shipped
-    /// because DOMAIN.md lists none (a site adds its own mapping). A list, not a dictionary: code system URLs hold ':',
+    /// because the source list (docs/clinical-rules.md) lists none (a site adds its own mapping). A list, not a dictionary: code system URLs hold ':',
     /// the configuration's key separator.
     /// </summary>
     public List<LabCodeMapping> LabCodes { get; set; } = [];

@@ -4,7 +4,7 @@ using Hl7.Fhir.Model;
 
 namespace Explant.Web.Fhir;
 
-/// <summary>Code systems and references shared by the mappings. Code systems from DOMAIN.md §7 ([S55]).</summary>
+/// <summary>Code systems and references shared by the mappings. Code systems from docs/clinical-rules.md §14 ([S55]).</summary>
 internal static class FhirRefs
 {
     public const string Cpt = "http://www.ama-assn.org/go/cpt";
@@ -38,10 +38,10 @@ internal static class FhirRefs
 
     public static string MrnSystem(string facility) => MrnSystemPrefix + Uri.EscapeDataString(facility);
 
-    /// <summary>Removal (action), SNOMED CT 129303008 — DOMAIN.md §7, device-action value set [S53].</summary>
+    /// <summary>Removal (action), SNOMED CT 129303008 — docs/clinical-rules.md §14, device-action value set [S53].</summary>
     public static CodeableConcept RemovalAction => new(Snomed, "129303008", "Removal - action");
 
-    /// <summary>The text of a definition version's ICD-10-CM candidate, when the code is one of DOMAIN.md §1.4's.</summary>
+    /// <summary>The text of a definition version's ICD-10-CM candidate, when the code is one listed in docs/clinical-rules.md §3 and §8.</summary>
     public static string? IcdTitle(string code) =>
         Explant.Core.Cases.IndicationCodes.All.SelectMany(i => i.Candidates).FirstOrDefault(c => c.Code == code)?.Title;
 }

@@ -6,7 +6,7 @@ namespace Explant.Web.Fhir;
 
 /// <summary>
 /// Observation: the pre-operative lab results of a case, and the NRS back/leg pain and ODI total of each PROM response.
-/// DOMAIN.md lists no LOINC codes, so the codes are Explant's own (urn:explant:lab, urn:explant:prom) with the text —
+/// The source list (docs/clinical-rules.md) gives no LOINC codes, so the codes are Explant's own (urn:explant:lab, urn:explant:prom) with the text —
 /// a site that maps them to LOINC adds the coding; we never invent one.
 /// </summary>
 internal static class ObservationMap

@@ -6,7 +6,7 @@ using Hl7.Fhir.Model;
 namespace Explant.Web.Fhir;
 
 /// <summary>
-/// Procedure: one per surgical case (DOMAIN.md §7): the CPT code, status from the pathway, performedPeriod from the
+/// Procedure: one per surgical case (docs/clinical-rules.md §14): the CPT code, status from the pathway, performedPeriod from the
 /// theatre milestones, the surgeon, reasons (Conditions), the levels, one focalDevice per planned component with the
 /// removal action, and the reconciliation's outcome.
 /// </summary>
@@ -59,7 +59,7 @@ internal static class ProcedureMap
             Meta = meta,
             Identifier = [new Identifier(FhirRefs.CaseNumberSystem, c.Number.ToString(System.Globalization.CultureInfo.InvariantCulture))],
             Status = Status(c.State),
-            // A SNOMED CT concept for this removal is not verified (DOMAIN.md §7 ⚠ "do not invent one"): CPT only.
+            // A SNOMED CT concept for this removal is not verified (docs/clinical-rules.md §14: none is sent rather than an invented one): CPT only.
             Code = new CodeableConcept { Coding = [new Coding(FhirRefs.Cpt, c.ProcedureCode)], Text = definitionName ?? $"CPT {c.ProcedureCode}" },
             Subject = FhirRefs.Patient(c.PatientId),
             Performer = [new Procedure.PerformerComponent { Actor = FhirRefs.Practitioner(c.Surgeon) }],

@@ -7,7 +7,7 @@ namespace Explant.Web.Fhir;
 
 /// <summary>
 /// The PROM questionnaire (NRS back and leg pain, the ten ODI sections) and one QuestionnaireResponse per collected PROM.
-/// The ODI items carry the section names only, never the licensed wording (DOMAIN.md §6.5, [S58]).
+/// The ODI items carry the section names only, never the licensed wording (docs/clinical-rules.md §9, [S58]).
 /// </summary>
 internal static class QuestionnaireMap
 {

@@ -24,7 +24,7 @@ internal static class Actors
 
 /// <summary>
 /// Builds a <see cref="SurgicalCase"/> in any <see cref="CaseState"/> by firing the aggregate's real methods with
-/// actors holding the right roles (ARCHITECTURE.md §5: <c>ACase().WithConstruct("L3-L5")…</c>).
+/// actors holding the right roles (<c>ACase().WithConstruct("L3-L5")…</c>).
 /// Defaults: a posterior pedicle-screw construct L3–L5, indication "pain", every alternative discussed, removal chosen.
 /// </summary>
 internal sealed class CaseBuilder

@@ -7,7 +7,7 @@ using static Explant.Core.Tests.Cases.CaseBuilder;
 
 namespace Explant.Core.Tests.Cases;
 
-/// <summary>The pathway table is tested exhaustively (ARCHITECTURE.md §4 "Pathway", §5): every state × every trigger.</summary>
+/// <summary>The pathway table is tested exhaustively (README, "The pathway"): every state × every trigger.</summary>
 public sealed class TransitionTableTests
 {
     /// <summary>Reason, reason code and a clean readiness evaluation: everything a guard may ask for.</summary>

@@ -4,7 +4,7 @@ using Explant.Core.Implants;
 
 namespace Explant.Core.Tests.Coding;
 
-/// <summary>DOMAIN.md §1 and §9 coding rules, one table row per rule with the source that backs it.</summary>
+/// <summary>The coding rules of docs/clinical-rules.md §8, one table row per rule with the source that backs it.</summary>
 public sealed class CodingEngineTests
 {
     private static CodingRequest Request(string approach = "posterior", bool segmental = true, string levels = "L3-L5", bool removedAll = true,
@@ -267,7 +267,7 @@ public sealed class CodingEngineTests
     }
 
     /// <summary>
-    /// Every combination of the request's switches against the forbidden outputs of DOMAIN.md: R2 (removal or 22849 with
+    /// Every combination of the request's switches against the forbidden outputs of the source list (docs/clinical-rules.md): R2 (removal or 22849 with
     /// overlapping insertion), R3 (22849 with a removal code), rule 9 (LT/RT/50, a code twice), rule 13 (Z47.2 with T84.6-).
     /// </summary>
     [Fact]

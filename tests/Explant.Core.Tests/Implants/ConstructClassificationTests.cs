@@ -3,7 +3,7 @@ using Explant.Core.Implants;
 
 namespace Explant.Core.Tests.Implants;
 
-/// <summary>Rule 1 of DOMAIN.md §9 / §1.1 ([S4][S1]): segmental = fixed at each end plus at least one interposed bony attachment.</summary>
+/// <summary>Rule 1 of docs/clinical-rules.md §8 ([S4][S1]): segmental = fixed at each end plus at least one interposed bony attachment.</summary>
 public sealed class ConstructClassificationTests
 {
     private static readonly DateOnly Today = new(2025, 3, 3);

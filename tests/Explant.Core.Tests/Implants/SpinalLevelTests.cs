@@ -4,7 +4,7 @@ namespace Explant.Core.Tests.Implants;
 
 public sealed class SpinalLevelTests
 {
-    /// <summary>DOMAIN.md §5.5 levels enum, cranial → caudal, then the ilium.</summary>
+    /// <summary>docs/clinical-rules.md §2 levels enum, cranial → caudal, then the ilium.</summary>
     private static readonly string[] Expected =
     [
         "C1", "C2", "C3", "C4", "C5", "C6", "C7",

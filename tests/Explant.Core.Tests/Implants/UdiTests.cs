@@ -10,7 +10,7 @@ public sealed class UdiTests
 {
     private const char GS = '\u001D';
 
-    /// <summary>The US Core Implantable Device sample (DOMAIN.md §5.2, [S54]).</summary>
+    /// <summary>The US Core Implantable Device sample (docs/clinical-rules.md §2, [S54]).</summary>
     private const string UsCoreSample = "(01)09504000059118(17)141120(10)7654321D(21)10987654d321";
 
     private static readonly string UsCoreElementString = "0109504000059118" + "17141120" + "107654321D" + GS + "2110987654d321";

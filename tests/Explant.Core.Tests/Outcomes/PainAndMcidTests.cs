@@ -2,7 +2,7 @@ using Explant.Core.Outcomes;
 
 namespace Explant.Core.Tests.Outcomes;
 
-/// <summary>NRS 0–10 (DOMAIN.md §6.4) and rule 39, the minimal important change [S59][S60].</summary>
+/// <summary>NRS 0–10 (docs/clinical-rules.md §9) and rule 39, the minimal important change [S59][S60].</summary>
 public sealed class PainAndMcidTests
 {
     private static readonly McidOptions Defaults = new();

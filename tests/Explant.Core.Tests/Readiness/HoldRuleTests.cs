@@ -2,7 +2,7 @@ using Explant.Core.Readiness;
 
 namespace Explant.Core.Tests.Readiness;
 
-/// <summary>Hold rules of DOMAIN.md §3.2–3.3 (rules 17–23): days omitted, last dose, resume window and source per drug.</summary>
+/// <summary>Hold rules of docs/clinical-rules.md §5 (rules 17–23): days omitted, last dose, resume window and source per drug.</summary>
 public sealed class HoldRuleTests
 {
     private static readonly DateOnly Surgery = new(2026, 12, 7);

@@ -9,7 +9,7 @@ using Explant.Core.Tests.Cases;
 namespace Explant.Core.Tests.Readiness;
 
 /// <summary>
-/// <see cref="ReadinessEngine.Window"/> at its boundaries, then the engine's rules one at a time (DOMAIN.md §3.4,
+/// <see cref="ReadinessEngine.Window"/> at its boundaries, then the engine's rules one at a time (docs/clinical-rules.md §5,
 /// rules 20–26) at the day before, on and after each window, and the readiness guard of AttestReady/Schedule.
 /// </summary>
 public sealed class WindowAndRuleTests

@@ -5,7 +5,7 @@ using Explant.Core.Tests.Procedures;
 namespace Explant.Core.Tests.Recovery;
 
 /// <summary>
-/// The "call us if" part of the discharge instructions (issue #13 §7, DOMAIN.md §6.1a [S65][S66][S67]): warning signs
+/// The "call us if" part of the discharge instructions (issue #13 §7, docs/clinical-rules.md §9 [S65][S66][S67]): warning signs
 /// after spine surgery, not the consent's risk list, with the hospital's own numbers — and no instructions without them.
 /// </summary>
 public sealed class DischargeInstructionsTests

@@ -2,7 +2,7 @@ using Explant.Core.Scheduling;
 
 namespace Explant.Core.Tests.Scheduling;
 
-/// <summary>Bookings on a room-day: team gaps and room-level conflicts (DOMAIN.md §8.1, hazard H23).</summary>
+/// <summary>Bookings on a room-day: team gaps and room-level conflicts (docs/clinical-rules.md §6, hazard H23).</summary>
 public sealed class BookingTests
 {
     private static readonly DateOnly Monday = new(2025, 3, 10);

@@ -3,7 +3,7 @@ using Explant.Core.Scheduling;
 
 namespace Explant.Core.Tests.Scheduling;
 
-/// <summary>Operating rooms: hours, closures and surgeon blocks (DOMAIN.md §8.1 ⚠ local settings).</summary>
+/// <summary>Operating rooms: hours, closures and surgeon blocks (docs/clinical-rules.md §6 ⚠ local settings).</summary>
 public sealed class OperatingRoomTests
 {
     private static readonly DateOnly Monday = new(2025, 3, 10);

@@ -3,7 +3,7 @@ using Explant.Core.Scheduling;
 
 namespace Explant.Core.Tests.Scheduling;
 
-/// <summary>Theatre staff: roles, working days and absences (issue #6 §1, DOMAIN.md §8).</summary>
+/// <summary>Theatre staff: roles, working days and absences (issue #6 §1, docs/clinical-rules.md §6).</summary>
 public sealed class StaffMemberTests
 {
     private static readonly DayOfWeek[] Weekdays = [DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday];

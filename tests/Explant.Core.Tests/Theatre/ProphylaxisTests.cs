@@ -6,7 +6,7 @@ using Explant.Core.Theatre;
 
 namespace Explant.Core.Tests.Theatre;
 
-/// <summary>Prophylaxis timing flags (DOMAIN.md §4.4, ASHP/IDSA/SIS/SHEA 2013 [S46], rule 31).</summary>
+/// <summary>Prophylaxis timing flags (docs/clinical-rules.md §7, ASHP/IDSA/SIS/SHEA 2013 [S46], rule 31).</summary>
 public sealed class ProphylaxisTests
 {
     /// <summary>A record with the incision recorded; returns the incision time.</summary>

@@ -6,7 +6,7 @@ using Explant.Core.Theatre;
 
 namespace Explant.Core.Tests.Theatre;
 
-/// <summary>Explant reconciliation (DOMAIN.md §4.5, rule 33, [S48][S49]) and the closed record.</summary>
+/// <summary>Explant reconciliation (docs/clinical-rules.md §7, rule 33, [S48][S49]) and the closed record.</summary>
 public sealed class ReconciliationTests
 {
     private static IntraOpRecord.Accounting As(ExplantOutcome outcome, string? detail = null, bool retrieval = false) =>

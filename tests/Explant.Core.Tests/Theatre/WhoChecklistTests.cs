@@ -6,7 +6,7 @@ using Explant.Core.Theatre;
 
 namespace Explant.Core.Tests.Theatre;
 
-/// <summary>WHO Surgical Safety Checklist (DOMAIN.md §4.1 [S44], rule 29) with the spine additions, and its gates.</summary>
+/// <summary>WHO Surgical Safety Checklist (docs/clinical-rules.md §7 [S44], rule 29) with the spine additions, and its gates.</summary>
 public sealed class WhoChecklistTests
 {
     private static string[] WhoIds(ChecklistPhase phase) =>

@@ -171,7 +171,7 @@ public sealed class PromBrowserTests : IAsyncLifetime
         var handout = await page.InnerTextAsync("#discharge-instructions");
         Assert.Contains("No lifting over 5 kg for 6 weeks", handout, StringComparison.Ordinal);
         Assert.Contains("Whom to call", handout, StringComparison.Ordinal);
-        // Warning signs after spine surgery with the fever threshold, and the hospital's own numbers (DOMAIN §6.1a).
+        // Warning signs after spine surgery with the fever threshold, and the hospital's own numbers (docs/clinical-rules.md §9).
         Assert.Contains("38.0 °C (100.4 °F)", handout, StringComparison.Ordinal);
         Assert.Contains(ExplantFactory.PhoneDay, handout, StringComparison.Ordinal);
         Assert.Contains(ExplantFactory.PhoneOutOfHours, handout, StringComparison.Ordinal);

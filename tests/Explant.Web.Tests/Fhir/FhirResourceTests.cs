@@ -122,7 +122,7 @@ public abstract class FhirResourceTests(FhirFixture fixture)
         Assert.Equal(prom.Odi.Count(a => a is not null), answered.Count);
         Assert.Contains(await All<QuestionnaireResponse>(client, $"patient=Patient/{c.PatientId}", $"authored={prom.CollectedOn:yyyy-MM-dd}"), r => r.Id == response.Id);
 
-        // The questionnaire names the ODI sections only: no licensed item wording (DOMAIN.md §6.5).
+        // The questionnaire names the ODI sections only: no licensed item wording (docs/clinical-rules.md §9).
         var questionnaire = await client.ReadAsync<Questionnaire>(response.Questionnaire);
         var sections = questionnaire.Item.Single(i => i.LinkId == "odi").Item;
         Assert.Equal(Odi.Sections(OdiVersion.V21a).Select(Odi.SectionName), sections.Select(i => i.Text));
