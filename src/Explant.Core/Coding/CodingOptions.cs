@@ -17,7 +17,7 @@ public sealed record CodingOptions
 
     /// <summary>
     /// Rule 10 ⚠: relative values by CPT code, loaded yearly from the CMS physician fee schedule. Empty by default: the
-    /// only figure in the source list (docs/clinical-rules.md) ([S8], ≈ 20.72 for 22852) is third-party and unverified, so none ships. With both codes of
+    /// only figure the sources give (≈ 20.72 for 22852, [S8] in docs/clinical-rules.md) is third-party and unverified, so none ships. With both codes of
     /// an R4 pair present, the engine places the 59/X-modifier itself; otherwise it asks the coder to.
     /// </summary>
     public Dictionary<string, decimal> RelativeValues { get; init; } = new(StringComparer.Ordinal);
