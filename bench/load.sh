@@ -86,6 +86,9 @@ sign_in_cookie
 CASES_JSON="$(curl -fsS -H "Authorization: Bearer $TOKEN" "$BASE/api/cases?pageSize=200")"
 TOTAL="$(python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["total"] if isinstance(d, dict) else len(d))' <<<"$CASES_JSON")"
 CASE="$(python3 -c 'import json,sys; d=json.load(sys.stdin); items=d["items"] if isinstance(d, dict) else d; print(items[len(items)//2]["number"])' <<<"$CASES_JSON")"
+# One Procedure from the middle of the first FHIR page: a read of one record (it must not map every case of the registry).
+PROCEDURE="$(curl -fsS -H "Authorization: Bearer $TOKEN" "$BASE/fhir/Procedure?_count=50" \
+  | python3 -c 'import json,sys; e=json.load(sys.stdin).get("entry", []); print(e[len(e)//2]["resource"]["id"] if e else "none")')"
 TODAY="$(python3 -c 'import datetime; print(datetime.date.today())')"
 YEAR_AGO="$(python3 -c 'import datetime; print(datetime.date.today() - datetime.timedelta(days=365))')"
 
@@ -116,7 +119,7 @@ STATIC_URL="$BASE/app.css"
 # state), not the tiering that happens in the first seconds after launch.
 WARM=(-t"$THREADS" -c"$CONNECTIONS" -d5s)
 wrk "${WARM[@]}" "$STATIC_URL" >/dev/null 2>&1 || true
-for warm in "/api/cases/$CASE|bearer" "/api/cases|bearer" "/cases/$CASE|cookie" "/health/live|none" "/board|cookie" "/api/preop/worklist|bearer" "/fhir/Patient?_count=50|bearer"; do
+for warm in "/api/cases/$CASE|bearer" "/api/cases|bearer" "/cases/$CASE|cookie" "/health/live|none" "/board|cookie" "/api/preop/worklist|bearer" "/fhir/Patient?_count=50|bearer" "/fhir/Procedure/$PROCEDURE|bearer"; do
   IFS='|' read -r wpath wauth <<<"$warm"
   case "$wauth" in
     bearer) wrk "${WARM[@]}" "${BEARER[@]}" "$BASE$wpath" >/dev/null 2>&1 || true ;;
@@ -149,6 +152,7 @@ sign_in_cookie
 add "\`GET /board\` (page, cookie)" "$BASE/board" "${COOKIE_H[@]}"
 add "\`GET /api/preop/worklist\` (bearer)" "$BASE/api/preop/worklist" "${BEARER[@]}"
 add "\`GET /fhir/Patient?_count=50\` (bearer)" "$BASE/fhir/Patient?_count=50" "${BEARER[@]}"
+add "\`GET /fhir/Procedure/{id}\` (bearer)" "$BASE/fhir/Procedure/$PROCEDURE" "${BEARER[@]}"
 static_run
 read -r STATIC_RPS STATIC_P99 STATIC_ALL < <(python3 -c '
 import sys

@@ -11,7 +11,7 @@ internal static class AppointmentMap
         new ReferenceParam<Appointment>("patient", "Patient", "The patient booked", a => a.Participant.Select(p => p.Actor).Where(r => r?.Reference?.StartsWith("Patient/", StringComparison.Ordinal) == true)),
         new DateParam<Appointment>("date", "When the operation is booked", a => FhirDates.Of(a.Start, a.End)),
         new TokenParam<Appointment>("status", "booked | fulfilled | cancelled", a => Tokens.Code(a.Status)),
-    ]);
+    ], PatientOf: (data, id) => data.PatientOfCase(id));
 
     private static async Task<IEnumerable<Resource>> All(FhirData data)
     {

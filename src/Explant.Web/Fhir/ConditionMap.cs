@@ -11,7 +11,7 @@ internal static class ConditionMap
         new ReferenceParam<Condition>("patient", "Patient", "The patient", c => [c.Subject]),
         new TokenParam<Condition>("code", "ICD-10-CM code (http://hl7.org/fhir/sid/icd-10-cm)", c => Tokens.Of(c.Code)),
         new DateParam<Condition>("recorded-date", "When the case was opened", c => FhirDates.Of(c.RecordedDate)),
-    ]);
+    ], PatientOf: (data, id) => data.PatientOfCasePrefix(id));
 
     public static string Id(SurgicalCase c, CaseIndication i) => $"{c.Id}-{i.Key}";
 

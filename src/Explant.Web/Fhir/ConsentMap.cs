@@ -15,7 +15,7 @@ internal static class ConsentMap
         new ReferenceParam<Consent>("patient", "Patient", "The patient who consents", c => [c.Patient]),
         new TokenParam<Consent>("status", "proposed | active | inactive", c => Tokens.Code(c.Status)),
         new DateParam<Consent>("date", "When the consent version was generated", c => FhirDates.Of(c.DateTime)),
-    ]);
+    ], PatientOf: (data, id) => data.PatientOfCasePrefix(id));
 
     /// <summary>The signed PDFs, read only (never searched: each is rendered on request).</summary>
     public static FhirType Binary { get; } = new("Binary", _ => System.Threading.Tasks.Task.FromResult<IEnumerable<Resource>>([]), [], ReadBinary, Search: false);
@@ -72,8 +72,14 @@ internal static class ConsentMap
         return consent;
     }
 
-    private static async Task<Resource?> ReadBinary(FhirData data, string id)
+    private static async Task<Resource?> ReadBinary(FhirData all, string id)
     {
+        // Only the cases of the patient whose consent the id names (issue #17: not every case of the registry).
+        if (!id.StartsWith("consent-", StringComparison.Ordinal) || await all.PatientOfCasePrefix(id["consent-".Length..]) is not { } patient)
+        {
+            return null;
+        }
+        var data = all.ForPatient(patient);
         foreach (var c in await data.Cases())
         {
             foreach (var r in c.Consents)

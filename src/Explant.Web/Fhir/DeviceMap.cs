@@ -16,7 +16,7 @@ internal static class DeviceMap
         new ReferenceParam<Device>("patient", "Patient", "The patient the device is implanted in", d => [d.Patient]),
         new TokenParam<Device>("udi-di", "The GTIN (UDI device identifier)", d => d.UdiCarrier.Where(u => u.DeviceIdentifier is not null).Select(u => new Token(u.Issuer, u.DeviceIdentifier))),
         new TokenParam<Device>("status", "active | inactive", d => Tokens.Code(d.Status)),
-    ]);
+    ], PatientOf: (data, id) => data.PatientOfComponent(id));
 
     private static async Task<IEnumerable<Resource>> All(FhirData data)
     {

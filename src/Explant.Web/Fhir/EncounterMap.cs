@@ -11,7 +11,7 @@ internal static class EncounterMap
         new ReferenceParam<Encounter>("patient", "Patient", "The patient", e => [e.Subject]),
         new DateParam<Encounter>("date", "The stay (check-in to discharge)", e => FhirDates.Of(e.Period)),
         new TokenParam<Encounter>("status", "in-progress | finished", e => Tokens.Code(e.Status)),
-    ]);
+    ], PatientOf: (data, id) => data.PatientOfCase(id));
 
     private static async Task<IEnumerable<Resource>> All(FhirData data)
     {

@@ -22,6 +22,9 @@ namespace Explant.Web.Fhir;
 internal sealed class FhirData(ExplantDbContext db, HospitalTime time, string baseUrl, Explant.Core.Outcomes.OdiVersion odiVersion, CancellationToken ct,
     Guid? patientScope = null)
 {
+    /// <summary>The same request's data for one patient only (a read of one record maps only its patient's records).</summary>
+    public FhirData ForPatient(Guid patient) => new(db, Time, BaseUrl, OdiVersion, ct, patient);
+
     private readonly Dictionary<string, object> cache = [];
 
     public HospitalTime Time { get; } = time;
@@ -53,7 +56,16 @@ internal sealed class FhirData(ExplantDbContext db, HospitalTime time, string ba
         (PatientScope is null ? db.RecoveryRecords : db.RecoveryRecords.Where(r => ScopedCases.Any(c => c.Id == r.CaseId))).AsNoTracking().ToListAsync(ct));
     public Task<List<PromResponse>> Proms() => Load(nameof(Proms), () =>
         (PatientScope is null ? db.PromResponses : db.PromResponses.Where(r => ScopedCases.Any(c => c.Id == r.CaseId))).AsNoTracking().OrderBy(p => p.Id).ToListAsync(ct));
-    public Task<List<RoomDay>> RoomDays() => Load(nameof(RoomDays), () => db.RoomDays.AsNoTracking().ToListAsync(ct));
+    public Task<List<RoomDay>> RoomDays() => Load(nameof(RoomDays), async () =>
+    {
+        if (PatientScope is null)
+        {
+            return await db.RoomDays.AsNoTracking().ToListAsync(ct);
+        }
+        // The days one of the patient's cases is booked on, found in the bookings' JSON by the database.
+        var cases = (await Cases()).Select(c => c.Id).ToList();
+        return await db.RoomDays.AsNoTracking().Where(d => d.Bookings.Any(b => cases.Contains(b.CaseId))).ToListAsync(ct);
+    });
     public Task<List<OperatingRoom>> Rooms() => Load(nameof(Rooms), () => db.OperatingRooms.AsNoTracking().OrderBy(r => r.Id).ToListAsync(ct));
     public Task<List<StaffMember>> Staff() => Load(nameof(Staff), () => db.Staff.AsNoTracking().OrderBy(s => s.Id).ToListAsync(ct));
     public Task<List<ProcedureDefinition>> Definitions() => Load(nameof(Definitions), () => db.ProcedureDefinitions.AsNoTracking().OrderBy(d => d.Code).ThenBy(d => d.Version).ToListAsync(ct));
@@ -80,6 +92,11 @@ internal sealed class FhirData(ExplantDbContext db, HospitalTime time, string ba
     /// <summary>When each record of an aggregate type last changed, from the append-only audit log (meta.lastUpdated, Last-Modified).</summary>
     public async Task<DateTimeOffset?> LastUpdated(string entity, string key)
     {
+        // One patient's records: the audit times of their keys only, not of every record of the type (issue #17).
+        if (PatientScope is not null && !cache.ContainsKey("auditpage:" + entity) && await ScopedKeys(entity) is { } scoped)
+        {
+            await PreloadLastUpdated(entity, scoped);
+        }
         if (cache.TryGetValue("auditpage:" + entity, out var page) && ((Dictionary<string, DateTime?>)page).TryGetValue(key, out var preloaded))
         {
             return preloaded is { } at1 ? new DateTimeOffset(DateTime.SpecifyKind(at1, DateTimeKind.Utc)) : null;
@@ -91,6 +108,42 @@ internal sealed class FhirData(ExplantDbContext db, HospitalTime time, string ba
         var map = (Dictionary<string, DateTime>)(cache.TryGetValue("auditmap:" + entity, out var m) ? m : cache["auditmap:" + entity] = all.ToDictionary(x => x.Key, x => x.Value));
         return map.TryGetValue(key, out var at) ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null;
     }
+
+    /// <summary>The keys of the scoped patient's records of an audited type (null: not a type this scope narrows).</summary>
+    private async Task<IReadOnlyCollection<string>?> ScopedKeys(string entity) => entity switch
+    {
+        nameof(Patient) => [PatientScope!.Value.ToString()],
+        nameof(SurgicalCase) => [.. (await Cases()).Select(c => c.Id.ToString())],
+        nameof(Construct) => [.. (await Constructs()).Select(c => c.Id.ToString())],
+        nameof(IntraOpRecord) => [.. (await IntraOps()).Select(r => r.Id.ToString())],
+        nameof(PromResponse) => [.. (await Proms()).Select(p => p.Id.ToString())],
+        nameof(RoomDay) => [.. (await RoomDays()).Select(d => d.Id.ToString())],
+        _ => null,
+    };
+
+
+    // Whose record an id names, in one small query, so a read of one record maps only that patient's records (issue #17:
+    // a read of one Procedure mapped every case of the registry). Null when no record has the id.
+
+    public Task<Guid?> PatientOfPatient(string id) => Task.FromResult(Guid.TryParse(id, out var g) ? g : (Guid?)null);
+
+    public async Task<Guid?> PatientOfCase(string id) =>
+        Guid.TryParse(id, out var g) ? await db.Cases.Where(c => c.Id == g).Select(c => (Guid?)c.PatientId).FirstOrDefaultAsync(ct) : null;
+
+    public async Task<Guid?> PatientOfProm(string id) =>
+        Guid.TryParse(id, out var g)
+            ? await db.PromResponses.Where(p => p.Id == g).Join(db.Cases, p => p.CaseId, c => c.Id, (p, c) => (Guid?)c.PatientId).FirstOrDefaultAsync(ct)
+            : null;
+
+    public async Task<Guid?> PatientOfComponent(string id) =>
+        Guid.TryParse(id, out var g) ? await db.Constructs.Where(c => c.Components.Any(p => p.Id == g)).Select(c => (Guid?)c.PatientId).FirstOrDefaultAsync(ct) : null;
+
+    /// <summary>Ids made of a case's id and a suffix (Condition "{case}-{key}", Consent "{case}-v{n}", a lab Observation).</summary>
+    public Task<Guid?> PatientOfCasePrefix(string id) => id.Length > 37 && id[36] == '-' ? PatientOfCase(id[..36]) : Task.FromResult<Guid?>(null);
+
+    /// <summary>An Observation is a case's lab result ("{case}-lab-{n}") or a PROM score ("{prom}-{code}").</summary>
+    public async Task<Guid?> PatientOfCaseOrPromPrefix(string id) =>
+        await PatientOfCasePrefix(id) ?? (id.Length > 37 && id[36] == '-' ? await PatientOfProm(id[..36]) : null);
 
     public async Task<Hl7.Fhir.Model.Meta> Meta(string entity, object key, long version) => new()
     {

@@ -5,11 +5,25 @@ namespace Explant.Web.Fhir;
 /// <summary>One resource type the server serves: how to produce all of them, and the search parameters it answers.</summary>
 /// <param name="ReadOne">A cheaper read than scanning <paramref name="All"/> (Binary renders a PDF per read).</param>
 /// <param name="Search">False for read-only types (Binary).</param>
+/// <param name="PatientOf">
+/// Whose record an id names (null: no such record). A read then maps only that patient's records instead of every record
+/// of the type; types outside the patient's compartment (definitions, rooms, staff) are few and have none.
+/// </param>
 internal sealed record FhirType(string Name, Func<FhirData, Task<IEnumerable<Resource>>> All, IReadOnlyList<SearchParam> SearchParams,
-    Func<FhirData, string, Task<Resource?>>? ReadOne = null, bool Search = true)
+    Func<FhirData, string, Task<Resource?>>? ReadOne = null, bool Search = true, Func<FhirData, string, Task<Guid?>>? PatientOf = null)
 {
-    public async Task<Resource?> Read(FhirData data, string id) =>
-        ReadOne is { } read ? await read(data, id) : (await All(data)).FirstOrDefault(r => r.Id == id);
+    public async Task<Resource?> Read(FhirData data, string id)
+    {
+        if (ReadOne is { } read)
+        {
+            return await read(data, id);
+        }
+        if (PatientOf is { } owner)
+        {
+            return await owner(data, id) is { } patient ? (await All(data.ForPatient(patient))).FirstOrDefault(r => r.Id == id) : null;
+        }
+        return (await All(data)).FirstOrDefault(r => r.Id == id);
+    }
 
     /// <summary>The patient reference parameter, when the type belongs to the patient's compartment ($everything).</summary>
     public ReferenceParam<T>? Patient<T>() where T : Resource => SearchParams.OfType<ReferenceParam<T>>().FirstOrDefault(p => p.Name == "patient");

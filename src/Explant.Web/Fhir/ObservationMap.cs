@@ -17,7 +17,7 @@ internal static class ObservationMap
         new TokenParam<Observation>("code", "urn:explant:lab|<LabKind> or urn:explant:prom|nrs-back, nrs-leg, odi", o => Tokens.Of(o.Code)),
         new TokenParam<Observation>("category", "laboratory | survey", o => Tokens.Of(o.Category)),
         new DateParam<Observation>("date", "When the sample was taken or the PROM collected", o => FhirDates.Of(o.Effective)),
-    ]);
+    ], PatientOf: (data, id) => data.PatientOfCaseOrPromPrefix(id));
 
     private static readonly Dictionary<LabKind, string> LabNames = new()
     {

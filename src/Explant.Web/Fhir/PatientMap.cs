@@ -14,7 +14,7 @@ internal static class PatientMap
         new TokenParam<Hl7.Fhir.Model.Patient>("identifier", "The MRN (system urn:explant:mrn:<facility>, or the value alone)", p => Tokens.Of(p.Identifier)),
         new StringParam<Hl7.Fhir.Model.Patient>("name", "Family or given name, starts with (case-insensitive; :exact and :contains too)", p => p.Name.SelectMany(n => n.Given.Prepend(n.Family))),
         new DateParam<Hl7.Fhir.Model.Patient>("birthdate", "Date of birth", p => FhirDates.Of(p.BirthDate)),
-    ]);
+    ], PatientOf: (data, id) => data.PatientOfPatient(id));
 
     private static async Task<IEnumerable<Resource>> All(FhirData data)
     {

@@ -18,7 +18,7 @@ internal static class ProcedureMap
         new TokenParam<Procedure>("code", "CPT code (http://www.ama-assn.org/go/cpt)", p => Tokens.Of(p.Code)),
         new TokenParam<Procedure>("status", "preparation | in-progress | not-done | completed", p => Tokens.Code(p.Status)),
         new DateParam<Procedure>("date", "When the operation was performed (incision to end of closure)", p => FhirDates.Of(p.Performed)),
-    ]);
+    ], PatientOf: (data, id) => data.PatientOfCase(id));
 
     /// <summary>Where the pathway state puts the FHIR event status (event-status value set).</summary>
     public static EventStatus Status(CaseState state) => state switch

@@ -26,7 +26,7 @@ internal static class QuestionnaireMap
         new ReferenceParam<QuestionnaireResponse>("patient", "Patient", "The patient who answered", r => [r.Subject]),
         new DateParam<QuestionnaireResponse>("authored", "When the PROM was collected", r => FhirDates.Of(r.Authored)),
         new TokenParam<QuestionnaireResponse>("status", "completed", r => Tokens.Code(r.Status)),
-    ]);
+    ], PatientOf: (data, id) => data.PatientOfProm(id));
 
     private static Task<IEnumerable<Resource>> QuestionnaireAll(FhirData data) => System.Threading.Tasks.Task.FromResult<IEnumerable<Resource>>([Prom(data)]);
 

@@ -307,6 +307,75 @@ public abstract class QueryCountTests<TCohort>(TCohort cohort) where TCohort : S
         var (count, log) = await Count(() => cohort.Browser.GetStringAsync($"/board?date={days[0]:yyyy-MM-dd}"));
         Assert.True(count == BoardPage, $"{count} queries:\n{log}");
     }
+    // A FHIR read of one record: the signed-in account, whose record the id names, then that one patient's records and
+    // their audit times. Before (issue #17) a read mapped every record of its type: ~150 cases and their audit times here.
+    private const int FhirReadRows = 40;
+
+    private async Task<(int Count, int Rows, string Log)> CountRows(Func<Task> request)
+    {
+        await request();
+        using var counting = cohort.Factory.Queries.Start();
+        await request();
+        return (counting.Count, counting.Rows, counting.Log);
+    }
+
+    private async Task<System.Text.Json.Nodes.JsonNode> Fhir(string path)
+    {
+        var response = await cohort.Surgeon.GetAsync(path);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {response.StatusCode}: {body}");
+        return System.Text.Json.Nodes.JsonNode.Parse(body)!;
+    }
+
+    [Theory]
+    [InlineData("Patient")]
+    [InlineData("Procedure")]
+    [InlineData("Encounter")]
+    [InlineData("Appointment")]
+    [InlineData("Condition")]
+    [InlineData("Consent")]
+    [InlineData("Device")]
+    [InlineData("Observation")]
+    [InlineData("QuestionnaireResponse")]
+    public async Task A_FHIR_read_of_one_record_reads_only_its_patients_records_and_answers_as_the_search_does(string type)
+    {
+        var cases = await cohort.InDb(db => db.Cases.CountAsync());
+        Assert.True(cases > 100, $"{cases} cases");
+        // The last record of the search's first page of 50: not simply the first row of a table.
+        var bundle = await Fhir($"/fhir/{type}?_count=50");
+        var expected = bundle["entry"]!.AsArray()[^1]!["resource"]!;
+        var id = (string)expected["id"]!;
+        System.Text.Json.Nodes.JsonNode? read = null;
+        var (count, rows, log) = await CountRows(async () => read = await Fhir($"/fhir/{type}/{Uri.EscapeDataString(id)}"));
+        Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(expected, read), $"read:\n{read}\nsearch:\n{expected}");
+        Assert.True(rows <= FhirReadRows, $"{rows} rows in {count} queries:\n{log}");
+    }
+
+    [Fact]
+    public async Task A_FHIR_read_of_an_id_nobody_has_is_a_404_that_reads_no_records()
+    {
+        foreach (var path in new[] { $"/fhir/Procedure/{Guid.NewGuid()}", $"/fhir/Observation/{Guid.NewGuid()}-lab-0", $"/fhir/Device/{Guid.NewGuid()}", "/fhir/Condition/nonsense" })
+        {
+            using var counting = cohort.Factory.Queries.Start();
+            var response = await cohort.Surgeon.GetAsync(path);
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            // The account and the id's owner, nothing else (a reader's last, empty read counts too).
+            Assert.True(counting.Rows <= 4, $"{path}: {counting.Rows} rows:\n{counting.Log}");
+        }
+    }
+
+    [Fact]
+    public async Task A_consent_PDF_read_reads_only_its_patients_records()
+    {
+        var consent = (await Fhir("/fhir/Consent?_count=50"))["entry"]!.AsArray()[^1]!["resource"]!;
+        var url = (string)consent["sourceAttachment"]!["url"]!;
+        var binary = url[url.IndexOf("/Binary/", StringComparison.Ordinal)..];
+        System.Text.Json.Nodes.JsonNode? read = null;
+        var (count, rows, log) = await CountRows(async () => read = await Fhir($"/fhir{binary}"));
+        Assert.Equal("application/pdf", (string)read!["contentType"]!);
+        Assert.Equal($"Consent/{consent["id"]}", (string)read["securityContext"]!["reference"]!);
+        Assert.True(rows <= FhirReadRows, $"{rows} rows in {count} queries:\n{log}");
+    }
 }
 
 public sealed class PagingTests_Sqlite(SeededCohort_Sqlite cohort) : PagingTests<SeededCohort_Sqlite>(cohort), IClassFixture<SeededCohort_Sqlite>;

@@ -11,6 +11,7 @@ namespace Explant.Web.Tests.Infrastructure;
 public sealed class QueryCounter : DbCommandInterceptor
 {
     private int count;
+    private int rows;
     private volatile bool armed;
     private readonly List<string> texts = [];
 
@@ -22,6 +23,7 @@ public sealed class QueryCounter : DbCommandInterceptor
             texts.Clear();
         }
         Interlocked.Exchange(ref count, 0);
+        Interlocked.Exchange(ref rows, 0);
         armed = true;
         return new Counting(this);
     }
@@ -29,6 +31,12 @@ public sealed class QueryCounter : DbCommandInterceptor
     public sealed class Counting(QueryCounter counter) : IDisposable
     {
         public int Count => counter.count;
+
+        /// <summary>
+        /// The rows the counted queries read: a fixed number of queries can still load a whole table, so a read that must
+        /// touch one patient's records pins this too.
+        /// </summary>
+        public int Rows => counter.rows;
 
         /// <summary>The counted commands, for the failure message of a test.</summary>
         public string Log
@@ -75,6 +83,26 @@ public sealed class QueryCounter : DbCommandInterceptor
     {
         Record(command);
         return ValueTask.FromResult(result);
+    }
+
+    public override InterceptionResult DataReaderClosing(DbCommand command, DataReaderClosingEventData eventData, InterceptionResult result)
+    {
+        CountRows(command, eventData);
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult> DataReaderClosingAsync(DbCommand command, DataReaderClosingEventData eventData, InterceptionResult result)
+    {
+        CountRows(command, eventData);
+        return ValueTask.FromResult(result);
+    }
+
+    private void CountRows(DbCommand command, DataReaderClosingEventData eventData)
+    {
+        if (armed && !command.CommandText.TrimStart().StartsWith("INSERT", StringComparison.OrdinalIgnoreCase))
+        {
+            Interlocked.Add(ref rows, eventData.ReadCount);
+        }
     }
 
     public override InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result)
