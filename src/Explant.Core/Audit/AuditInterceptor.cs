@@ -8,7 +8,8 @@ namespace Explant.Core.Audit;
 
 /// <summary>
 /// Appends an <see cref="AuditEntry"/> for every added, modified or deleted entity in the same SaveChanges,
-/// so the change and its audit row commit or fail together. Keys are client-generated (Guid v7) precisely so
+/// so the change and its audit row commit or fail together (the rows are inserted by
+/// <see cref="Data.ExplantDbContext.SaveChangesAsync(bool, CancellationToken)"/>, in the save's transaction). Keys are client-generated (Guid v7) precisely so
 /// that they are known here, before the insert.
 /// </summary>
 public sealed class AuditInterceptor(IActor actor, TimeProvider clock) : SaveChangesInterceptor
@@ -42,6 +43,7 @@ public sealed class AuditInterceptor(IActor actor, TimeProvider clock) : SaveCha
         var entries = context.ChangeTracker.Entries()
             .Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
             .ToList();
+        var rows = new List<AuditEntry>(entries.Count);
         foreach (var entry in entries)
         {
             if (entry.Entity is AuditEntry)
@@ -65,7 +67,16 @@ public sealed class AuditInterceptor(IActor actor, TimeProvider clock) : SaveCha
             };
             var before = entry.State == EntityState.Added ? null : Snapshot(entry, original: true);
             var after = entry.State == EntityState.Deleted ? null : Snapshot(entry, original: false);
-            context.Add(AuditEntry.Record(now, actor.Name, entry.Metadata.ClrType.Name, KeyOf(entry), action, before, after));
+            rows.Add(AuditEntry.Record(now, actor.Name, entry.Metadata.ClrType.Name, KeyOf(entry), action, before, after));
+        }
+        if (context is Data.ExplantDbContext explant)
+        {
+            // Inserted by the save, after the change and in its transaction (ExplantDbContext.SaveChangesAsync).
+            explant.PendingAudit = rows;
+        }
+        else
+        {
+            context.AddRange(rows);
         }
     }
 

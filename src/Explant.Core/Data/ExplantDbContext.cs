@@ -46,6 +46,12 @@ public abstract class ExplantDbContext(DbContextOptions options)
         v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),
         v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
 
+    /// <summary>
+    /// The audit rows of the save in progress, made by <see cref="AuditInterceptor"/> from the tracker before the save and
+    /// inserted by the save itself in the same transaction (<see cref="SaveChangesAsync(bool, CancellationToken)"/>).
+    /// </summary>
+    internal List<AuditEntry>? PendingAudit { get; set; }
+
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         var auto = DetectOnce();
@@ -53,14 +59,36 @@ public abstract class ExplantDbContext(DbContextOptions options)
         {
             RefuseImagingDeletion();
             CopyStoredFacts();
-            return base.SaveChanges(acceptAllChangesOnSuccess);
+            if (!ChangeTracker.HasChanges() || Database.CurrentTransaction is not null)
+            {
+                return SaveWithAudit(acceptAllChangesOnSuccess);
+            }
+            return Database.CreateExecutionStrategy().Execute(acceptAllChangesOnSuccess, (_, accept) =>
+            {
+                using var transaction = Database.BeginTransaction();
+                var saved = SaveWithAudit(acceptAllChangesOnSuccess: false);
+                transaction.Commit();
+                if (accept)
+                {
+                    ChangeTracker.AcceptAllChanges();
+                }
+                return saved;
+            }, null);
         }
         finally
         {
+            PendingAudit = null;
             ChangeTracker.AutoDetectChangesEnabled = auto;
         }
     }
 
+    /// <summary>
+    /// The change and its audit rows commit or fail together: in the caller's transaction when there is one, else in one
+    /// of the save's own (run by the execution strategy, which retries it whole on PostgreSQL). The audit rows are
+    /// appended with multi-row INSERTs (<see cref="RowInserter"/>) instead of as tracked entities: they were most of the
+    /// modification commands of every save (issue #17; the demo cohort's launch spent a third of its time on them).
+    /// Changes are accepted only after the commit, so a retried attempt saves the same changes again.
+    /// </summary>
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         var auto = DetectOnce();
@@ -68,12 +96,49 @@ public abstract class ExplantDbContext(DbContextOptions options)
         {
             RefuseImagingDeletion();
             CopyStoredFacts();
-            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            if (!ChangeTracker.HasChanges() || Database.CurrentTransaction is not null)
+            {
+                return await SaveWithAuditAsync(acceptAllChangesOnSuccess, cancellationToken);
+            }
+            return await Database.CreateExecutionStrategy().ExecuteAsync(acceptAllChangesOnSuccess, async (_, accept, ct) =>
+            {
+                await using var transaction = await Database.BeginTransactionAsync(ct);
+                var saved = await SaveWithAuditAsync(acceptAllChangesOnSuccess: false, ct);
+                await transaction.CommitAsync(ct);
+                if (accept)
+                {
+                    ChangeTracker.AcceptAllChanges();
+                }
+                return saved;
+            }, null, cancellationToken);
         }
         finally
         {
+            PendingAudit = null;
             ChangeTracker.AutoDetectChangesEnabled = auto;
         }
+    }
+
+    private int SaveWithAudit(bool acceptAllChangesOnSuccess)
+    {
+        PendingAudit = null;
+        var saved = base.SaveChanges(acceptAllChangesOnSuccess);
+        if (PendingAudit is { Count: > 0 } rows)
+        {
+            RowInserter.Insert(this, rows);
+        }
+        return saved;
+    }
+
+    private async Task<int> SaveWithAuditAsync(bool acceptAllChangesOnSuccess, CancellationToken ct)
+    {
+        PendingAudit = null;
+        var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, ct);
+        if (PendingAudit is { Count: > 0 } rows)
+        {
+            await RowInserter.InsertAsync(this, rows, ct);
+        }
+        return saved;
     }
 
     /// <summary>

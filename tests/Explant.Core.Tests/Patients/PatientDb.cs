@@ -56,11 +56,12 @@ internal sealed class PatientDb : IAsyncDisposable
     }
 
     /// <summary>A fresh context (nothing tracked), as each request gets.</summary>
-    public ExplantDbContext Context()
+    /// <param name="extra">More interceptors after the audit one (a test that makes a statement fail).</param>
+    public ExplantDbContext Context(params Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor[] extra)
     {
         var options = new DbContextOptionsBuilder<SqliteExplantDbContext>()
             .UseSqlite($"Data Source={file}")
-            .AddInterceptors(new AuditInterceptor(new FixedActor("test"), Clock))
+            .AddInterceptors([new AuditInterceptor(new FixedActor("test"), Clock), .. extra])
             .Options;
         var context = new SqliteExplantDbContext(options);
         contexts.Add(context);
