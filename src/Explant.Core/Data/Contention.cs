@@ -84,6 +84,7 @@ public static class DatabaseFaults
             switch (e)
             {
                 // Thrown only by a retrying execution strategy after transient failures (PostgreSQL).
+                case SaveNotCommittedException { ConnectionLost: true }:
                 case Microsoft.EntityFrameworkCore.Storage.RetryLimitExceededException:
                 case NpgsqlException { IsTransient: true }:
                 case System.Net.Sockets.SocketException:

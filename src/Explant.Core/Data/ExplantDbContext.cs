@@ -66,11 +66,15 @@ public abstract class ExplantDbContext(DbContextOptions options)
             return Database.CreateExecutionStrategy().Execute(acceptAllChangesOnSuccess, (_, accept) =>
             {
                 using var transaction = Database.BeginTransaction();
-                var saved = SaveWithAudit(acceptAllChangesOnSuccess: false);
-                transaction.Commit();
-                if (accept)
+                var saved = base.SaveChanges(accept);
+                try
                 {
-                    ChangeTracker.AcceptAllChanges();
+                    InsertPendingAudit();
+                    transaction.Commit();
+                }
+                catch (Exception e) when (accept)
+                {
+                    throw new SaveNotCommittedException(e, Database.GetDbConnection().State != System.Data.ConnectionState.Open);
                 }
                 return saved;
             }, null);
@@ -87,7 +91,11 @@ public abstract class ExplantDbContext(DbContextOptions options)
     /// of the save's own (run by the execution strategy, which retries it whole on PostgreSQL). The audit rows are
     /// appended with multi-row INSERTs (<see cref="RowInserter"/>) instead of as tracked entities: they were most of the
     /// modification commands of every save (issue #17; the demo cohort's launch spent a third of its time on them).
-    /// Changes are accepted only after the commit, so a retried attempt saves the same changes again.
+    /// The tracker accepts the changes when the save's statements succeeded (EF's SaveChanges(false) followed by
+    /// AcceptAllChanges after the commit fails on owned JSON lists with synthesized keys, e.g. the operative note's
+    /// sections); a failure after that — the audit INSERT or the commit — is therefore never retried by the execution
+    /// strategy on an accepted tracker, which would commit nothing and report success: it is raised as
+    /// <see cref="SaveNotCommittedException"/> (nothing stored; the request fails and can be sent again).
     /// </summary>
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
@@ -103,11 +111,15 @@ public abstract class ExplantDbContext(DbContextOptions options)
             return await Database.CreateExecutionStrategy().ExecuteAsync(acceptAllChangesOnSuccess, async (_, accept, ct) =>
             {
                 await using var transaction = await Database.BeginTransactionAsync(ct);
-                var saved = await SaveWithAuditAsync(acceptAllChangesOnSuccess: false, ct);
-                await transaction.CommitAsync(ct);
-                if (accept)
+                var saved = await base.SaveChangesAsync(accept, ct);
+                try
                 {
-                    ChangeTracker.AcceptAllChanges();
+                    await InsertPendingAuditAsync(ct);
+                    await transaction.CommitAsync(ct);
+                }
+                catch (Exception e) when (accept)
+                {
+                    throw new SaveNotCommittedException(e, Database.GetDbConnection().State != System.Data.ConnectionState.Open);
                 }
                 return saved;
             }, null, cancellationToken);
@@ -119,26 +131,37 @@ public abstract class ExplantDbContext(DbContextOptions options)
         }
     }
 
+    /// <summary>In the caller's transaction (or nothing to save): the save, then its audit rows.</summary>
     private int SaveWithAudit(bool acceptAllChangesOnSuccess)
     {
-        PendingAudit = null;
         var saved = base.SaveChanges(acceptAllChangesOnSuccess);
-        if (PendingAudit is { Count: > 0 } rows)
-        {
-            RowInserter.Insert(this, rows);
-        }
+        InsertPendingAudit();
         return saved;
     }
 
     private async Task<int> SaveWithAuditAsync(bool acceptAllChangesOnSuccess, CancellationToken ct)
     {
-        PendingAudit = null;
         var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, ct);
+        await InsertPendingAuditAsync(ct);
+        return saved;
+    }
+
+    private void InsertPendingAudit()
+    {
         if (PendingAudit is { Count: > 0 } rows)
         {
+            PendingAudit = null;
+            RowInserter.Insert(this, rows);
+        }
+    }
+
+    private async Task InsertPendingAuditAsync(CancellationToken ct)
+    {
+        if (PendingAudit is { Count: > 0 } rows)
+        {
+            PendingAudit = null;
             await RowInserter.InsertAsync(this, rows, ct);
         }
-        return saved;
     }
 
     /// <summary>
@@ -196,3 +219,16 @@ public abstract class ExplantDbContext(DbContextOptions options)
 public sealed class SqliteExplantDbContext(DbContextOptions<SqliteExplantDbContext> options) : ExplantDbContext(options);
 
 public sealed class PostgresExplantDbContext(DbContextOptions<PostgresExplantDbContext> options) : ExplantDbContext(options);
+
+/// <summary>
+/// A save's statements succeeded but its audit rows or its commit did not: nothing was stored (the transaction rolled
+/// back) although the tracker had accepted the changes, so the save must not be retried on this context. The inner
+/// exception says why (a database outage is still recognised as one, <see cref="DatabaseFaults.IsUnavailable"/>).
+/// </summary>
+public sealed class SaveNotCommittedException(Exception inner, bool connectionLost)
+    : Exception("the change was not stored: its audit rows or its commit failed; nothing was saved, send it again", inner)
+{
+    /// <summary>The connection broke during the save (an outage: the request is answered 503 and can be sent again).</summary>
+    public bool ConnectionLost { get; } = connectionLost;
+}
+
