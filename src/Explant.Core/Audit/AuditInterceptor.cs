@@ -69,15 +69,10 @@ public sealed class AuditInterceptor(IActor actor, TimeProvider clock) : SaveCha
             var after = entry.State == EntityState.Deleted ? null : Snapshot(entry, original: false);
             rows.Add(AuditEntry.Record(now, actor.Name, entry.Metadata.ClrType.Name, KeyOf(entry), action, before, after));
         }
-        if (context is Data.ExplantDbContext explant)
-        {
-            // Inserted by the save, after the change and in its transaction (ExplantDbContext.SaveChangesAsync).
-            explant.PendingAudit = rows;
-        }
-        else
-        {
-            context.AddRange(rows);
-        }
+        // Inserted by the save, after the change and in its transaction (ExplantDbContext.SaveChangesAsync); the
+        // interceptor is registered on that context only.
+        var explant = context as Data.ExplantDbContext ?? throw new InvalidOperationException($"the audit interceptor serves ExplantDbContext, not {context.GetType().Name}");
+        explant.PendingAudit = rows;
     }
 
     /// <summary>

@@ -85,13 +85,9 @@ internal sealed class AccessLogWriter(IServiceScopeFactory scopes, ILogger<Acces
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ExplantDbContext>();
-        var (sql, values) = InsertStatement(db, rows);
+        var (sql, values) = RowInserter.Statement(db, rows);
         await db.Database.ExecuteSqlRawAsync(sql, values, CancellationToken.None);
     }
-
-    /// <summary>The group's one multi-row INSERT (<see cref="RowInserter"/>; a group is far below its parameter limit).</summary>
-    internal static (string Sql, System.Data.Common.DbParameter[] Values) InsertStatement(ExplantDbContext db, IReadOnlyList<AccessLogEntry> rows) =>
-        RowInserter.Statement(db, rows);
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {

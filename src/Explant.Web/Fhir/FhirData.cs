@@ -121,7 +121,6 @@ internal sealed class FhirData(ExplantDbContext db, HospitalTime time, string ba
         _ => null,
     };
 
-
     // Whose record an id names, in one small query, so a read of one record maps only that patient's records (issue #17:
     // a read of one Procedure mapped every case of the registry). Null when no record has the id.
 
@@ -138,12 +137,15 @@ internal sealed class FhirData(ExplantDbContext db, HospitalTime time, string ba
     public async Task<Guid?> PatientOfComponent(string id) =>
         Guid.TryParse(id, out var g) ? await db.Constructs.Where(c => c.Components.Any(p => p.Id == g)).Select(c => (Guid?)c.PatientId).FirstOrDefaultAsync(ct) : null;
 
+    /// <summary>The record id an id starts with, before a '-' suffix ("{guid}-…"); null when it has none.</summary>
+    private static string? IdPrefix(string id) => id.Length > 37 && id[36] == '-' ? id[..36] : null;
+
     /// <summary>Ids made of a case's id and a suffix (Condition "{case}-{key}", Consent "{case}-v{n}", a lab Observation).</summary>
-    public Task<Guid?> PatientOfCasePrefix(string id) => id.Length > 37 && id[36] == '-' ? PatientOfCase(id[..36]) : Task.FromResult<Guid?>(null);
+    public async Task<Guid?> PatientOfCasePrefix(string id) => IdPrefix(id) is { } prefix ? await PatientOfCase(prefix) : null;
 
     /// <summary>An Observation is a case's lab result ("{case}-lab-{n}") or a PROM score ("{prom}-{code}").</summary>
     public async Task<Guid?> PatientOfCaseOrPromPrefix(string id) =>
-        await PatientOfCasePrefix(id) ?? (id.Length > 37 && id[36] == '-' ? await PatientOfProm(id[..36]) : null);
+        IdPrefix(id) is { } prefix ? await PatientOfCase(prefix) ?? await PatientOfProm(prefix) : null;
 
     public async Task<Hl7.Fhir.Model.Meta> Meta(string entity, object key, long version) => new()
     {

@@ -286,7 +286,7 @@ public abstract class AuditApiTests(DatabaseProvider provider) : IAsyncLifetime
         var row = Explant.Core.Audit.AccessLogEntry.Record(local, "grouped@test.local", "read", "GET", "/api/cases/GROUPED-1", "case:GROUPED-1", 200, "some-rule");
         await using var scope = factory.Scope();
         var db = scope.ServiceProvider.GetRequiredService<ExplantDbContext>();
-        var (sql, values) = Explant.Web.Audit.AccessLogWriter.InsertStatement(db, [row]);
+        var (sql, values) = Explant.Core.Data.RowInserter.Statement(db, [row]);
         await Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.ExecuteSqlRawAsync(db.Database, sql, values);
 
         // Every mapped column but the key is in the statement, so a column added to the entity cannot be left out.
