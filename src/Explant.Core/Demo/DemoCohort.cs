@@ -46,7 +46,8 @@ namespace Explant.Core.Demo;
 /// </list>
 /// Idempotent: nothing is created when any cohort patient exists. Saved in batches of whole lists (about
 /// <see cref="SaveBatch"/> cases), then a clean tracker: the save pipeline is linear in the changes, so fewer, larger
-/// saves are faster, and the tracker never holds more than one batch.
+/// saves are faster, and the tracker never holds more than one batch. A batch is saved on a second thread while the next
+/// is built.
 /// </summary>
 internal static class DemoCohort
 {
@@ -125,52 +126,77 @@ internal static class DemoCohort
 
         var created = 0;
         var pending = 0;
-        for (var day = first; day <= last && created < maxCases; day = day.AddDays(1))
+        var batch = new List<object>();
+        var saving = Task.CompletedTask;
+        try
         {
-            if (day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday)
+            for (var day = first; day <= last && created < maxCases; day = day.AddDays(1))
             {
-                continue;
-            }
-            var daySurgeons = surgeons.OrderBy(_ => rng.Next()).ToList();
-            for (var ri = 0; ri < rooms.Count && created < maxCases; ri++)
-            {
-                var room = rooms[ri];
-                if (rng.NextDouble() >= 0.14 || taken.Contains((room.Id, day)) || room.OpenOn(day) is not { } hours)
+                if (day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday)
                 {
                     continue;
                 }
-                var surgeon = daySurgeons[ri % daySurgeons.Count];
-                var actor = new CaseActor(surgeon, Roles.All);
-                var roomDay = RoomDay.For(room.Id, day);
-                db.RoomDays.Add(roomDay);
-                var slot = hours.Opens;
-                var previousOut = DateTime.MinValue;
-                var wanted = rng.Next(1, 4);
-                for (var k = 0; k < wanted && created < maxCases; k++)
+                var daySurgeons = surgeons.OrderBy(_ => rng.Next()).ToList();
+                for (var ri = 0; ri < rooms.Count && created < maxCases; ri++)
                 {
-                    var levels = Spans[rng.Next(Spans.Length)];
-                    var booked = (int)Math.Round((60 + 25 * levels.Length) / 15.0) * 15;
-                    if (slot.AddMinutes(booked) > hours.Closes || slot.AddMinutes(booked) <= slot)
+                    var room = rooms[ri];
+                    if (rng.NextDouble() >= 0.14 || taken.Contains((room.Id, day)) || room.OpenOn(day) is not { } hours)
                     {
-                        break;
+                        continue;
                     }
-                    number++;
-                    created++;
-                    pending++;
-                    previousOut = SeedCase(number, created, day, slot, booked, levels, surgeon, actor, roomDay, previousOut);
-                    slot = slot.AddMinutes(booked + room.TurnoverMinutes);
-                }
-                if (pending >= SaveBatch)
-                {
-                    await db.SaveChangesAsync(ct);
-                    db.ChangeTracker.Clear();
-                    pending = 0;
+                    var surgeon = daySurgeons[ri % daySurgeons.Count];
+                    var actor = new CaseActor(surgeon, Roles.All);
+                    var roomDay = RoomDay.For(room.Id, day);
+                    batch.Add(roomDay);
+                    var slot = hours.Opens;
+                    var previousOut = DateTime.MinValue;
+                    var wanted = rng.Next(1, 4);
+                    for (var k = 0; k < wanted && created < maxCases; k++)
+                    {
+                        var levels = Spans[rng.Next(Spans.Length)];
+                        var booked = (int)Math.Round((60 + 25 * levels.Length) / 15.0) * 15;
+                        if (slot.AddMinutes(booked) > hours.Closes || slot.AddMinutes(booked) <= slot)
+                        {
+                            break;
+                        }
+                        number++;
+                        created++;
+                        pending++;
+                        previousOut = SeedCase(number, created, day, slot, booked, levels, surgeon, actor, roomDay, previousOut);
+                        slot = slot.AddMinutes(booked + room.TurnoverMinutes);
+                    }
+                    if (pending >= SaveBatch)
+                    {
+                        await saving;
+                        saving = SaveOnOtherThread(batch);
+                        batch = [];
+                        pending = 0;
+                    }
                 }
             }
         }
-        await db.SaveChangesAsync(ct);
-        db.ChangeTracker.Clear();
+        catch (Exception) when (!saving.IsCompleted)
+        {
+            // A failed build must not leave a save running on the context the caller is about to dispose; the build's
+            // exception is the one reported (a save's own failure would surface at the next hand-over).
+            await saving.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            throw;
+        }
+        await saving;
+        await SaveOnOtherThread(batch);
         return created;
+
+        // The next batch is built (the domain's work on each case) while this one is saved (EF's graph attach, change
+        // detection and INSERTs): the two halves of the seed run on two cores, and the context is still used by one
+        // thread at a time, because each save is awaited before the next starts and building never touches the context.
+        // A batch holds only finished aggregates: nothing in it is changed after the hand-over (a room day's bookings are
+        // complete before its batch is handed over). Same random draws in the same order: the cohort is the one it was.
+        Task SaveOnOtherThread(List<object> items) => Task.Run(async () =>
+        {
+            db.AddRange(items);
+            await db.SaveChangesAsync(ct);
+            db.ChangeTracker.Clear();
+        }, ct);
 
         // Returns when the patient left the room, so the next case on the list starts after turnover.
         DateTime SeedCase(int caseNumber, int index, DateOnly d, TimeOnly start, int booked, string[] levels, string surgeon, CaseActor actor, RoomDay roomDay,
@@ -182,7 +208,7 @@ internal static class DemoCohort
             var referred = d.AddDays(-70);
             var p = Patient.Register(new(DemoPathway.Facility, $"{MrnPrefix}{index:0000}", $"{Family[rng.Next(Family.Length)]} (DEMO)", Given[rng.Next(Given.Length)],
                 born, sex, Clamp(Normal(sex == Sex.Female ? 68 : 84, 12), 45, 140), Clamp(Normal(sex == Sex.Female ? 165 : 178, 7), 145, 200), [], []), referred);
-            db.Patients.Add(p);
+            batch.Add(p);
             var span = $"{levels[0]}-{levels[^1]}";
             var construct = Construct.Record(p.Id, new(d.AddYears(-rng.Next(2, 11)), "Explant demo hospital", Approach.Posterior,
                 $"{levels[0]}–{levels[^1]} posterior fusion", "Demo Spine", "Demo pedicle system", "synthetic demo cohort"), referred);
@@ -195,12 +221,12 @@ internal static class DemoCohort
             }
             construct.AddComponent(new(ComponentKind.Rod, null, span, Side.Left, 5.5m, null, Material.Titanium, null, null, null, null));
             construct.AddComponent(new(ComponentKind.Rod, null, span, Side.Right, 5.5m, null, Material.Titanium, null, null, null, null));
-            db.Constructs.Add(construct);
+            batch.Add(construct);
             var imaging = new List<ImagingStudy>();
 
             // ---- referral, assessment, decision, consent ----
             var c = SurgicalCase.Open(caseNumber, p.Id, construct, definition, surgeon, Utc(referred, 10));
-            db.Cases.Add(c);
+            batch.Add(c);
             var pick = rng.NextDouble();
             var indication = pick < 0.55 ? "pain" : pick < 0.70 ? "support-complete" : pick < 0.82 ? "malfunction" : pick < 0.92 ? "infection" : "skin-breakdown";
             var assessed = d.AddDays(-56);
@@ -247,11 +273,11 @@ internal static class DemoCohort
                 c.RecordResult(LabKind.Esr, c.Infection.EsrMmH, "mm/h", workUp, Nurse, workUp);
             }
             imaging.Add(ImagingStudy.Record(p.Id, workUp, Modality.XRay, [], [], "standing PA and lateral", surgeon, workUp));
-            db.ImagingStudies.AddRange(imaging);
+            batch.AddRange(imaging);
             var baselineOdi = Clamp(Normal(50, 8), 30, 70);
             var baseBack = Clamp(Normal(6.5, 1.5), 2, 10);
             var baseLeg = Clamp(Normal(4, 2), 0, 10);
-            db.PromResponses.Add(PromResponse.Record(c.Id, RecoveryService.Baseline, workUp, baseBack, baseLeg, OdiAnswers(baselineOdi), outcomes.Odi, PromSource.Clinic, actor.Name));
+            batch.Add(PromResponse.Record(c.Id, RecoveryService.Baseline, workUp, baseBack, baseLeg, OdiAnswers(baselineOdi), outcomes.Odi, PromSource.Clinic, actor.Name));
             ReadinessReport Evaluate(DateOnly on)
             {
                 var report = ReadinessEngine.Evaluate(new ReadinessInput(c, p, construct, imaging, doc, readinessOptions, time.Zone, on));
@@ -336,7 +362,7 @@ internal static class DemoCohort
             Phase(ChecklistPhase.SignOut, outOfRoom.AddMinutes(-10));
             Mark(Milestone.OutOfRoom, outOfRoom);
             c.FireStep(CaseTrigger.LeaveTheatre, actor, outOfRoom);
-            db.IntraOpRecords.Add(r);
+            batch.Add(r);
 
             // ---- ward stay and discharge ----
             var stay = doc.Facts.StayDays;
@@ -353,14 +379,14 @@ internal static class DemoCohort
             c.FireStep(CaseTrigger.Discharge, actor, Utc(discharged, 11), new TransitionRequest($"discharged {discharged:yyyy-MM-dd}"));
             c.FireStep(CaseTrigger.StartFollowUp, actor, Utc(discharged, 11), new TransitionRequest("follow-up plan generated at discharge"));
             rec.MarkPromPointDone(RecoveryService.Baseline, workUp);
-            db.RecoveryRecords.Add(rec);
+            batch.Add(rec);
 
             // ---- complications ----
             void Complicate(string key, DateOnly on, ClavienDindoGrade grade, SsiDepth? depth, string text)
             {
                 if (on <= today)
                 {
-                    db.Complications.Add(Complication.Record(c, risks, key, on, new ClavienDindo(grade), depth, text, d, today, actor));
+                    batch.Add(Complication.Record(c, risks, key, on, new ClavienDindo(grade), depth, text, d, today, actor));
                 }
             }
             if (rng.NextDouble() < 0.03 && risks.Contains("infection"))
@@ -394,7 +420,7 @@ internal static class DemoCohort
                 {
                     var years = Math.Min(1.0, (on.DayNumber - d.DayNumber) / 365.0);
                     var odi = Clamp(baselineOdi - Normal(12 + 6 * years, 10), 0, 100);
-                    db.PromResponses.Add(PromResponse.Record(c.Id, point.Code, on, Clamp(baseBack - Normal(2.5, 2), 0, 10), Clamp(baseLeg - Normal(1.5, 2), 0, 10),
+                    batch.Add(PromResponse.Record(c.Id, point.Code, on, Clamp(baseBack - Normal(2.5, 2), 0, 10), Clamp(baseLeg - Normal(1.5, 2), 0, 10),
                         OdiAnswers(odi), outcomes.Odi, PromSource.Clinic, actor.Name));
                 }
                 rec.MarkPromPointDone(point.Code, on);

@@ -9,8 +9,6 @@ using Explant.Web.Components;
 using Explant.Web.Forms;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Identity;
 
 namespace Explant.Web.Hosting;
@@ -78,6 +76,8 @@ internal static class ExplantWebSetup
         services.AddHostedService(sp => sp.GetRequiredService<Audit.AccessLogRetentionService>());
         services.AddRazorComponents();
         services.AddCascadingAuthenticationState();
+        services.AddSingleton(demo ? new DemoPreparation() : DemoPreparation.Open());
+        services.AddHealthChecks().AddCheck<DemoPreparation>("demo-data", tags: ["ready"]);
         return builder;
     }
 
@@ -104,6 +104,7 @@ internal static class ExplantWebSetup
         app.UseStatusCodePages();
         app.Use(RefuseLargeBodies);
         app.UseStaticFiles();
+        app.Use(DemoPreparation.Gate);
         app.Use(SecuritySetup.NoStore);
         app.UseAuthentication();
         app.Use(SignInProtection.RevokeStaleBearer);
@@ -165,22 +166,11 @@ internal static class ExplantWebSetup
             await app.Services.GetRequiredService<MigrationStatus>().PendingAsync();
             return;
         }
-        var report = await DemoSeed.RunAsync(app.Services, progress: line => Console.WriteLine($"demo: {line}"));
-        await app.Services.GetRequiredService<MigrationStatus>().PendingAsync();
-        // Seeding a cohort grows the heap once, far beyond what serving needs; the runtime keeps that memory committed
-        // unless asked to give it back (issue #17: resident memory under 400 MB after the load runs).
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-        app.Lifetime.ApplicationStarted.Register(() =>
-        {
-            var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-            Console.WriteLine();
-            Console.WriteLine("Explant demo is running. Open: " + string.Join("  ", addresses));
-            Console.WriteLine("Demo accounts (new passwords on every start):");
-            foreach (var c in report.Users)
-            {
-                Console.WriteLine($"  {c.Role,-17} {c.Email,-36} {c.Password}");
-            }
-            Console.WriteLine();
-        });
+        // A wrong setting fails the start, as before the seed moved behind the server's start.
+        _ = DemoSeed.YearsSetting(app.Configuration["Demo:Years"]);
+        // Migrated before the server starts (its hosted services read the data-protection keys and the access log from the
+        // database); the rest of the seed runs while the server starts, behind DemoPreparation's gate.
+        await Migrator.MigrateAsync(app.Services);
+        app.Services.GetRequiredService<DemoPreparation>().Start(app);
     }
 }

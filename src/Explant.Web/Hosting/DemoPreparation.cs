@@ -1,0 +1,140 @@
+using Explant.Core.Demo;
+using Explant.Core.Data;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Explant.Web.Hosting;
+
+/// <summary>
+/// The demo's data is seeded while the server is already starting and answering, so the server's own start-up (hosted
+/// services, Kestrel, the first request's routing tables) runs on the second core instead of after the seed (issue #17:
+/// launch). Until the seed has finished, every request except the health probes gets 503 with Retry-After: nobody signs
+/// in, reads or writes against half-seeded data, and <c>/health/ready</c> stays unhealthy. Outside demo mode there is
+/// nothing to prepare and the gate is open from the start.
+/// </summary>
+internal sealed class DemoPreparation : IHealthCheck
+{
+    private readonly TaskCompletionSource<DemoSeed.Report> done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>A preparation that still has to run (demo mode); <see cref="Open"/> has nothing to wait for.</summary>
+    public DemoPreparation() { }
+
+    public static DemoPreparation Open()
+    {
+        var open = new DemoPreparation();
+        open.done.SetResult(new DemoSeed.Report([], [], 0));
+        return open;
+    }
+
+    public bool Ready => done.Task.IsCompletedSuccessfully;
+
+    public bool Failed => done.Task.IsFaulted;
+
+    /// <summary>
+    /// Runs the seed, then <paramref name="whenReady"/> (the banner with the accounts), and only then opens the gate. A
+    /// failed seed leaves the gate closed, readiness unhealthy, and stops the application (<see cref="Start"/> then sets a
+    /// non-zero exit code): the outcome of a seed that failed before the server started, never a server serving a partial demo.
+    /// </summary>
+    public async Task RunAsync(Func<Task<DemoSeed.Report>> seed, Action<DemoSeed.Report> whenReady, IHostApplicationLifetime lifetime, ILogger logger)
+    {
+        try
+        {
+            var report = await seed();
+            whenReady(report);
+            done.SetResult(report);
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // Stopped (Ctrl+C) while seeding: nothing to report; the next start finds the cohort missing and seeds it.
+            done.TrySetCanceled();
+        }
+        catch (Exception e)
+        {
+            logger.LogCritical(e, "The demo data could not be prepared; stopping");
+            done.SetException(e);
+            // Once started: a stop requested while the server is still binding would cancel its start and crash the
+            // process with the cancellation instead of ending it with the logged reason.
+            lifetime.ApplicationStarted.Register(lifetime.StopApplication);
+        }
+    }
+
+    /// <summary>
+    /// Seeds the demo on a thread-pool thread and returns at once, so the caller goes on to start the server; the banner
+    /// with the address and the accounts is printed once both are done, and only then does the gate open.
+    /// </summary>
+    public void Start(WebApplication app)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        app.Lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        _ = Task.Run(async () =>
+        {
+            await RunAsync(async () =>
+            {
+                var report = await DemoSeed.RunAsync(app.Services, app.Lifetime.ApplicationStopping, line => Console.WriteLine($"demo: {line}"));
+                await app.Services.GetRequiredService<MigrationStatus>().PendingAsync();
+                // Seeding a cohort grows the heap once, far beyond what serving needs; the runtime keeps that memory committed
+                // unless asked to give it back (issue #17: resident memory under 400 MB after the load runs).
+                GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+                // The banner names the server's address: printed once the server listens and the seed is done.
+                await started.Task;
+                return report;
+            },
+            report =>
+            {
+                var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+                Console.WriteLine();
+                Console.WriteLine("Explant demo is running. Open: " + string.Join("  ", addresses));
+                Console.WriteLine("Demo accounts (new passwords on every start):");
+                foreach (var c in report.Users)
+                {
+                    Console.WriteLine($"  {c.Role,-17} {c.Email,-36} {c.Password}");
+                }
+                Console.WriteLine();
+            }, app.Lifetime, app.Logger);
+            if (Failed)
+            {
+                // The server stops (RunAsync above); the process then ends with this code, as an exception at start-up would.
+                Environment.ExitCode = 1;
+            }
+        });
+    }
+
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Ready ? HealthCheckResult.Healthy()
+            : Failed ? HealthCheckResult.Unhealthy("the demo data could not be prepared")
+            : HealthCheckResult.Unhealthy("the demo data is being prepared"));
+
+    /// <summary>How long a client is asked to wait before trying again while the seed runs.</summary>
+    public const int RetryAfterSeconds = 2;
+
+    /// <summary>
+    /// The gate, after the static files: 503 for everything but the health probes. Browsers get a page that reloads
+    /// itself; API and FHIR clients get problem details.
+    /// </summary>
+    public static Task Gate(HttpContext context, Func<Task> next)
+    {
+        var preparation = context.RequestServices.GetRequiredService<DemoPreparation>();
+        if (preparation.Ready || context.Request.Path.StartsWithSegments("/health/live") || context.Request.Path.StartsWithSegments("/health/ready"))
+        {
+            return next();
+        }
+        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        context.Response.Headers.CacheControl = "no-store";
+        const string title = "The demo data is being prepared";
+        var detail = preparation.Failed ? "the demo data could not be prepared; the server is stopping (see its log)"
+            : $"the demo patients and their history are being added; try again in {RetryAfterSeconds} seconds";
+        if (context.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase))
+        {
+            context.Response.ContentType = "text/html; charset=utf-8";
+            return context.Response.WriteAsync($"""
+                <!DOCTYPE html>
+                <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+                <meta http-equiv="refresh" content="{RetryAfterSeconds}"><title>Preparing · Explant</title></head>
+                <body><main><h1>{title}</h1><p role="status">{System.Net.WebUtility.HtmlEncode(detail)}. This page reloads itself.</p></main></body></html>
+                """);
+        }
+        return Results.Problem(title: title, detail: detail, statusCode: StatusCodes.Status503ServiceUnavailable).ExecuteAsync(context);
+    }
+}
