@@ -29,6 +29,8 @@ public static class CaseList
     public static async Task<Paged<CaseListItem>> Page(ExplantDbContext db, CaseState? state, string? search, PageRequest page, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(db);
+        // The count and the page over one open connection.
+        await db.KeepConnectionOpenAsync(ct);
         var rows = from c in db.Cases.AsNoTracking()
                    join p in db.Patients.AsNoTracking() on c.PatientId equals p.Id
                    // Columns only: the case's JSON documents (consents, history, instructions) are not read for a list row.

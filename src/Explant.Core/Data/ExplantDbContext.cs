@@ -35,6 +35,16 @@ public abstract class ExplantDbContext(DbContextOptions options)
     public DbSet<Exports.BulkExportJob> BulkExportJobs => Set<Exports.BulkExportJob>();
     public DbSet<DataProtectionKey> DataProtectionKeys { get; set; } = null!;
 
+    /// <summary>
+    /// Opens the connection for the rest of this context's lease (one request), so the request's next queries share it
+    /// instead of each opening and closing it: on SQLite every open also registers EF's SQL functions on the native
+    /// connection again (issue #17: about a tenth of a case read went to opening and closing). The context pool closes it
+    /// when the context goes back (EF's RelationalConnection.ResetState disposes the connection it created). Called by the
+    /// hot read paths before their first query.
+    /// </summary>
+    public Task KeepConnectionOpenAsync(CancellationToken ct = default) =>
+        Database.GetDbConnection().State == System.Data.ConnectionState.Open ? Task.CompletedTask : Database.OpenConnectionAsync(ct);
+
     /// <summary>All times are stored as UTC; SQLite forgets the kind, so it is restored on read.</summary>
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -38,6 +38,7 @@ public sealed record CaseInputs(Patient Patient, Construct Construct, IReadOnlyL
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(cache);
+        await db.KeepConnectionOpenAsync(ct);
         if (!int.TryParse(reference, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number))
         {
             return await CaseHandlers.FindForRead(db, reference, ct) is { } byId ? new CaseRead(byId, await LoadAsync(db, byId, ct), null) : null;

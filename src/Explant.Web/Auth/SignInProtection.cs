@@ -116,6 +116,8 @@ internal static class SignInProtection
             return false;
         }
         var db = context.RequestServices.GetRequiredService<ExplantDbContext>();
+        // The request's first query: the endpoint's queries go on over the same open connection.
+        await db.KeepConnectionOpenAsync(context.RequestAborted);
         var stored = await StoredStamp.For(db)(db, id);
         return stored is not null && string.Equals(stored, stamp, StringComparison.Ordinal);
     }

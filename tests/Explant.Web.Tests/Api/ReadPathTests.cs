@@ -255,6 +255,47 @@ public abstract class QueryCountTests<TCohort>(TCohort cohort) where TCohort : S
         return (counting.Count, counting.Log);
     }
 
+    // Connections one read opens: the request's own, once, before its first query (issue #17: each query used to open and
+    // close it, and on SQLite every open registers EF's SQL functions again); a read of one record adds the access log's
+    // group commit on its own connection (H120).
+    private const int CaseReadOpens = 2, CasePageOpens = 2, CaseListOpens = 1;
+
+    [Fact]
+    public async Task The_case_read_the_case_page_and_the_case_list_open_their_connection_once()
+    {
+        var number = await cohort.InDb(db => db.Cases.AsNoTracking().OrderByDescending(c => c.Number).Select(c => c.Number).FirstAsync());
+        async Task<(int Opens, int Queries)> Opens(Func<Task> request)
+        {
+            await request();
+            using var counting = cohort.Factory.Queries.Start();
+            await request();
+            return (counting.Opens, counting.Count);
+        }
+        var read = await Opens(async () => (await cohort.Surgeon.GetAsync($"/api/cases/{number}")).EnsureSuccessStatusCode());
+        var page = await Opens(() => cohort.Browser.GetStringAsync($"/cases/{number}"));
+        var list = await Opens(async () => (await cohort.Surgeon.GetAsync("/api/cases?pageSize=200")).EnsureSuccessStatusCode());
+        Assert.Equal((CaseReadOpens, CaseRead), read);
+        Assert.Equal((CasePageOpens, CasePage), page);
+        Assert.Equal((CaseListOpens, CaseListPage), list);
+    }
+
+    [Fact]
+    public async Task A_connection_kept_open_for_a_request_is_closed_when_its_context_goes_back_to_the_pool()
+    {
+        System.Data.Common.DbConnection connection;
+        await using (var scope = cohort.Factory.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ExplantDbContext>();
+            await db.KeepConnectionOpenAsync();
+            connection = db.Database.GetDbConnection();
+            Assert.Equal(System.Data.ConnectionState.Open, connection.State);
+            await db.Patients.AsNoTracking().CountAsync();
+            await db.KeepConnectionOpenAsync();
+            Assert.Equal(System.Data.ConnectionState.Open, connection.State);
+        }
+        Assert.Equal(System.Data.ConnectionState.Closed, connection.State);
+    }
+
     private Task<DateOnly[]> BusiestDays() => cohort.InDb(async db =>
     {
         var days = await db.RoomDays.AsNoTracking().ToListAsync();

@@ -8,10 +8,11 @@ namespace Explant.Web.Tests.Infrastructure;
 /// cannot come back unnoticed (issue #17). Writes are not counted: an audit or access-log insert is not a read path.
 /// Registered on every <see cref="ExplantFactory"/>; counts only while a test has armed it with <see cref="Start"/>.
 /// </summary>
-public sealed class QueryCounter : DbCommandInterceptor
+public sealed class QueryCounter : DbCommandInterceptor, IDbConnectionInterceptor
 {
     private int count;
     private int rows;
+    private int opens;
     private volatile bool armed;
     private readonly List<string> texts = [];
 
@@ -24,6 +25,7 @@ public sealed class QueryCounter : DbCommandInterceptor
         }
         Interlocked.Exchange(ref count, 0);
         Interlocked.Exchange(ref rows, 0);
+        Interlocked.Exchange(ref opens, 0);
         armed = true;
         return new Counting(this);
     }
@@ -37,6 +39,12 @@ public sealed class QueryCounter : DbCommandInterceptor
         /// touch one patient's records pins this too.
         /// </summary>
         public int Rows => counter.rows;
+
+        /// <summary>
+        /// The connections opened, the access log's own included: each open costs a round of set-up (on SQLite EF
+        /// registers its SQL functions again), so a read path opens its request's connection once.
+        /// </summary>
+        public int Opens => counter.opens;
 
         /// <summary>The counted commands, for the failure message of a test.</summary>
         public string Log
@@ -116,5 +124,26 @@ public sealed class QueryCounter : DbCommandInterceptor
     {
         Record(command);
         return ValueTask.FromResult(result);
+    }
+
+    public InterceptionResult ConnectionOpening(DbConnection connection, ConnectionEventData eventData, InterceptionResult result)
+    {
+        CountOpen();
+        return result;
+    }
+
+    public ValueTask<InterceptionResult> ConnectionOpeningAsync(DbConnection connection, ConnectionEventData eventData, InterceptionResult result,
+        CancellationToken cancellationToken = default)
+    {
+        CountOpen();
+        return ValueTask.FromResult(result);
+    }
+
+    private void CountOpen()
+    {
+        if (armed)
+        {
+            Interlocked.Increment(ref opens);
+        }
     }
 }
