@@ -36,14 +36,17 @@ public abstract class ExplantDbContext(DbContextOptions options)
     public DbSet<DataProtectionKey> DataProtectionKeys { get; set; } = null!;
 
     /// <summary>
-    /// Opens the connection for the rest of this context's lease (one request), so the request's next queries share it
-    /// instead of each opening and closing it: on SQLite every open also registers EF's SQL functions on the native
-    /// connection again (issue #17: about a tenth of a case read went to opening and closing). The context pool closes it
-    /// when the context goes back (EF's RelationalConnection.ResetState disposes the connection it created). Called by the
-    /// hot read paths before their first query.
+    /// On SQLite, opens the connection for the rest of this context's lease (one request), so the request's next queries
+    /// share it instead of each opening and closing it: every open registers EF's SQL functions on the native connection
+    /// again (issue #17: about a tenth of a case read went to opening and closing). The context pool closes it when the
+    /// context goes back (EF's RelationalConnection.ResetState disposes the connection it created). Called by the hot
+    /// read paths before their first query.
+    /// Not on PostgreSQL: an open there is cheap (Npgsql's pool), it would run outside the retrying execution strategy,
+    /// and a request holding one of the pool's connections while it waits for its access-log row (H120) could leave the
+    /// access-log writer without one under load. Microsoft.Data.Sqlite's pool has no such limit.
     /// </summary>
     public Task KeepConnectionOpenAsync(CancellationToken ct = default) =>
-        Database.GetDbConnection().State == System.Data.ConnectionState.Open ? Task.CompletedTask : Database.OpenConnectionAsync(ct);
+        !Database.IsSqlite() || Database.GetDbConnection().State == System.Data.ConnectionState.Open ? Task.CompletedTask : Database.OpenConnectionAsync(ct);
 
     /// <summary>All times are stored as UTC; SQLite forgets the kind, so it is restored on read.</summary>
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

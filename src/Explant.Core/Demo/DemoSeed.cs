@@ -19,7 +19,8 @@ public static class DemoSeed
 
     public sealed record Credential(string Role, string Email, string Password);
 
-    public sealed record Report(IReadOnlyList<string> Procedures, IReadOnlyList<Credential> Users, int PatientsCreated);
+    /// <param name="CohortCases">Cases of the synthetic cohort created by this run (0 when it was present or left out).</param>
+    public sealed record Report(IReadOnlyList<string> Procedures, IReadOnlyList<Credential> Users, int PatientsCreated, int CohortCases = 0);
 
     /// <param name="progress">Told what the seed is doing (the first start takes a while; people should see why).</param>
     /// <param name="years">Years of synthetic history (`demo seed --years N`); null: the setting "Demo:Years", else 2.</param>
@@ -83,15 +84,16 @@ public static class DemoSeed
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Scheduling.SchedulingOptions>>().Value, $"{Roles.Surgeon}@{EmailDomain}", ct);
         // A synthetic two-year history for the dashboard (see DemoCohort for every assumption); skipped when present.
         // "Demo:Cohort=false" leaves it out (about 20 s on SQLite), e.g. for tests that only need the demo patients.
+        var cohortCases = 0;
         if (!string.Equals(sp.GetService<Microsoft.Extensions.Configuration.IConfiguration>()?["Demo:Cohort"], "false", StringComparison.OrdinalIgnoreCase))
         {
             progress($"Adding the {years}-year demo cohort (skipped when present; a few seconds per year the first time)");
-            await DemoCohort.SeedAsync(db, sp.GetRequiredService<HospitalTime>(), sp.GetRequiredService<Readiness.ReadinessService>().Options,
+            cohortCases = await DemoCohort.SeedAsync(db, sp.GetRequiredService<HospitalTime>(), sp.GetRequiredService<Readiness.ReadinessService>().Options,
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Theatre.TheatreOptions>>().Value,
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Recovery.RecoveryOptions>>().Value,
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Recovery.OutcomeOptions>>().Value, $"{Roles.Surgeon}@{EmailDomain}", ct, years.Value);
         }
-        return new Report(procedures, credentials, patients);
+        return new Report(procedures, credentials, patients, cohortCases);
     }
 
     /// <summary>Parses the number of cohort years ("Demo:Years" or `--years`): a whole number from 1 to 50, default 2.</summary>

@@ -44,9 +44,13 @@ internal sealed class DemoPreparation : IHealthCheck
             whenReady(report);
             done.SetResult(report);
         }
-        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+        catch (Exception e) when (lifetime.ApplicationStopping.IsCancellationRequested)
         {
-            // Stopped (Ctrl+C) while seeding: nothing to report; the next start finds the cohort missing and seeds it.
+            // Stopped (Ctrl+C) while seeding: whatever the seed met on its way out (a cancellation, a disposed service) is
+            // not a failure. The batches saved so far stay (each is whole cases, saved in one transaction), and the next
+            // start keeps them: the cohort is skipped when any of it exists, so its history is shorter until the demo
+            // folder is deleted.
+            logger.LogWarning("The demo seed stopped with the server ({Reason}); delete the demo folder for a whole cohort", e.GetType().Name);
             done.TrySetCanceled();
         }
         catch (Exception e)

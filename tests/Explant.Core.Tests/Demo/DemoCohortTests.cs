@@ -27,7 +27,7 @@ public sealed class DemoCohortTests : IDisposable
         using var stderr = new StringWriter();
         await using var services = new CliConsole(stdout, stderr, new Dictionary<string, string?> { ["Database:SqlitePath"] = Path.Combine(dir, "explant.db") }).BuildServices();
 
-        await DemoSeed.RunAsync(services);
+        var seeded = await DemoSeed.RunAsync(services);
 
         ServiceReport report;
         int cases;
@@ -42,6 +42,22 @@ public sealed class DemoCohortTests : IDisposable
             // Demo records are made by the roles that make them on a ward: ASA by an anaesthesiologist, never the surgeon.
             var graded = await db.Cases.AsNoTracking().Where(c => c.AsaClass != null).Select(c => c.AsaRecordedBy).Distinct().ToListAsync();
             Assert.Equal([$"{Explant.Core.Auth.Roles.Anesthesiologist}@{DemoSeed.EmailDomain}"], graded);
+
+            // Nothing of a case is lost between the batch that builds it and the thread that saves it: every cohort patient
+            // has its case, construct, theatre record, recovery record and booking, and the case numbers run without a gap.
+            var cohort = await db.Patients.AsNoTracking().Where(p => p.Mrn.StartsWith(DemoCohort.MrnPrefix)).Select(p => p.Id).ToListAsync();
+            var cohortCases = await db.Cases.AsNoTracking().Where(c => cohort.Contains(c.PatientId)).Select(c => new { c.Id, c.Number }).ToListAsync();
+            Assert.Equal(cohort.Count, cohortCases.Count);
+            var ids = cohortCases.Select(c => c.Id).ToList();
+            Assert.Equal(cohort.Count, await db.IntraOpRecords.AsNoTracking().CountAsync(r => ids.Contains(r.CaseId)));
+            Assert.Equal(cohort.Count, await db.RecoveryRecords.AsNoTracking().CountAsync(r => ids.Contains(r.CaseId)));
+            Assert.Equal(cohort.Count, await db.Constructs.AsNoTracking().CountAsync(x => cohort.Contains(x.PatientId)));
+            var booked = (await db.RoomDays.AsNoTracking().ToListAsync()).SelectMany(d => d.Bookings).Select(b => b.CaseId).ToHashSet();
+            Assert.All(ids, id => Assert.Contains(id, booked));
+            var numbers = cohortCases.Select(c => c.Number).Order().ToList();
+            Assert.Equal(Enumerable.Range(numbers[0], numbers.Count), numbers);
+            // Every case the seed made is stored, the last (partial) batch's too.
+            Assert.Equal(seeded.CohortCases, cohort.Count);
         }
 
         Assert.InRange(report.Data.Cases.Count, 200, DemoCohort.MaxCases(2));

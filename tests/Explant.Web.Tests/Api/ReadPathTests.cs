@@ -255,9 +255,10 @@ public abstract class QueryCountTests<TCohort>(TCohort cohort) where TCohort : S
         return (counting.Count, counting.Log);
     }
 
-    // Connections one read opens: the request's own, once, before its first query (issue #17: each query used to open and
-    // close it, and on SQLite every open registers EF's SQL functions again); a read of one record adds the access log's
-    // group commit on its own connection (H120).
+    // Connections one read opens on SQLite: the request's own, once, before its first query (issue #17: each query used to
+    // open and close it, and every open registers EF's SQL functions again); a read of one record adds the access log's
+    // group commit on its own connection (H120). On PostgreSQL each query still takes a connection from Npgsql's pool and
+    // gives it back (ExplantDbContext.KeepConnectionOpenAsync says why).
     private const int CaseReadOpens = 2, CasePageOpens = 2, CaseListOpens = 1;
 
     [Fact]
@@ -274,14 +275,24 @@ public abstract class QueryCountTests<TCohort>(TCohort cohort) where TCohort : S
         var read = await Opens(async () => (await cohort.Surgeon.GetAsync($"/api/cases/{number}")).EnsureSuccessStatusCode());
         var page = await Opens(() => cohort.Browser.GetStringAsync($"/cases/{number}"));
         var list = await Opens(async () => (await cohort.Surgeon.GetAsync("/api/cases?pageSize=200")).EnsureSuccessStatusCode());
-        Assert.Equal((CaseReadOpens, CaseRead), read);
-        Assert.Equal((CasePageOpens, CasePage), page);
-        Assert.Equal((CaseListOpens, CaseListPage), list);
+        var sqlite = cohort.Factory.Provider == DatabaseProvider.Sqlite;
+        Assert.Equal((sqlite ? CaseReadOpens : CaseRead + 1, CaseRead), read);
+        Assert.Equal((sqlite ? CasePageOpens : CasePage + 1, CasePage), page);
+        Assert.Equal((sqlite ? CaseListOpens : CaseListPage, CaseListPage), list);
     }
 
     [Fact]
     public async Task A_connection_kept_open_for_a_request_is_closed_when_its_context_goes_back_to_the_pool()
     {
+        if (cohort.Factory.Provider != DatabaseProvider.Sqlite)
+        {
+            // Kept open on SQLite only; on PostgreSQL the call must leave the connection closed between queries.
+            await using var pg = cohort.Factory.Scope();
+            var context = pg.ServiceProvider.GetRequiredService<ExplantDbContext>();
+            await context.KeepConnectionOpenAsync();
+            Assert.Equal(System.Data.ConnectionState.Closed, context.Database.GetDbConnection().State);
+            return;
+        }
         System.Data.Common.DbConnection connection;
         await using (var scope = cohort.Factory.Scope())
         {
