@@ -26,6 +26,7 @@ public abstract class ExplantDbContext(DbContextOptions options)
     public DbSet<Scheduling.RoomDay> RoomDays => Set<Scheduling.RoomDay>();
     public DbSet<Scheduling.StaffMember> Staff => Set<Scheduling.StaffMember>();
     public DbSet<Scheduling.PersonDay> PersonDays => Set<Scheduling.PersonDay>();
+    public DbSet<Scheduling.OperationDuration> OperationDurations => Set<Scheduling.OperationDuration>();
     public DbSet<Theatre.IntraOpRecord> IntraOpRecords => Set<Theatre.IntraOpRecord>();
     public DbSet<Theatre.OperativeNote> OperativeNotes => Set<Theatre.OperativeNote>();
     public DbSet<Recovery.RecoveryRecord> RecoveryRecords => Set<Recovery.RecoveryRecord>();

@@ -363,6 +363,10 @@ internal static class DemoCohort
             Mark(Milestone.OutOfRoom, outOfRoom);
             c.FireStep(CaseTrigger.LeaveTheatre, actor, outOfRoom);
             batch.Add(r);
+            if (OperationDuration.Of(c, r, construct) is { } duration)
+            {
+                batch.Add(duration);
+            }
 
             // ---- ward stay and discharge ----
             var stay = doc.Facts.StayDays;

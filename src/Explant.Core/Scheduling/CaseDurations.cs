@@ -12,7 +12,8 @@ namespace Explant.Core.Scheduling;
 /// Duration estimates for cases, shared by the booking command, the board and the proposal: the definition's range scaled by
 /// the construct, learned from the actual in-room to out-of-room durations recorded on the day of surgery.
 /// A fixed number of queries whatever the number of cases or of past operations (issue #17 §3): the constructs and
-/// definitions of the cases in one query each, the history in one joined projection.
+/// definitions of the cases in one query each, the history from the stored actuals (OperationDuration) in one query of
+/// scalar columns.
 /// </summary>
 public static class CaseDurations
 {
@@ -40,31 +41,44 @@ public static class CaseDurations
         return estimates;
     }
 
-    private static DurationFeatures Features(IReadOnlyCollection<Component> components, int planned, IEnumerable<CaseIndication> indications, string surgeon)
+    internal static DurationFeatures Features(IReadOnlyCollection<Component> components, int planned, IEnumerable<CaseIndication> indications, string surgeon)
     {
         var spans = components.Select(x => x.Span).OfType<LevelRange>().ToList();
         var levels = spans.Count == 0 ? 1 : new LevelRange(spans.Min(s => s.From), spans.Max(s => s.To)).LevelCount;
         return new DurationFeatures(levels, components.Count, planned, indications.Any(i => i.Key == "infection"), surgeon);
     }
 
-    /// <summary>Past cases with both in-room and out-of-room recorded, with the features they had: one query.</summary>
-    private static async Task<List<HistoricCase>> History(ExplantDbContext db, CancellationToken ct)
-    {
-        var rows = await (from r in db.IntraOpRecords.AsNoTracking()
-                          join c in db.Cases.AsNoTracking() on r.CaseId equals c.Id
-                          join k in db.Constructs.AsNoTracking() on c.ConstructId equals k.Id
-                          select new { r.Milestones, c.PlannedComponentIds, c.Indications, c.Surgeon, k.Components })
+    /// <summary>Past operations with their actual minutes and features: one query of scalar columns.</summary>
+    private static Task<List<HistoricCase>> History(ExplantDbContext db, CancellationToken ct) =>
+        db.OperationDurations.AsNoTracking()
+            .Select(d => new HistoricCase(new DurationFeatures(d.Levels, d.Components, d.PlannedComponents, d.Infection, d.Surgeon), d.Minutes))
             .ToListAsync(ct);
-        var history = new List<HistoricCase>();
-        foreach (var row in rows)
+
+    /// <summary>
+    /// The stored actuals of records whose patient left the room before the table existed (Migrator runs this once, in the
+    /// run that creates it): each from its record's milestones, its case and its construct, as the out-of-room milestone
+    /// stores it. In chunks, so a large registry is not held in memory at once.
+    /// </summary>
+    public static async Task<int> BackfillAsync(ExplantDbContext db, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var stored = 0;
+        var ids = await db.IntraOpRecords.AsNoTracking().Where(r => !db.OperationDurations.Any(d => d.CaseId == r.CaseId))
+            .Select(r => r.CaseId).ToListAsync(ct);
+        foreach (var chunk in ids.Chunk(500))
         {
-            var inRoom = row.Milestones.FirstOrDefault(m => m.Milestone == Milestone.InRoom)?.AtUtc;
-            var outOfRoom = row.Milestones.FirstOrDefault(m => m.Milestone == Milestone.OutOfRoom)?.AtUtc;
-            if (inRoom is { } i && outOfRoom is { } o && (int)Math.Round((o - i).TotalMinutes) is var minutes and > 0)
-            {
-                history.Add(new HistoricCase(Features(row.Components, row.PlannedComponentIds.Count, row.Indications, row.Surgeon), minutes));
-            }
+            var rows = await (from r in db.IntraOpRecords.AsNoTracking()
+                              join c in db.Cases.AsNoTracking() on r.CaseId equals c.Id
+                              join k in db.Constructs.AsNoTracking() on c.ConstructId equals k.Id
+                              where chunk.Contains(r.CaseId)
+                              select new { Record = r, Case = c, Construct = k })
+                .ToListAsync(ct);
+            var actuals = rows.Select(x => OperationDuration.Of(x.Case, x.Record, x.Construct)).OfType<OperationDuration>().ToList();
+            db.OperationDurations.AddRange(actuals);
+            await db.SaveChangesAsync(ct);
+            db.ChangeTracker.Clear();
+            stored += actuals.Count;
         }
-        return history;
+        return stored;
     }
 }

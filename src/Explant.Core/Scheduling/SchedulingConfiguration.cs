@@ -64,3 +64,15 @@ internal sealed class PersonDayConfiguration : IEntityTypeConfiguration<PersonDa
         b.HasIndex(p => new { p.Person, p.Date }).IsUnique();
     }
 }
+
+internal sealed class OperationDurationConfiguration : IEntityTypeConfiguration<OperationDuration>
+{
+    public void Configure(EntityTypeBuilder<OperationDuration> b)
+    {
+        b.ToTable("OperationDurations");
+        b.HasKey(d => d.CaseId);
+        b.Property(d => d.CaseId).ValueGeneratedNever();
+        b.Property(d => d.Surgeon).HasMaxLength(256);
+        b.HasOne<Cases.SurgicalCase>().WithOne().HasForeignKey<OperationDuration>(d => d.CaseId).OnDelete(DeleteBehavior.Restrict);
+    }
+}

@@ -181,7 +181,7 @@ public sealed class TheatreService(ExplantDbContext db, ReadinessService readine
     }
 
     /// <summary>Records a milestone (now when no time is given); in room and out of room move the case along the pathway.</summary>
-    public Task<IntraOpRecord> Milestone(string reference, long? revision, MilestoneCommand command, CaseActor actor, CancellationToken ct = default)
+    public async Task<IntraOpRecord> Milestone(string reference, long? revision, MilestoneCommand command, CaseActor actor, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
         // Role first: a role that may not write this learns nothing about the record (issue "Pathway integrity" §5).
@@ -195,18 +195,24 @@ public sealed class TheatreService(ExplantDbContext db, ReadinessService readine
         var at = RecordedTime.Parse(check, "at", command.At, time);
         check.ThrowIfAny();
         var milestone = command.Milestone!.Value;
-        return Change(reference, revision, (c, r) =>
+        var (c, r) = await Load(reference, revision, ct);
+        r.RecordMilestone(milestone, at ?? Now, actor, Now, options.Value);
+        if (milestone == Theatre.Milestone.InRoom)
         {
-            r.RecordMilestone(milestone, at ?? Now, actor, Now, options.Value);
-            if (milestone == Theatre.Milestone.InRoom)
+            c.FireStep(CaseTrigger.EnterTheatre, actor, Now, new TransitionRequest("in room"));
+        }
+        else if (milestone == Theatre.Milestone.OutOfRoom)
+        {
+            c.FireStep(CaseTrigger.LeaveTheatre, actor, Now, new TransitionRequest("out of room"));
+            // The operation's actual duration joins the history the estimates learn from, in this save (issue #17 §3).
+            var construct = await db.Constructs.AsNoTracking().FirstAsync(k => k.Id == c.ConstructId, ct);
+            if (Scheduling.OperationDuration.Of(c, r, construct) is { } actual)
             {
-                c.FireStep(CaseTrigger.EnterTheatre, actor, Now, new TransitionRequest("in room"));
+                db.OperationDurations.Add(actual);
             }
-            else if (milestone == Theatre.Milestone.OutOfRoom)
-            {
-                c.FireStep(CaseTrigger.LeaveTheatre, actor, Now, new TransitionRequest("out of room"));
-            }
-        }, ct);
+        }
+        await db.SaveChangesAsync(ct);
+        return r;
     }
 
     public Task<IntraOpRecord> Step(string reference, long? revision, StepCommand command, CaseActor actor, CancellationToken ct = default)

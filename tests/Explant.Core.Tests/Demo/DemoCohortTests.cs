@@ -20,6 +20,10 @@ public sealed class DemoCohortTests : IDisposable
         Directory.Delete(dir, recursive: true);
     }
 
+    private static async Task<List<(Guid CaseId, int Minutes, int Levels, int Components, int PlannedComponents, bool Infection, string Surgeon)>> StoredDurations(ExplantDbContext db) =>
+        [.. (await db.OperationDurations.AsNoTracking().ToListAsync())
+            .Select(d => (d.CaseId, d.Minutes, d.Levels, d.Components, d.PlannedComponents, d.Infection, d.Surgeon)).OrderBy(d => d.CaseId)];
+
     [Fact]
     public async Task Demo_seed_creates_a_cohort_that_fills_every_report_table_and_does_not_duplicate_it()
     {
@@ -58,6 +62,17 @@ public sealed class DemoCohortTests : IDisposable
             Assert.Equal(Enumerable.Range(numbers[0], numbers.Count), numbers);
             // Every case the seed made is stored, the last (partial) batch's too.
             Assert.Equal(seeded.CohortCases, cohort.Count);
+
+            // Every operation's actual duration is stored for the estimates' history, and the backfill an upgraded database
+            // gets (Migrator, once) derives the same rows from the records, cases and constructs.
+            var stored = await StoredDurations(db);
+            Assert.Equal(cohort.Count, stored.Count(d => ids.Contains(d.CaseId)));
+            var minutes = (await db.IntraOpRecords.AsNoTracking().Where(r => ids.Contains(r.CaseId)).ToListAsync()).ToDictionary(r => r.CaseId, r => r.InRoomMinutes);
+            Assert.All(stored.Where(d => ids.Contains(d.CaseId)), d => Assert.Equal(minutes[d.CaseId], d.Minutes));
+            await db.OperationDurations.ExecuteDeleteAsync();
+            Assert.Equal(stored.Count, await Explant.Core.Scheduling.CaseDurations.BackfillAsync(db, CancellationToken.None));
+            Assert.Equal(stored, await StoredDurations(db));
+            Assert.Equal(0, await Explant.Core.Scheduling.CaseDurations.BackfillAsync(db, CancellationToken.None));
         }
 
         Assert.InRange(report.Data.Cases.Count, 200, DemoCohort.MaxCases(2));

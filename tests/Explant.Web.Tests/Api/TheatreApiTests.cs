@@ -5,6 +5,7 @@ using Explant.Core.Auth;
 using Explant.Core.Data;
 using Explant.Core.Procedures;
 using Explant.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using static Explant.Web.Tests.Infrastructure.Scenario;
 using Conditional = Explant.Web.Tests.Infrastructure.TheatreSession;
@@ -49,6 +50,12 @@ public abstract class TheatreApiTests(DatabaseProvider provider) : IAsyncLifetim
     }
 
     public async Task DisposeAsync() => await factory.DisposeAsync();
+
+    private async Task<int> StoredDurationsAsync()
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<ExplantDbContext>().OperationDurations.CountAsync();
+    }
 
     /// <summary>
     /// A Ready case booked for <see cref="SurgeryDay"/> 08:00 (bookings in the past are refused, so the booking is 10
@@ -185,8 +192,21 @@ public abstract class TheatreApiTests(DatabaseProvider provider) : IAsyncLifetim
         await t.OkAsync(nurse, HttpMethod.Put, "theatre/counts", new { correct = true });
         await AssertRefused(await t.Milestone(nurse, "OutOfRoom"), HttpStatusCode.Conflict, "sign-out-before-leaving");
         await t.TickPhaseAsync("SignOut", "so-specimen");
+        Assert.Equal(0, await StoredDurationsAsync());
 
+        // Two hours and five minutes after entering the room: the operation's actual joins the estimates' history in the
+        // same save (issue #17 §3), with the features it was estimated by.
+        factory.Clock.Advance(TimeSpan.FromMinutes(125));
         var left = await t.OkAsync(nurse, HttpMethod.Post, "theatre/milestones", new { milestone = "OutOfRoom" });
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ExplantDbContext>();
+            var c = await db.Cases.AsNoTracking().SingleAsync(x => x.Number == number);
+            var record = await db.IntraOpRecords.AsNoTracking().SingleAsync(r => r.CaseId == c.Id);
+            Assert.True(record.InRoomMinutes >= 125, $"{record.InRoomMinutes} min in the room");
+            var actual = await db.OperationDurations.AsNoTracking().SingleAsync();
+            Assert.Equal((c.Id, record.InRoomMinutes!.Value, 8, 8, 3, false, c.Surgeon), (actual.CaseId, actual.Minutes, actual.Components, actual.PlannedComponents, actual.Levels, actual.Infection, actual.Surgeon));
+        }
         Assert.Equal("Recovering", left.GetProperty("caseState").GetString());
         Assert.Equal(JsonValueKind.Null, left.GetProperty("currentPhase").ValueKind);
         Assert.Equal(JsonValueKind.Null, left.GetProperty("nextMilestone").ValueKind);

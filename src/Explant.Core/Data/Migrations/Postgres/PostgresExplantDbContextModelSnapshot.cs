@@ -745,6 +745,36 @@ namespace Explant.Core.Data.Migrations.Postgres
                     b.ToTable("OperatingRooms", (string)null);
                 });
 
+            modelBuilder.Entity("Explant.Core.Scheduling.OperationDuration", b =>
+                {
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Components")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("Infection")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("Levels")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Minutes")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("PlannedComponents")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Surgeon")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.HasKey("CaseId");
+
+                    b.ToTable("OperationDurations", (string)null);
+                });
+
             modelBuilder.Entity("Explant.Core.Scheduling.PersonDay", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1835,6 +1865,15 @@ namespace Explant.Core.Data.Migrations.Postgres
                     b.Navigation("Blocks");
 
                     b.Navigation("Hours");
+                });
+
+            modelBuilder.Entity("Explant.Core.Scheduling.OperationDuration", b =>
+                {
+                    b.HasOne("Explant.Core.Cases.SurgicalCase", null)
+                        .WithOne()
+                        .HasForeignKey("Explant.Core.Scheduling.OperationDuration", "CaseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Explant.Core.Scheduling.RoomDay", b =>

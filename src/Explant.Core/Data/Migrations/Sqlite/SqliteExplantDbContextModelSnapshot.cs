@@ -735,6 +735,36 @@ namespace Explant.Core.Data.Migrations.Sqlite
                     b.ToTable("OperatingRooms", (string)null);
                 });
 
+            modelBuilder.Entity("Explant.Core.Scheduling.OperationDuration", b =>
+                {
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Components")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Infection")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Levels")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Minutes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PlannedComponents")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Surgeon")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("CaseId");
+
+                    b.ToTable("OperationDurations", (string)null);
+                });
+
             modelBuilder.Entity("Explant.Core.Scheduling.PersonDay", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1819,6 +1849,15 @@ namespace Explant.Core.Data.Migrations.Sqlite
                     b.Navigation("Blocks");
 
                     b.Navigation("Hours");
+                });
+
+            modelBuilder.Entity("Explant.Core.Scheduling.OperationDuration", b =>
+                {
+                    b.HasOne("Explant.Core.Cases.SurgicalCase", null)
+                        .WithOne()
+                        .HasForeignKey("Explant.Core.Scheduling.OperationDuration", "CaseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Explant.Core.Scheduling.RoomDay", b =>
