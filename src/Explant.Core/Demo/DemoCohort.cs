@@ -127,76 +127,54 @@ internal static class DemoCohort
         var created = 0;
         var pending = 0;
         var batch = new List<object>();
-        var saving = Task.CompletedTask;
-        try
+        // Disposed on the way out: a failed build waits for the save in flight before the caller disposes the context.
+        await using var saver = new BatchSaver(db, ct);
+        for (var day = first; day <= last && created < maxCases; day = day.AddDays(1))
         {
-            for (var day = first; day <= last && created < maxCases; day = day.AddDays(1))
+            if (day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday)
             {
-                if (day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday)
+                continue;
+            }
+            var daySurgeons = surgeons.OrderBy(_ => rng.Next()).ToList();
+            for (var ri = 0; ri < rooms.Count && created < maxCases; ri++)
+            {
+                var room = rooms[ri];
+                if (rng.NextDouble() >= 0.14 || taken.Contains((room.Id, day)) || room.OpenOn(day) is not { } hours)
                 {
                     continue;
                 }
-                var daySurgeons = surgeons.OrderBy(_ => rng.Next()).ToList();
-                for (var ri = 0; ri < rooms.Count && created < maxCases; ri++)
+                var surgeon = daySurgeons[ri % daySurgeons.Count];
+                var actor = new CaseActor(surgeon, Roles.All);
+                var roomDay = RoomDay.For(room.Id, day);
+                batch.Add(roomDay);
+                var slot = hours.Opens;
+                var previousOut = DateTime.MinValue;
+                var wanted = rng.Next(1, 4);
+                for (var k = 0; k < wanted && created < maxCases; k++)
                 {
-                    var room = rooms[ri];
-                    if (rng.NextDouble() >= 0.14 || taken.Contains((room.Id, day)) || room.OpenOn(day) is not { } hours)
+                    var levels = Spans[rng.Next(Spans.Length)];
+                    var booked = (int)Math.Round((60 + 25 * levels.Length) / 15.0) * 15;
+                    if (slot.AddMinutes(booked) > hours.Closes || slot.AddMinutes(booked) <= slot)
                     {
-                        continue;
+                        break;
                     }
-                    var surgeon = daySurgeons[ri % daySurgeons.Count];
-                    var actor = new CaseActor(surgeon, Roles.All);
-                    var roomDay = RoomDay.For(room.Id, day);
-                    batch.Add(roomDay);
-                    var slot = hours.Opens;
-                    var previousOut = DateTime.MinValue;
-                    var wanted = rng.Next(1, 4);
-                    for (var k = 0; k < wanted && created < maxCases; k++)
-                    {
-                        var levels = Spans[rng.Next(Spans.Length)];
-                        var booked = (int)Math.Round((60 + 25 * levels.Length) / 15.0) * 15;
-                        if (slot.AddMinutes(booked) > hours.Closes || slot.AddMinutes(booked) <= slot)
-                        {
-                            break;
-                        }
-                        number++;
-                        created++;
-                        pending++;
-                        previousOut = SeedCase(number, created, day, slot, booked, levels, surgeon, actor, roomDay, previousOut);
-                        slot = slot.AddMinutes(booked + room.TurnoverMinutes);
-                    }
-                    if (pending >= SaveBatch)
-                    {
-                        await saving;
-                        saving = SaveOnOtherThread(batch);
-                        batch = [];
-                        pending = 0;
-                    }
+                    number++;
+                    created++;
+                    pending++;
+                    previousOut = SeedCase(number, created, day, slot, booked, levels, surgeon, actor, roomDay, previousOut);
+                    slot = slot.AddMinutes(booked + room.TurnoverMinutes);
+                }
+                if (pending >= SaveBatch)
+                {
+                    await saver.HandOverAsync(batch);
+                    batch = [];
+                    pending = 0;
                 }
             }
         }
-        catch (Exception) when (!saving.IsCompleted)
-        {
-            // A failed build must not leave a save running on the context the caller is about to dispose; the build's
-            // exception is the one reported (a save's own failure would surface at the next hand-over).
-            await saving.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
-            throw;
-        }
-        await saving;
-        await SaveOnOtherThread(batch);
+        await saver.HandOverAsync(batch);
+        await saver.FinishAsync();
         return created;
-
-        // The next batch is built (the domain's work on each case) while this one is saved (EF's graph attach, change
-        // detection and INSERTs): the two halves of the seed run on two cores, and the context is still used by one
-        // thread at a time, because each save is awaited before the next starts and building never touches the context.
-        // A batch holds only finished aggregates: nothing in it is changed after the hand-over (a room day's bookings are
-        // complete before its batch is handed over). Same random draws in the same order: the cohort is the one it was.
-        Task SaveOnOtherThread(List<object> items) => Task.Run(async () =>
-        {
-            db.AddRange(items);
-            await db.SaveChangesAsync(ct);
-            db.ChangeTracker.Clear();
-        }, ct);
 
         // Returns when the patient left the room, so the next case on the list starts after turnover.
         DateTime SeedCase(int caseNumber, int index, DateOnly d, TimeOnly start, int booked, string[] levels, string surgeon, CaseActor actor, RoomDay roomDay,
@@ -437,5 +415,38 @@ internal static class DemoCohort
             }
             return outOfRoom;
         }
+    }
+
+    /// <summary>
+    /// Saves the cohort's batches on another thread while the next batch is built (the domain's work on each case): EF's
+    /// graph attach, change detection and INSERTs on one core, the build on the other. The context is still used by one
+    /// thread at a time, because each save is awaited before the next starts and building never touches the context. A
+    /// batch holds only finished aggregates: nothing in it changes after the hand-over (a room day's bookings are complete
+    /// before its batch is handed over). Same random draws in the same order: the cohort is the one it was.
+    /// </summary>
+    private sealed class BatchSaver(ExplantDbContext db, CancellationToken ct) : IAsyncDisposable
+    {
+        private Task saving = Task.CompletedTask;
+
+        /// <summary>Waits for the previous save (its failure surfaces here), then starts saving <paramref name="items"/>.</summary>
+        public async Task HandOverAsync(List<object> items)
+        {
+            await saving;
+            saving = Task.Run(async () =>
+            {
+                db.AddRange(items);
+                await db.SaveChangesAsync(ct);
+                db.ChangeTracker.Clear();
+            }, ct);
+        }
+
+        public Task FinishAsync() => saving;
+
+        /// <summary>
+        /// On the way out of a failed build: the save in flight ends before the context goes back to the caller, and the
+        /// build's exception is the one reported (a save's own failure would have surfaced at the next hand-over).
+        /// </summary>
+        public async ValueTask DisposeAsync() =>
+            await saving.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
     }
 }

@@ -1,5 +1,4 @@
 using Explant.Core.Demo;
-using Explant.Core.Data;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -9,9 +8,9 @@ namespace Explant.Web.Hosting;
 /// <summary>
 /// The demo's data is seeded while the server is already starting and answering, so the server's own start-up (hosted
 /// services, Kestrel, the first request's routing tables) runs on the second core instead of after the seed (issue #17:
-/// launch). Until the seed has finished, every request except the health probes gets 503 with Retry-After: nobody signs
-/// in, reads or writes against half-seeded data, and <c>/health/ready</c> stays unhealthy. Outside demo mode there is
-/// nothing to prepare and the gate is open from the start.
+/// launch). Until the seed has finished, <see cref="DemoGate"/> answers every request except the health probes and the
+/// static files with 503: nobody signs in, reads or writes against half-seeded data, and <c>/health/ready</c> (this health
+/// check) stays unhealthy. Outside demo mode there is nothing to prepare and the gate is open from the start.
 /// </summary>
 internal sealed class DemoPreparation : IHealthCheck
 {
@@ -76,7 +75,6 @@ internal sealed class DemoPreparation : IHealthCheck
             await RunAsync(async () =>
             {
                 var report = await DemoSeed.RunAsync(app.Services, app.Lifetime.ApplicationStopping, line => Console.WriteLine($"demo: {line}"));
-                await app.Services.GetRequiredService<MigrationStatus>().PendingAsync();
                 // Seeding a cohort grows the heap once, far beyond what serving needs; the runtime keeps that memory committed
                 // unless asked to give it back (issue #17: resident memory under 400 MB after the load runs).
                 GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
@@ -108,37 +106,4 @@ internal sealed class DemoPreparation : IHealthCheck
         Task.FromResult(Ready ? HealthCheckResult.Healthy()
             : Failed ? HealthCheckResult.Unhealthy("the demo data could not be prepared")
             : HealthCheckResult.Unhealthy("the demo data is being prepared"));
-
-    /// <summary>How long a client is asked to wait before trying again while the seed runs.</summary>
-    public const int RetryAfterSeconds = 2;
-
-    /// <summary>
-    /// The gate, after the static files: 503 for everything but the health probes. Browsers get a page that reloads
-    /// itself; API and FHIR clients get problem details.
-    /// </summary>
-    public static Task Gate(HttpContext context, Func<Task> next)
-    {
-        var preparation = context.RequestServices.GetRequiredService<DemoPreparation>();
-        if (preparation.Ready || context.Request.Path.StartsWithSegments("/health/live") || context.Request.Path.StartsWithSegments("/health/ready"))
-        {
-            return next();
-        }
-        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-        context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        context.Response.Headers.CacheControl = "no-store";
-        const string title = "The demo data is being prepared";
-        var detail = preparation.Failed ? "the demo data could not be prepared; the server is stopping (see its log)"
-            : $"the demo patients and their history are being added; try again in {RetryAfterSeconds} seconds";
-        if (context.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase))
-        {
-            context.Response.ContentType = "text/html; charset=utf-8";
-            return context.Response.WriteAsync($"""
-                <!DOCTYPE html>
-                <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-                <meta http-equiv="refresh" content="{RetryAfterSeconds}"><title>Preparing · Explant</title></head>
-                <body><main><h1>{title}</h1><p role="status">{System.Net.WebUtility.HtmlEncode(detail)}. This page reloads itself.</p></main></body></html>
-                """);
-        }
-        return Results.Problem(title: title, detail: detail, statusCode: StatusCodes.Status503ServiceUnavailable).ExecuteAsync(context);
-    }
 }

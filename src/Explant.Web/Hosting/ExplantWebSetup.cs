@@ -104,7 +104,7 @@ internal static class ExplantWebSetup
         app.UseStatusCodePages();
         app.Use(RefuseLargeBodies);
         app.UseStaticFiles();
-        app.Use(DemoPreparation.Gate);
+        app.Use(DemoGate.Invoke);
         app.Use(SecuritySetup.NoStore);
         app.UseAuthentication();
         app.Use(SignInProtection.RevokeStaleBearer);
@@ -160,17 +160,18 @@ internal static class ExplantWebSetup
             await app.Services.GetRequiredService<MigrationStatus>().PendingAsync();
             return;
         }
-        if (!demo)
+        if (demo)
         {
-            await Migrator.MigrateAsync(app.Services);
-            await app.Services.GetRequiredService<MigrationStatus>().PendingAsync();
-            return;
+            // A wrong setting fails the start, as before the seed moved behind the server's start.
+            _ = DemoSeed.YearsSetting(app.Configuration["Demo:Years"]);
         }
-        // A wrong setting fails the start, as before the seed moved behind the server's start.
-        _ = DemoSeed.YearsSetting(app.Configuration["Demo:Years"]);
         // Migrated before the server starts (its hosted services read the data-protection keys and the access log from the
-        // database); the rest of the seed runs while the server starts, behind DemoPreparation's gate.
+        // database); in demo mode the rest of the seed runs while the server starts, behind DemoGate.
         await Migrator.MigrateAsync(app.Services);
-        app.Services.GetRequiredService<DemoPreparation>().Start(app);
+        await app.Services.GetRequiredService<MigrationStatus>().PendingAsync();
+        if (demo)
+        {
+            app.Services.GetRequiredService<DemoPreparation>().Start(app);
+        }
     }
 }

@@ -7,7 +7,9 @@ using Deque.AxeCore.Playwright;
 using Explant.Core.Auth;
 using Explant.Core.Data;
 using Explant.Core.Demo;
+using Explant.Web.Hosting;
 using Explant.Web.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -274,6 +276,35 @@ public sealed class AccessibilityBrowserTests(DemoSite site)
             await CheckAsync(page, new Uri(url).AbsolutePath, width, failures);
         }
         Assert.Equal(1, await page.Locator("#prom-form").CountAsync());   // the open form, not the "link used" page
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    [Theory]
+    [InlineData(390, 844)]
+    [InlineData(1024, 768)]
+    public async Task The_page_shown_while_the_demo_is_prepared_fits_the_screen_and_has_no_WCAG_21_AA_violation(int width, int height)
+    {
+        // The gate's own answer while a preparation is still running, served at a path of the site so that its style sheet
+        // loads from the site as it does during a real launch (the static files sit before the gate).
+        await using var services = new ServiceCollection().AddSingleton(new DemoPreparation()).BuildServiceProvider();
+        var context = new DefaultHttpContext { RequestServices = services };
+        context.Request.Path = "/cases";
+        context.Request.Headers.Accept = "text/html";
+        context.Response.Body = new MemoryStream();
+        await DemoGate.Invoke(context, () => throw new InvalidOperationException("the gate let a request through before the seed was done"));
+        Assert.Equal(StatusCodes.Status503ServiceUnavailable, context.Response.StatusCode);
+        context.Response.Body.Position = 0;
+        var body = await new StreamReader(context.Response.Body).ReadToEndAsync();
+
+        var page = await site.Browser.NewPageAsync(width, height, bypassCsp: true);
+        await using var _ = page.Context;
+        var url = $"{site.Factory.ServerAddress}/cases";
+        await page.RouteAsync(url, route => route.FulfillAsync(new() { Status = 503, ContentType = "text/html; charset=utf-8", Body = body }));
+        var response = await page.GotoAsync(url);
+        Assert.Equal(503, response?.Status);
+        Assert.True(await page.EvaluateAsync<bool>("() => [...document.styleSheets].some(s => (s.href || '').endsWith('/app.css') && s.cssRules.length > 0)"), "the site's style sheet did not load");
+        var failures = new List<string>();
+        await CheckAsync(page, "/cases (demo being prepared)", width, failures);
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 }

@@ -64,6 +64,19 @@ public sealed class DemoPreparationTests : IAsyncLifetime
         (HttpMethod.Get, "/fhir/metadata"), (HttpMethod.Get, "/fhir/Patient"), (HttpMethod.Get, "/openapi/v1.json"), (HttpMethod.Get, "/health"),
     ];
 
+    /// <summary>The gate's answer to a browser asking for <paramref name="path"/>: 503, HTML, never stored.</summary>
+    internal static async Task<string> PreparingPageAsync(HttpClient client, string path)
+    {
+        // Absolute, so a path such as "//host/x" stays a path instead of naming another host.
+        using var page = new HttpRequestMessage(HttpMethod.Get, new Uri(client.BaseAddress!.GetLeftPart(UriPartial.Authority) + path));
+        page.Headers.Accept.ParseAdd("text/html");
+        var html = await client.SendAsync(page);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, html.StatusCode);
+        Assert.Equal("text/html", html.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("no-store", html.Headers.CacheControl?.ToString() ?? "", StringComparison.Ordinal);
+        return await html.Content.ReadAsStringAsync();
+    }
+
     [Fact]
     public async Task While_the_demo_is_prepared_only_the_health_probes_answer_and_the_gate_opens_when_the_seed_is_done()
     {
@@ -85,16 +98,15 @@ public sealed class DemoPreparationTests : IAsyncLifetime
             Assert.Equal("The demo data is being prepared", problem.GetProperty("title").GetString());
             Assert.Equal(503, problem.GetProperty("status").GetInt32());
         }
-        using var page = new HttpRequestMessage(HttpMethod.Get, "/cases/1");
-        page.Headers.Accept.ParseAdd("text/html");
-        var html = await client.SendAsync(page);
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, html.StatusCode);
-        Assert.Equal("text/html", html.Content.Headers.ContentType?.MediaType);
-        Assert.Contains("no-store", html.Headers.CacheControl?.ToString() ?? "", StringComparison.Ordinal);
-        var body = await html.Content.ReadAsStringAsync();
-        Assert.Contains("<meta http-equiv=\"refresh\" content=\"2\">", body, StringComparison.Ordinal);
+        var body = await PreparingPageAsync(client, "/cases/1?tab=consent&a=<b>");
         Assert.Contains("being added", body, StringComparison.Ordinal);
-        // The page's style sheet is served (it sits before the gate).
+        // Back to the page asked for, encoded; no automatic refresh (a time limit the reader does not control, WCAG 2.2.1).
+        Assert.Contains("<a class=\"button\" href=\"/cases/1?tab=consent&amp;a=%3Cb%3E\">Try again</a>", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("http-equiv", body, StringComparison.OrdinalIgnoreCase);
+        // A path a browser would read as another host is not linked.
+        Assert.Contains("href=\"/\">Try again", await PreparingPageAsync(client, "//example.org/x"), StringComparison.Ordinal);
+        // The page's style sheet is linked and served (the static files sit before the gate).
+        Assert.Contains("<link rel=\"stylesheet\" href=\"/app.css\">", body, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/app.css")).StatusCode);
 
         using var lifetime = new Lifetime();
