@@ -50,12 +50,19 @@ internal sealed class FhirData(ExplantDbContext db, HospitalTime time, string ba
     public Task<List<Construct>> Constructs() => Load(nameof(Constructs), () =>
         (PatientScope is { } s ? db.Constructs.Where(c => c.PatientId == s) : db.Constructs).AsNoTracking().OrderBy(c => c.Id).ToListAsync(ct));
     public Task<List<SurgicalCase>> Cases() => Load(nameof(Cases), () => ScopedCases.AsNoTracking().OrderBy(c => c.Id).ToListAsync(ct));
-    public Task<List<IntraOpRecord>> IntraOps() => Load(nameof(IntraOps), () =>
-        (PatientScope is null ? db.IntraOpRecords : db.IntraOpRecords.Where(r => ScopedCases.Any(c => c.Id == r.CaseId))).AsNoTracking().ToListAsync(ct));
-    public Task<List<RecoveryRecord>> Recoveries() => Load(nameof(Recoveries), () =>
-        (PatientScope is null ? db.RecoveryRecords : db.RecoveryRecords.Where(r => ScopedCases.Any(c => c.Id == r.CaseId))).AsNoTracking().ToListAsync(ct));
-    public Task<List<PromResponse>> Proms() => Load(nameof(Proms), () =>
-        (PatientScope is null ? db.PromResponses : db.PromResponses.Where(r => ScopedCases.Any(c => c.Id == r.CaseId))).AsNoTracking().OrderBy(p => p.Id).ToListAsync(ct));
+    public Task<List<IntraOpRecord>> IntraOps() => Load(nameof(IntraOps), async () =>
+        await (await ScopedCaseIds() is { } ids ? db.IntraOpRecords.Where(r => ids.Contains(r.CaseId)) : db.IntraOpRecords).AsNoTracking().ToListAsync(ct));
+    public Task<List<RecoveryRecord>> Recoveries() => Load(nameof(Recoveries), async () =>
+        await (await ScopedCaseIds() is { } ids ? db.RecoveryRecords.Where(r => ids.Contains(r.CaseId)) : db.RecoveryRecords).AsNoTracking().ToListAsync(ct));
+    public Task<List<PromResponse>> Proms() => Load(nameof(Proms), async () =>
+        await (await ScopedCaseIds() is { } ids ? db.PromResponses.Where(r => ids.Contains(r.CaseId)) : db.PromResponses).AsNoTracking().OrderBy(p => p.Id).ToListAsync(ct));
+
+    /// <summary>
+    /// The scoped patient's case ids (null: no scope), so that their rows are found by the CaseId index: a subquery
+    /// correlated on each row ("EXISTS (… c.Id = r.CaseId)") made SQLite read every theatre, recovery and PROM row of the
+    /// registry, JSON and all (issue #17: a FHIR read of one Procedure answered 1,361 requests/s at N = 2, 259 at N = 20).
+    /// </summary>
+    private async Task<List<Guid>?> ScopedCaseIds() => PatientScope is null ? null : [.. (await Cases()).Select(c => c.Id)];
     public Task<List<RoomDay>> RoomDays() => Load(nameof(RoomDays), async () =>
     {
         if (PatientScope is null)

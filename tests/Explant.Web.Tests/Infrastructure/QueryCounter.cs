@@ -1,4 +1,6 @@
 using System.Data.Common;
+using System.Text.RegularExpressions;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Explant.Web.Tests.Infrastructure;
@@ -8,21 +10,29 @@ namespace Explant.Web.Tests.Infrastructure;
 /// cannot come back unnoticed (issue #17). Writes are not counted: an audit or access-log insert is not a read path.
 /// Registered on every <see cref="ExplantFactory"/>; counts only while a test has armed it with <see cref="Start"/>.
 /// </summary>
-public sealed class QueryCounter : DbCommandInterceptor, IDbConnectionInterceptor
+public sealed partial class QueryCounter : DbCommandInterceptor, IDbConnectionInterceptor
 {
     private int count;
     private int rows;
     private int opens;
     private volatile bool armed;
+    private volatile bool plans;
     private readonly List<string> texts = [];
+    private readonly List<string> scans = [];
 
-    /// <summary>Starts counting from zero; the result stops it.</summary>
-    public Counting Start()
+    /// <summary>
+    /// Starts counting from zero; the result stops it. With <paramref name="withPlans"/>, on SQLite, each counted query's
+    /// plan is asked for too (EXPLAIN QUERY PLAN, same parameters) and every table it reads whole is listed in
+    /// <see cref="Counting.FullScans"/>: a fixed number of queries that each read a whole table still grows with the registry.
+    /// </summary>
+    public Counting Start(bool withPlans = false)
     {
         lock (texts)
         {
             texts.Clear();
+            scans.Clear();
         }
+        plans = withPlans;
         Interlocked.Exchange(ref count, 0);
         Interlocked.Exchange(ref rows, 0);
         Interlocked.Exchange(ref opens, 0);
@@ -45,6 +55,18 @@ public sealed class QueryCounter : DbCommandInterceptor, IDbConnectionIntercepto
         /// registers its SQL functions again), so a read path opens its request's connection once.
         /// </summary>
         public int Opens => counter.opens;
+
+        /// <summary>"table: plan line" for each table a counted query read whole (SQLite, <c>Start(withPlans: true)</c>).</summary>
+        public IReadOnlyList<string> FullScans
+        {
+            get
+            {
+                lock (counter.texts)
+                {
+                    return [.. counter.scans];
+                }
+            }
+        }
 
         /// <summary>The counted commands, for the failure message of a test.</summary>
         public string Log
@@ -77,6 +99,42 @@ public sealed class QueryCounter : DbCommandInterceptor, IDbConnectionIntercepto
         lock (texts)
         {
             texts.Add(text);
+        }
+        if (plans && command is SqliteCommand sqlite)
+        {
+            RecordScans(sqlite);
+        }
+    }
+
+    [GeneratedRegex("\"(\\w+)\" AS \"(\\w+)\"")]
+    private static partial Regex TableAlias();
+
+    // "SCAN alias" alone is a whole table read; "SCAN alias USING (COVERING) INDEX …" walks an index, a SEARCH seeks one.
+    [GeneratedRegex("^SCAN (\\w+)$")]
+    private static partial Regex WholeTable();
+
+    private void RecordScans(SqliteCommand command)
+    {
+        using var explain = command.Connection!.CreateCommand();
+        explain.Transaction = command.Transaction;
+        explain.CommandText = "EXPLAIN QUERY PLAN " + command.CommandText;
+        foreach (SqliteParameter p in command.Parameters)
+        {
+            explain.Parameters.AddWithValue(p.ParameterName, p.Value ?? DBNull.Value);
+        }
+        var tables = TableAlias().Matches(command.CommandText).ToDictionary(m => m.Groups[2].Value, m => m.Groups[1].Value, StringComparer.Ordinal);
+        using var reader = explain.ExecuteReader();
+        var detail = reader.GetOrdinal("detail");
+        while (reader.Read())
+        {
+            if (WholeTable().Match(reader.GetString(detail)) is { Success: true } m)
+            {
+                var alias = m.Groups[1].Value;
+                lock (texts)
+                {
+                    scans.Add($"{tables.GetValueOrDefault(alias, alias)}: {reader.GetString(detail)} in {command.CommandText}");
+                }
+            }
         }
     }
 
