@@ -29,6 +29,9 @@ internal sealed class RoomDayConfiguration : IEntityTypeConfiguration<RoomDay>
         b.HasOne<OperatingRoom>().WithMany().HasForeignKey(r => r.RoomId).OnDelete(DeleteBehavior.Restrict);
         // One row per room and date: two first bookings of an empty room-day race on this index (one gets 409).
         b.HasIndex(r => new { r.RoomId, r.Date }).IsUnique();
+        // The board, the daily list and the theatre's day read every room of one date: without this index SQLite read
+        // every room day of the registry, bookings JSON and all (issue #17, N = 20).
+        b.HasIndex(r => r.Date);
         b.OwnsMany(r => r.Bookings, m =>
         {
             m.ToJson();

@@ -822,6 +822,8 @@ namespace Explant.Core.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("Date");
+
                     b.HasIndex("RoomId", "Date")
                         .IsUnique();
 

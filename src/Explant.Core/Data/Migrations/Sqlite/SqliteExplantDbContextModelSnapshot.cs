@@ -812,6 +812,8 @@ namespace Explant.Core.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("Date");
+
                     b.HasIndex("RoomId", "Date")
                         .IsUnique();
 
