@@ -20,10 +20,10 @@ public static class Migrator
         {
             await BackfillConsentValidAsync(db, ct);
         }
-        if (pending.Any(m => m.EndsWith("_" + OperationDurationsMigration, StringComparison.Ordinal)))
-        {
-            await Scheduling.CaseDurations.BackfillAsync(db, ct);
-        }
+        // On every start, not only in the run that creates the table: a start that stopped between the migration and the
+        // end of the backfill would otherwise leave the history short for good. Cheap when nothing is missing (the record
+        // ids without a row, from the CaseId index).
+        await Scheduling.CaseDurations.BackfillAsync(db, ct);
         if (db.Database.IsSqlite())
         {
             // Write-ahead logging (persistent in the file): readers no longer wait for a writer, and every read of a patient
@@ -35,9 +35,6 @@ public static class Migrator
         await AddUser.EnsureRolesAsync(scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>());
         return new Report(db.Database.ProviderName ?? "", pending);
     }
-
-    /// <summary>The migration that added the stored actual duration of each operation (the estimates' history).</summary>
-    internal const string OperationDurationsMigration = "OperationDurations";
 
     /// <summary>The migration that added the stored consent flag of a case (the case list reads it as a column).</summary>
     internal const string ConsentColumnMigration = "CaseConsentValidColumn";

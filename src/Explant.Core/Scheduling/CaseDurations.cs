@@ -55,9 +55,11 @@ public static class CaseDurations
             .ToListAsync(ct);
 
     /// <summary>
-    /// The stored actuals of records whose patient left the room before the table existed (Migrator runs this once, in the
-    /// run that creates it): each from its record's milestones, its case and its construct, as the out-of-room milestone
-    /// stores it. In chunks, so a large registry is not held in memory at once.
+    /// The stored actuals of records whose patient left the room before the table existed (Migrator runs this on every
+    /// start; once they are in, only records still in theatre lack a row, and they are skipped): each from its record's
+    /// milestones, its case and its construct as they are now (the out-of-room milestone stores them as they were then).
+    /// Saved through the context, so each backfilled row has its audit entry. In chunks, so a large registry is not held
+    /// in memory at once.
     /// </summary>
     public static async Task<int> BackfillAsync(ExplantDbContext db, CancellationToken ct)
     {

@@ -31,23 +31,31 @@ internal static class DemoGate
         if (context.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase))
         {
             context.Response.ContentType = "text/html; charset=utf-8";
-            return context.Response.WriteAsync(Page(title, detail, Again(context.Request)));
+            return context.Response.WriteAsync(Page(title, detail, context.Request.PathBase.ToUriComponent(), Again(context.Request)));
         }
         return Results.Problem(title: title, detail: detail, statusCode: StatusCodes.Status503ServiceUnavailable).ExecuteAsync(context);
     }
 
-    /// <summary>The page asked for, as a link on this site: a path that a browser would read as another host ("//host") is not.</summary>
+    /// <summary>
+    /// The page asked for, as a link on this site. Built from the escaped path: the server decodes "%09", "%0A" or "%5C"
+    /// into the path, and a browser drops tabs and line breaks from a link and reads "\\" as "/", so "/%09/host" would
+    /// link to another host. A path that still begins "//" (another host to a browser) links to the start page.
+    /// </summary>
     internal static string Again(HttpRequest request)
     {
-        var path = (request.PathBase + request.Path).Value is { Length: > 0 } asked ? asked : "/";
-        return path.StartsWith("//", StringComparison.Ordinal) || path.StartsWith("/\\", StringComparison.Ordinal) ? "/" : path + request.QueryString;
+        var path = request.PathBase.ToUriComponent() + request.Path.ToUriComponent();
+        if (path.Length == 0)
+        {
+            return "/";
+        }
+        return path.StartsWith("//", StringComparison.Ordinal) ? "/" : path + request.QueryString.ToUriComponent();
     }
 
     /// <summary>The page a browser is shown: the site's header and style, the reason, and a link to try the page again.</summary>
-    internal static string Page(string title, string detail, string again) => $"""
+    internal static string Page(string title, string detail, string pathBase, string again) => $"""
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-        <link rel="stylesheet" href="/app.css"><title>Preparing · Explant</title></head>
+        <link rel="stylesheet" href="{WebUtility.HtmlEncode(pathBase)}/app.css"><title>Preparing · Explant</title></head>
         <body><header class="topbar"><span class="brand">Explant</span></header>
         <main id="main"><h1>{WebUtility.HtmlEncode(title)}</h1><p role="status">{WebUtility.HtmlEncode(detail)}.</p>
         <p><a class="button" href="{WebUtility.HtmlEncode(again)}">Try again</a></p></main></body></html>

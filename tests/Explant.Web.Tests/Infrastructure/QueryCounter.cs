@@ -109,8 +109,9 @@ public sealed partial class QueryCounter : DbCommandInterceptor, IDbConnectionIn
     [GeneratedRegex("\"(\\w+)\" AS \"(\\w+)\"")]
     private static partial Regex TableAlias();
 
-    // "SCAN alias" alone is a whole table read; "SCAN alias USING (COVERING) INDEX …" walks an index, a SEARCH seeks one.
-    [GeneratedRegex("^SCAN (\\w+)$")]
+    // A SCAN reads every row, in table order or in an index's order ("SCAN alias USING (COVERING) INDEX …"); only a
+    // SEARCH seeks. Virtual tables (EF's json_each over a parameter list) are named in the allowed lists.
+    [GeneratedRegex("^SCAN (\\w+)(?: USING (?:COVERING )?INDEX \\S+)?$")]
     private static partial Regex WholeTable();
 
     private void RecordScans(SqliteCommand command)

@@ -103,8 +103,11 @@ public sealed class DemoPreparationTests : IAsyncLifetime
         // Back to the page asked for, encoded; no automatic refresh (a time limit the reader does not control, WCAG 2.2.1).
         Assert.Contains("<a class=\"button\" href=\"/cases/1?tab=consent&amp;a=%3Cb%3E\">Try again</a>", body, StringComparison.Ordinal);
         Assert.DoesNotContain("http-equiv", body, StringComparison.OrdinalIgnoreCase);
-        // A path a browser would read as another host is not linked.
+        // A path a browser would read as another host is not linked: "//host", and "/%09/host" or "/%5Chost" (the server
+        // decodes them; a browser drops the tab and reads the backslash as a slash), which stay escaped in the link.
         Assert.Contains("href=\"/\">Try again", await PreparingPageAsync(client, "//example.org/x"), StringComparison.Ordinal);
+        Assert.Contains("href=\"/%09/example.org/x\">Try again", await PreparingPageAsync(client, "/%09/example.org/x"), StringComparison.Ordinal);
+        Assert.Contains("href=\"/%5Cexample.org/x\">Try again", await PreparingPageAsync(client, "/%5Cexample.org/x"), StringComparison.Ordinal);
         // The page's style sheet is linked and served (the static files sit before the gate).
         Assert.Contains("<link rel=\"stylesheet\" href=\"/app.css\">", body, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/app.css")).StatusCode);
