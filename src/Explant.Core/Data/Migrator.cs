@@ -21,8 +21,8 @@ public static class Migrator
             await BackfillConsentValidAsync(db, ct);
         }
         // On every start, not only in the run that creates the table: a start that stopped between the migration and the
-        // end of the backfill would otherwise leave the history short for good. Cheap when nothing is missing (the record
-        // ids without a row, from the CaseId index).
+        // end of the backfill would otherwise leave the history short for good. Cheap when nothing is missing (the
+        // cases that left the room without a row, by the indexed case state).
         await Scheduling.CaseDurations.BackfillAsync(db, ct);
         if (db.Database.IsSqlite())
         {

@@ -56,7 +56,7 @@ public static class CaseDurations
 
     /// <summary>
     /// The stored actuals of records whose patient left the room before the table existed (Migrator runs this on every
-    /// start; once they are in, only records still in theatre lack a row, and they are skipped): each from its record's
+    /// start, so a start stopped midway cannot leave the history short; with nothing missing it is one indexed query): each from its record's
     /// milestones, its case and its construct as they are now (the out-of-room milestone stores them as they were then).
     /// Saved through the context, so each backfilled row has its audit entry. In chunks, so a large registry is not held
     /// in memory at once.
@@ -65,8 +65,12 @@ public static class CaseDurations
     {
         ArgumentNullException.ThrowIfNull(db);
         var stored = 0;
-        var ids = await db.IntraOpRecords.AsNoTracking().Where(r => !db.OperationDurations.Any(d => d.CaseId == r.CaseId))
-            .Select(r => r.CaseId).ToListAsync(ct);
+        // Only cases whose patient has left the room (a record still in theatre, postponed or cancelled has no actual yet):
+        // the states are indexed, so a start with nothing missing reads no theatre record.
+        var ids = await (from c in db.Cases.AsNoTracking()
+                         where LeftTheRoom.Contains(c.State) && !db.OperationDurations.Any(d => d.CaseId == c.Id)
+                         join r in db.IntraOpRecords.AsNoTracking() on c.Id equals r.CaseId
+                         select r.CaseId).ToListAsync(ct);
         foreach (var chunk in ids.Chunk(500))
         {
             var rows = await (from r in db.IntraOpRecords.AsNoTracking()
@@ -77,10 +81,31 @@ public static class CaseDurations
                 .ToListAsync(ct);
             var actuals = rows.Select(x => OperationDuration.Of(x.Case, x.Record, x.Construct)).OfType<OperationDuration>().ToList();
             db.OperationDurations.AddRange(actuals);
-            await db.SaveChangesAsync(ct);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                stored += actuals.Count;
+            }
+            catch (DbUpdateException)
+            {
+                db.ChangeTracker.Clear();
+                // Another instance starting beside this one, or the out-of-room command itself, stored them first: the rows
+                // are derived from the same record, so theirs stand. Anything else is a real failure.
+                if (!await AllStoredMeanwhile(db, actuals, ct))
+                {
+                    throw;
+                }
+            }
             db.ChangeTracker.Clear();
-            stored += actuals.Count;
         }
         return stored;
+    }
+
+    private static readonly CaseState[] LeftTheRoom = [CaseState.Recovering, CaseState.Discharged, CaseState.FollowUp, CaseState.Closed];
+
+    private static async Task<bool> AllStoredMeanwhile(ExplantDbContext db, List<OperationDuration> actuals, CancellationToken ct)
+    {
+        var ids = actuals.Select(a => a.CaseId).ToList();
+        return await db.OperationDurations.AsNoTracking().CountAsync(d => ids.Contains(d.CaseId), ct) == ids.Count;
     }
 }
