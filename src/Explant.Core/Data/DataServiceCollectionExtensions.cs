@@ -34,6 +34,7 @@ public static class DataServiceCollectionExtensions
             sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider == DatabaseProvider.Postgres
                 ? sp.GetRequiredService<PostgresExplantDbContext>()
                 : sp.GetRequiredService<SqliteExplantDbContext>());
+        services.AddSingleton<SqliteHotReads>();
         return services;
     }
 

@@ -89,10 +89,10 @@ internal static class CaseEndpoints
         return TypedResults.Created($"/api/cases/{c.Number}", await CaseView.Load(db, c, clock.Today, ct));
     }
 
-    private static async Task<Results<EncodedJson<CaseView>, ProblemHttpResult>> Get(string id, HttpContext http, ExplantDbContext db, CaseReadCache cache, ReadinessService readiness,
-        CancellationToken ct)
+    private static async Task<Results<EncodedJson<CaseView>, ProblemHttpResult>> Get(string id, HttpContext http, ExplantDbContext db, CaseReadCache cache, SqliteHotReads hot,
+        ReadinessService readiness, CancellationToken ct)
     {
-        if (await CaseInputs.FindForRead(db, cache, id, ct) is not { } found)
+        if (await CaseInputs.FindForRead(db, cache, hot, id, ct) is not { } found)
         {
             return TypedResults.Problem($"case {id} not found", statusCode: 404);
         }

@@ -106,6 +106,18 @@ internal static class SignInProtection
         Microsoft.EntityFrameworkCore.EF.CompileAsyncQuery((ExplantDbContext db, string id) =>
             db.Users.Where(u => u.Id == id).Select(u => u.SecurityStamp).FirstOrDefault()));
 
+    // StoredStamp's SQL on SQLite, kept prepared (SqliteHotReads: every bearer request runs it); compared with EF's by
+    // SqliteHotReadsTests.
+    internal static readonly HotStatement StoredStampSql = new("""
+        SELECT "a"."SecurityStamp" FROM "AspNetUsers" AS "a" WHERE "a"."Id" = $id LIMIT 1
+        """, "$id");
+
+    /// <summary>The stored security stamp of account <paramref name="id"/>, by EF; null when there is no such account or it has none.</summary>
+    internal static Task<string?> StoredStampOf(ExplantDbContext db, string id) => StoredStamp.For(db)(db, id);
+
+    /// <summary>As <see cref="StoredStampOf(ExplantDbContext, string)"/>, by the statement kept prepared (SQLite).</summary>
+    internal static string? StoredStampOf(SqliteHotReads hot, string id) => hot.ReadOne(StoredStampSql, id, static r => r.IsDBNull(0) ? null : r.GetString(0));
+
     private static async Task<bool> StampIsCurrent(HttpContext context)
     {
         var claims = context.RequestServices.GetRequiredService<IOptions<IdentityOptions>>().Value.ClaimsIdentity;
@@ -115,10 +127,9 @@ internal static class SignInProtection
         {
             return false;
         }
-        var db = context.RequestServices.GetRequiredService<ExplantDbContext>();
-        // The request's first query: the endpoint's queries go on over the same open connection.
-        await db.KeepConnectionOpenAsync(context.RequestAborted);
-        var stored = await StoredStamp.For(db)(db, id);
+        // On SQLite no context is rented for it: the endpoint may need none (a remembered case).
+        var hot = context.RequestServices.GetRequiredService<SqliteHotReads>();
+        var stored = hot.Enabled ? StoredStampOf(hot, id) : await StoredStampOf(context.RequestServices.GetRequiredService<ExplantDbContext>(), id);
         return stored is not null && string.Equals(stored, stamp, StringComparison.Ordinal);
     }
 }

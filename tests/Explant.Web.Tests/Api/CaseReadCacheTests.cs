@@ -52,7 +52,7 @@ public abstract class CaseReadCacheTests(DatabaseProvider provider) : IAsyncLife
     {
         await using var scope = factory.Scope();
         var found = await CaseInputs.FindForRead(scope.ServiceProvider.GetRequiredService<ExplantDbContext>(),
-            factory.Services.GetRequiredService<CaseReadCache>(), number.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            factory.Services.GetRequiredService<CaseReadCache>(), factory.Services.GetRequiredService<SqliteHotReads>(), number.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.NotNull(found);
         return found;
     }

@@ -100,6 +100,7 @@ public sealed class ExplantFactory : WebApplicationFactory<Program>
             services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock));
             // Counts nothing until a test arms it (QueryCountTests).
             services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>(Queries);
+            services.AddSingleton<Explant.Core.Data.ISqliteReadObserver>(Queries);
         });
     }
 

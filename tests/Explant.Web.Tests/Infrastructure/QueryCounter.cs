@@ -9,8 +9,9 @@ namespace Explant.Web.Tests.Infrastructure;
 /// Counts the queries (reads) the app sends to its database, so a test can pin how many one request costs and an N+1
 /// cannot come back unnoticed (issue #17). Writes are not counted: an audit or access-log insert is not a read path.
 /// Registered on every <see cref="ExplantFactory"/>; counts only while a test has armed it with <see cref="Start"/>.
+/// The reads SQLite runs outside EF, on statements kept prepared (SqliteHotReads), are counted and planned the same way.
 /// </summary>
-public sealed partial class QueryCounter : DbCommandInterceptor, IDbConnectionInterceptor
+public sealed partial class QueryCounter : DbCommandInterceptor, IDbConnectionInterceptor, Explant.Core.Data.ISqliteReadObserver
 {
     private int count;
     private int rows;
@@ -183,6 +184,16 @@ public sealed partial class QueryCounter : DbCommandInterceptor, IDbConnectionIn
     {
         Record(command);
         return ValueTask.FromResult(result);
+    }
+
+    public void Executing(SqliteCommand command) => Record(command);
+
+    public void Executed(SqliteCommand command, int rows)
+    {
+        if (armed)
+        {
+            Interlocked.Add(ref this.rows, rows);
+        }
     }
 
     public InterceptionResult ConnectionOpening(DbConnection connection, ConnectionEventData eventData, InterceptionResult result)
