@@ -44,6 +44,30 @@ public static class Accounts
         return new Names(byEmail);
     }
 
+    /// <summary>
+    /// As <see cref="DisplayNames(ExplantDbContext, CancellationToken)"/>; on SQLite by a statement kept prepared
+    /// (<see cref="SqliteHotReads"/>: the case page needs no EF connection of its own then, issue #17).
+    /// </summary>
+    public static Task<Names> DisplayNames(SqliteHotReads hot, ExplantDbContext db, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(hot);
+        if (!hot.Enabled)
+        {
+            return DisplayNames(db, ct);
+        }
+        var byEmail = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var row in hot.ReadAll(EveryNameSql, null, static r => new NameRow(r.GetString(0), r.GetString(1))))
+        {
+            byEmail[row.Email!] = row.DisplayName;
+        }
+        return Task.FromResult(new Names(byEmail));
+    }
+
+    // EveryName's SQL on SQLite; SqliteHotReadsTests compares the two.
+    internal static readonly HotStatement EveryNameSql = new("""
+        SELECT "a"."Email", "a"."DisplayName" FROM "AspNetUsers" AS "a" WHERE "a"."Email" IS NOT NULL
+        """);
+
     // Every case page shows names (issue #17): compiled once, the query skips EF's per-call expression work.
     private sealed record NameRow(string? Email, string DisplayName);
 

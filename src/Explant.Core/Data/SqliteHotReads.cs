@@ -47,10 +47,24 @@ public sealed class SqliteHotReads : IDisposable
     /// returns null when there is none. Synchronous like Microsoft.Data.Sqlite's async methods, which run on the caller's
     /// thread too.
     /// </summary>
-    public T? ReadOne<T>(HotStatement statement, object value, Func<SqliteDataReader, T> map) where T : class?
+    public T? ReadOne<T>(HotStatement statement, object value, Func<SqliteDataReader, T> map) where T : class? =>
+        Run(statement, value, reader => reader.Read() ? (map(reader), 1) : (null, 0));
+
+    /// <summary>Runs <paramref name="statement"/> (its parameter bound to <paramref name="value"/>, if it has one) and maps every row.</summary>
+    public List<T> ReadAll<T>(HotStatement statement, object? value, Func<SqliteDataReader, T> map) =>
+        Run(statement, value, reader =>
+        {
+            var rows = new List<T>();
+            while (reader.Read())
+            {
+                rows.Add(map(reader));
+            }
+            return (rows, rows.Count);
+        });
+
+    private TResult Run<TResult>(HotStatement statement, object? value, Func<SqliteDataReader, (TResult Result, int Rows)> read)
     {
         ArgumentNullException.ThrowIfNull(statement);
-        ArgumentNullException.ThrowIfNull(map);
         ObjectDisposedException.ThrowIf(disposed, this);
         if (connectionString is null)
         {
@@ -60,28 +74,29 @@ public sealed class SqliteHotReads : IDisposable
         try
         {
             var command = lease.CommandFor(statement);
-            command.Parameters[0].Value = value;
+            if (statement.Parameter is not null)
+            {
+                command.Parameters[0].Value = value ?? DBNull.Value;
+            }
             foreach (var o in observers)
             {
                 o.Executing(command);
             }
-            T? result = null;
-            var rows = 0;
+            (TResult Result, int Rows) done;
             using (var reader = command.ExecuteReader())
             {
-                if (reader.Read())
-                {
-                    result = map(reader);
-                    rows = 1;
-                }
+                done = read(reader);
             }
             foreach (var o in observers)
             {
-                o.Executed(command, rows);
+                o.Executed(command, done.Rows);
             }
-            command.Parameters[0].Value = DBNull.Value;
+            if (statement.Parameter is not null)
+            {
+                command.Parameters[0].Value = DBNull.Value;
+            }
             Return(lease);
-            return result;
+            return done.Result;
         }
         catch
         {
@@ -161,7 +176,10 @@ public sealed class SqliteHotReads : IDisposable
             {
                 command = connection.CreateCommand();
                 command.CommandText = statement.Sql;
-                command.Parameters.Add(new SqliteParameter(statement.Parameter, DBNull.Value));
+                if (statement.Parameter is not null)
+                {
+                    command.Parameters.Add(new SqliteParameter(statement.Parameter, DBNull.Value));
+                }
                 command.Prepare();
                 commands[statement] = command;
             }
@@ -180,15 +198,15 @@ public sealed class SqliteHotReads : IDisposable
 }
 
 /// <summary>
-/// A read <see cref="SqliteHotReads"/> keeps prepared: its SQL and the name of its one parameter. Held in a static field
+/// A read <see cref="SqliteHotReads"/> keeps prepared: its SQL and the name of its one parameter, if any. Held in a static field
 /// by its caller; a connection finds its prepared command by this object's identity (hashing the SQL text on every read
 /// would cost more than the lookup saves).
 /// </summary>
-public sealed class HotStatement(string sql, string parameter)
+public sealed class HotStatement(string sql, string? parameter = null)
 {
     public string Sql { get; } = sql;
 
-    public string Parameter { get; } = parameter;
+    public string? Parameter { get; } = parameter;
 }
 
 /// <summary>

@@ -1,3 +1,4 @@
+using Explant.Core.Auth;
 using Explant.Core.Data;
 using Explant.Core.Readiness;
 using Explant.Web.Auth;
@@ -84,6 +85,23 @@ public sealed class SqliteHotReadsTests(SeededCohort_Sqlite cohort) : IClassFixt
             Assert.Equal(await SignInProtection.StoredStampOf(db, id), SignInProtection.StoredStampOf(Hot, id));
         }
         Assert.Null(SignInProtection.StoredStampOf(Hot, "no such account"));
+    }
+
+    [Fact]
+    public async Task The_prepared_display_names_equal_efs()
+    {
+        await using var scope = cohort.Factory.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<ExplantDbContext>();
+        var emails = await db.Users.AsNoTracking().Where(u => u.Email != null).Select(u => u.Email!).ToListAsync();
+        Assert.True(emails.Count > 3, $"{emails.Count} accounts");
+        var ef = await Accounts.DisplayNames(db);
+        var prepared = await Accounts.DisplayNames(Hot, db);
+        foreach (var email in emails.Append("nobody@test.local"))
+        {
+            Assert.Equal(ef.Of(email), prepared.Of(email));
+        }
+        // Names, not the e-mails they stand for: the comparison above compared something.
+        Assert.Contains(emails, e => prepared.Of(e) != e);
     }
 
     [Fact]
