@@ -41,9 +41,42 @@ public static class DatabaseBackup
         await using var target = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = output, Pooling = false }.ToString());
         await target.OpenAsync(ct);
         // One backup step copies every page under a read lock: a single consistent moment even while others write.
-        source.BackupDatabase(target);
+        await BackupWhenNotBusyAsync(source, target, ct);
         await SingleFileAsync(target, ct);
         return new Outcome(true, $"backup written to {Path.GetFullPath(output)}");
+    }
+
+    /// <summary>How long a backup waits for a writer's lock before it gives up, as long as a command waits (Microsoft.Data.Sqlite's default).</summary>
+    private static readonly TimeSpan BusyWait = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The online backup, waiting out a writer's brief lock. Microsoft.Data.Sqlite retries a busy command itself but sets
+    /// no busy handler on the connection, so <c>sqlite3_backup_step</c> answered SQLITE_BUSY at once when a write of the
+    /// running app (a checkpoint, the write-ahead log starting over) held a lock the read needs: `db backup` then failed
+    /// while the app wrote, seen once in CI. The busy timeout lets SQLite wait inside the step; a step that still finds
+    /// the database busy or locked is tried again until <see cref="BusyWait"/> has passed, then the error stands.
+    /// </summary>
+    private static async Task BackupWhenNotBusyAsync(SqliteConnection source, SqliteConnection target, CancellationToken ct)
+    {
+        foreach (var connection in new[] { source, target })
+        {
+            await using var pragma = connection.CreateCommand();
+            pragma.CommandText = $"PRAGMA busy_timeout = {(int)BusyWait.TotalMilliseconds}";
+            await pragma.ExecuteNonQueryAsync(ct);
+        }
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                source.BackupDatabase(target);
+                return;
+            }
+            catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6 && waited.Elapsed < BusyWait) // SQLITE_BUSY, SQLITE_LOCKED
+            {
+                await Task.Delay(50, ct);
+            }
+        }
     }
 
     /// <summary>Replaces the configured database with <paramref name="input"/> after verifying it; refuses to overwrite data without <paramref name="force"/>.</summary>

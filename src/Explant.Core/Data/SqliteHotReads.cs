@@ -5,14 +5,16 @@ using Microsoft.Extensions.Options;
 namespace Explant.Core.Data;
 
 /// <summary>
-/// SQLite only: the one-row reads every API request and every case read make (a bearer token's security stamp, a
-/// remembered case's stamp), run as statements kept prepared on connections kept open, outside EF (issue #17).
+/// SQLite only: the small reads every API request and every case read make (a bearer token's security stamp, a
+/// remembered case's stamp, the case page's staff names), run as statements kept prepared on connections kept open,
+/// outside EF (issue #17, decision 0009).
 /// </summary>
 /// <remarks>
 /// Through EF each of these reads paid for opening a connection (on every open EF registers its twelve SQL functions and
 /// its collation on the native connection again, and on every close Microsoft.Data.Sqlite removes them), for preparing
 /// the statement (Microsoft.Data.Sqlite keeps no statement cache across commands, dotnet/efcore#14044) and for EF's
-/// query pipeline: together about a fifth of a warm case read, measured with perf (docs/benchmarks.md, sixth session).
+/// query pipeline: about a fifth of a warm case read's CPU in a perf profile; taking them out more than doubled the case
+/// JSON's rate (docs/benchmarks.md, sixth session).
 /// A statement kept prepared here costs a bind, a step and a reset.
 /// Each read starts its own read transaction (autocommit; the reader is disposed, so the statement is reset before the
 /// connection goes back), so it sees every write committed before it, by any connection or process, exactly as EF's read

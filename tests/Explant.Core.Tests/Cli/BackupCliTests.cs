@@ -72,7 +72,7 @@ public sealed class BackupCliTests() : CliHarness("explant-backup-")
         var before = acknowledged.ToHashSet();
         var file = Path.Combine(Dir, "backup.db");
         var backup = await Run("db", "backup", "--output", file);
-        Assert.Equal(ExitCodes.Ok, backup.Exit);
+        Assert.True(backup.Exit == ExitCodes.Ok, $"exit {backup.Exit}: {backup.Err}");
         var after = acknowledged.Count;
         await WaitFor(() => acknowledged.Count >= after + 10, writer);
         await stop.CancelAsync();
@@ -105,6 +105,46 @@ public sealed class BackupCliTests() : CliHarness("explant-backup-")
         Settings["Database:SqlitePath"] = Path.Combine(Dir, "restored.db");
         Assert.Equal(ExitCodes.Ok, (await Run("db", "restore", "--input", file)).Exit);
         Assert.Equal(inBackup, await MrnsIn(Settings["Database:SqlitePath"]!));
+    }
+
+    [Fact]
+    public async Task A_backup_waits_for_a_lock_held_by_another_connection_instead_of_failing()
+    {
+        // A database in rollback-journal mode, where a writer's exclusive lock keeps every reader out, so the wait is
+        // certain (in the live write-ahead-log mode the same SQLITE_BUSY comes only in brief moments, as in the CI run
+        // where `db backup` failed while the app wrote).
+        var path = Path.Combine(Dir, "locked.db");
+        Settings["Database:SqlitePath"] = path;
+        var blocker = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        await blocker.OpenAsync();
+        await using (var create = blocker.CreateCommand())
+        {
+            create.CommandText = "PRAGMA journal_mode = DELETE; CREATE TABLE t(x); INSERT INTO t VALUES (42); BEGIN EXCLUSIVE;";
+            await create.ExecuteNonQueryAsync();
+        }
+        var file = Path.Combine(Dir, "waited.db");
+        // On a thread of its own: SQLite's calls complete synchronously, so the backup would hold this thread while it waits.
+        var backup = Task.Run(() => Run("db", "backup", "--output", file));
+        await Task.Delay(300);
+        if (backup.IsCompleted)
+        {
+            var early = await backup;
+            Assert.Fail($"the backup finished while the database was locked: exit {early.Exit}: {early.Err}");
+        }
+        await using (var commit = blocker.CreateCommand())
+        {
+            commit.CommandText = "COMMIT;";
+            await commit.ExecuteNonQueryAsync();
+        }
+        await blocker.DisposeAsync();
+
+        var done = await backup;
+        Assert.True(done.Exit == ExitCodes.Ok, $"exit {done.Exit}: {done.Err}");
+        await using var copy = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = file, Pooling = false }.ToString());
+        await copy.OpenAsync();
+        await using var read = copy.CreateCommand();
+        read.CommandText = "SELECT x FROM t";
+        Assert.Equal(42L, await read.ExecuteScalarAsync());
     }
 
     private static async Task<string?> JournalMode(string databasePath)
