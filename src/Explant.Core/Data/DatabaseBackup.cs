@@ -53,7 +53,8 @@ public static class DatabaseBackup
     /// The online backup, waiting out a writer's brief lock. Microsoft.Data.Sqlite retries a busy command itself but sets
     /// no busy handler on the connection, so <c>sqlite3_backup_step</c> answered SQLITE_BUSY at once when a write of the
     /// running app (a checkpoint, the write-ahead log starting over) held a lock the read needs: `db backup` then failed
-    /// while the app wrote, seen once in CI. The busy timeout lets SQLite wait inside the step; a step that still finds
+    /// while the app wrote, seen once in CI (and a restore meets the same when a reader holds the live file). The busy
+    /// timeout lets SQLite wait inside the step; a step that still finds
     /// the database busy or locked is tried again until <see cref="BusyWait"/> has passed, then the error stands.
     /// </summary>
     private static async Task BackupWhenNotBusyAsync(SqliteConnection source, SqliteConnection target, CancellationToken ct)
@@ -111,8 +112,9 @@ public static class DatabaseBackup
         await source.OpenAsync(ct);
         await using var target = new SqliteConnection(connection);
         await target.OpenAsync(ct);
-        // The backup API writes the whole file in one step under a write lock: readers see the old or the new data, never half.
-        source.BackupDatabase(target);
+        // The backup API writes the whole file in one step under a write lock: readers see the old or the new data, never
+        // half. A reader still holding the old data is waited out like a writer is in a backup.
+        await BackupWhenNotBusyAsync(source, target, ct);
         var note = check.SameSchema ? "" : $" (schema {check.SchemaVersion ?? "none"}; this version expects {check.AppSchemaVersion}: run `db migrate`)";
         return new Outcome(true, $"restored {Path.GetFullPath(input)} into {Path.GetFullPath(targetPath)}{note}");
     }
