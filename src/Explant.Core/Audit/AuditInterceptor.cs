@@ -15,10 +15,10 @@ namespace Explant.Core.Audit;
 public sealed class AuditInterceptor(IActor actor, TimeProvider clock) : SaveChangesInterceptor
 {
     // Secrets never reach the audit log; their change is recorded, their value is not.
-    private static bool IsSecret(EntityEntry entry, string property) =>
+    private static bool IsSecret(object entity, string property) =>
         property is "PasswordHash" or "SecurityStamp"
-        || (entry.Entity is Microsoft.AspNetCore.Identity.IdentityUserToken<string> && property == "Value")
-        || (entry.Entity is Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey && property == "Xml");
+        || (entity is Microsoft.AspNetCore.Identity.IdentityUserToken<string> && property == "Value")
+        || (entity is Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey && property == "Xml");
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
@@ -142,8 +142,11 @@ public sealed class AuditInterceptor(IActor actor, TimeProvider clock) : SaveCha
     private static string KeyOf(EntityEntry entry)
     {
         var key = entry.Metadata.FindPrimaryKey();
-        return key is null ? "" : string.Join("|", key.Properties.Select(p => Convert.ToString(entry.Property(p.Name).CurrentValue, System.Globalization.CultureInfo.InvariantCulture)));
+        return key is null ? "" : AuditKey([.. key.Properties.Select(p => entry.Property(p.Name).CurrentValue)]);
     }
+
+    private static string AuditKey(IReadOnlyList<object?> values) =>
+        string.Join("|", values.Select(v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture)));
 
     // Enum names, not numbers: an auditor reads "State":"Assessed".
     private static readonly JsonSerializerOptions SnapshotJson = new() { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
@@ -159,8 +162,25 @@ public sealed class AuditInterceptor(IActor actor, TimeProvider clock) : SaveCha
                 continue;
             }
             var name = property.Metadata.Name;
-            values[name] = IsSecret(entry, name) ? "[redacted]" : original ? property.OriginalValue : property.CurrentValue;
+            values[name] = IsSecret(entry.Entity, name) ? "[redacted]" : original ? property.OriginalValue : property.CurrentValue;
         }
         return JsonSerializer.Serialize(values, SnapshotJson);
+    }
+
+    /// <summary>The time an audit row is stamped with, from the same clock as the rows this interceptor makes.</summary>
+    internal DateTime Now => clock.GetUtcNow().UtcDateTime;
+
+    /// <summary>
+    /// The row this interceptor records for an added entry, for an entity inserted without the tracker
+    /// (<see cref="Data.GraphInserter"/>): same actor, entity name, key text and snapshot format, secrets redacted.
+    /// <paramref name="values"/> holds every property of the entity type by name, shadow keys included, as the tracker has them.
+    /// </summary>
+    internal AuditEntry Created(DateTime now, object entity, IReadOnlyList<object?> key, SortedDictionary<string, object?> values)
+    {
+        foreach (var name in values.Keys.Where(name => IsSecret(entity, name)).ToList())
+        {
+            values[name] = "[redacted]";
+        }
+        return AuditEntry.Record(now, actor.Name, entity.GetType().Name, AuditKey(key), "created", null, JsonSerializer.Serialize(values, SnapshotJson));
     }
 }

@@ -218,10 +218,21 @@ public abstract class ExplantDbContext(DbContextOptions options)
         {
             if (entry.State is not (EntityState.Deleted or EntityState.Detached))
             {
-                entry.Property<bool>(Explant.Core.Cases.CaseList.StoredConsentValid).CurrentValue = entry.Entity.ConsentValid;
+                entry.Property(Explant.Core.Cases.CaseList.StoredConsentValid).CurrentValue = StoredFact(entry.Entity, Explant.Core.Cases.CaseList.StoredConsentValid);
             }
         }
     }
+
+    /// <summary>
+    /// The value of a stored fact (a shadow column copied from the aggregate), for the save above and for
+    /// <see cref="GraphInserter"/>, which writes rows without the tracker. Any other shadow property has no value
+    /// outside the tracker, so it is refused rather than written empty.
+    /// </summary>
+    internal static object? StoredFact(object entity, string property) => (entity, property) switch
+    {
+        (Explant.Core.Cases.SurgicalCase c, Explant.Core.Cases.CaseList.StoredConsentValid) => c.ConsentValid,
+        _ => throw new NotSupportedException($"{entity.GetType().Name}.{property} is a shadow property with no value outside the change tracker"),
+    };
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

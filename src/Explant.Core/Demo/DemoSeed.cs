@@ -88,10 +88,7 @@ public static class DemoSeed
         if (!string.Equals(sp.GetService<Microsoft.Extensions.Configuration.IConfiguration>()?["Demo:Cohort"], "false", StringComparison.OrdinalIgnoreCase))
         {
             progress($"Adding the {years}-year demo cohort (skipped when present; a few seconds per year the first time)");
-            cohortCases = await DemoCohort.SeedAsync(db, sp.GetRequiredService<HospitalTime>(), sp.GetRequiredService<Readiness.ReadinessService>().Options,
-            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Theatre.TheatreOptions>>().Value,
-            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Recovery.RecoveryOptions>>().Value,
-            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Recovery.OutcomeOptions>>().Value, $"{Roles.Surgeon}@{EmailDomain}", ct, years.Value);
+            cohortCases = await DemoCohort.SeedAsync(sp, $"{Roles.Surgeon}@{EmailDomain}", years.Value, ct);
         }
         return new Report(procedures, credentials, patients, cohortCases);
     }
