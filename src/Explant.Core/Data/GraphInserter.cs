@@ -50,29 +50,43 @@ internal sealed class GraphInserter(ExplantDbContext db, AuditInterceptor audit)
     }
 
     /// <summary>Inserts <paramref name="roots"/> (new aggregate roots, any order) and their audit rows in one transaction.</summary>
-    public async Task InsertAsync(IReadOnlyList<object> roots, CancellationToken ct)
+    public Task InsertAsync(IReadOnlyList<object> roots, CancellationToken ct) => WriteAsync(Prepare(roots), ct);
+
+    /// <summary>
+    /// The rows of <paramref name="roots"/> and their audit rows, ready to insert; touches no database, so it can run on
+    /// another thread than <see cref="WriteAsync"/> (one thread at a time prepares, as the JSON buffers are the tables').
+    /// </summary>
+    public Rows Prepare(IReadOnlyList<object> roots)
     {
         ArgumentNullException.ThrowIfNull(roots);
         var now = audit.Now;
-        var rows = new Dictionary<IEntityType, List<object?[]>>();
+        var rows = new Dictionary<IEntityType, (Table Table, List<object?[]> Values)>();
         var auditRows = new List<AuditEntry>(roots.Count * 40);
         foreach (var root in roots)
         {
             var type = db.Model.FindEntityType(root.GetType()) ?? throw new NotSupportedException($"{root.GetType().Name} is not mapped");
-            var table = TableOf(type);
-            if (!rows.TryGetValue(type, out var list))
+            if (!rows.TryGetValue(type, out var table))
             {
-                rows[type] = list = [];
+                rows[type] = table = (TableOf(type), []);
             }
-            list.Add(table.Row(root, now, auditRows));
+            table.Values.Add(table.Table.Row(root, now, auditRows));
         }
+        return new Rows([.. DependencyOrder(rows.Keys).Select(type => rows[type])], [.. auditRows.Select(auditTable.Values)]);
+    }
+
+    /// <summary>Prepared rows: each table's in dependency order, then the audit rows.</summary>
+    public sealed record Rows(IReadOnlyList<(Table Table, List<object?[]> Values)> Tables, IReadOnlyList<object?[]> Audit);
+
+    /// <summary>Inserts prepared rows in one transaction: all of them, or none.</summary>
+    public async Task WriteAsync(Rows rows, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        foreach (var type in DependencyOrder(rows.Keys))
+        foreach (var (table, values) in rows.Tables)
         {
-            var table = tables[type];
-            await InsertAsync(table.Id, table.Columns, rows[type], ct);
+            Insert(table.Id, table.Columns, values);
         }
-        await InsertAsync(auditTable.Id, auditTable.Columns, [.. auditRows.Select(auditTable.Values)], ct);
+        Insert(auditTable.Id, auditTable.Columns, rows.Audit);
         await transaction.CommitAsync(ct);
     }
 
@@ -80,24 +94,33 @@ internal sealed class GraphInserter(ExplantDbContext db, AuditInterceptor audit)
     /// One prepared single-row INSERT per table, run once per row on the save's connection and transaction. SQLite keeps
     /// the statement compiled between runs; a multi-row statement (<see cref="RowInserter"/>) would be compiled afresh for
     /// every chunk of rows and bind its parameters by name among hundreds, and EF's command pipeline around each
-    /// statement (logging, diagnostics) adds more than the insert itself costs. Values go through each column's type
-    /// mapping (<c>CreateParameter</c>: value converters, provider types), as SaveChanges's parameters do.
+    /// statement (logging, diagnostics) costs more than the insert itself. The parameters are made once by each column's
+    /// type mapping (provider type, size) and each value goes through the mapping's converter, as in
+    /// <c>RelationalTypeMapping.CreateParameter</c>, which SaveChanges uses. Synchronous: Microsoft.Data.Sqlite's
+    /// asynchronous calls run synchronously anyway, at the price of a task each.
     /// </summary>
-    private async Task InsertAsync(StoreObjectIdentifier table, IReadOnlyList<InsertColumn> columns, IReadOnlyList<object?[]> rows, CancellationToken ct)
+    private void Insert(StoreObjectIdentifier table, IReadOnlyList<InsertColumn> columns, IReadOnlyList<object?[]> rows)
     {
         var sql = db.GetService<ISqlGenerationHelper>();
-        await using var command = db.Database.GetDbConnection().CreateCommand();
+        using var command = db.Database.GetDbConnection().CreateCommand();
         command.Transaction = db.Database.CurrentTransaction!.GetDbTransaction();
-        var names = columns.Select((_, i) => sql.GenerateParameterName("p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToArray();
-        command.CommandText = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({string.Join(", ", columns.Select(c => sql.DelimitIdentifier(c.Name)))}) VALUES ({string.Join(", ", names)})";
+        var parameters = new System.Data.Common.DbParameter[columns.Count];
+        for (var c = 0; c < columns.Count; c++)
+        {
+            var name = sql.GenerateParameterName("p" + c.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            parameters[c] = columns[c].Mapping.CreateParameter(command, name, null, columns[c].Nullable);
+            command.Parameters.Add(parameters[c]);
+        }
+        command.CommandText = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({string.Join(", ", columns.Select(c => sql.DelimitIdentifier(c.Name)))}) " +
+            $"VALUES ({string.Join(", ", parameters.Select(p => p.ParameterName))})";
         foreach (var row in rows)
         {
-            command.Parameters.Clear();
             for (var c = 0; c < columns.Count; c++)
             {
-                command.Parameters.Add(columns[c].Mapping.CreateParameter(command, names[c], row[c], columns[c].Nullable));
+                var value = row[c] is { } v && columns[c].Mapping.Converter is { } converter ? converter.ConvertToProvider(v) : row[c];
+                parameters[c].Value = value ?? DBNull.Value;
             }
-            await command.ExecuteNonQueryAsync(ct);
+            command.ExecuteNonQuery();
         }
     }
 
@@ -143,38 +166,32 @@ internal sealed class GraphInserter(ExplantDbContext db, AuditInterceptor audit)
     }
 
     /// <summary>One root entity type: its table's columns (scalar properties, then one JSON column per owned navigation).</summary>
-    private sealed class Table
+    internal sealed class Table
     {
-        private readonly IEntityType type;
-        private readonly AuditInterceptor audit;
-        private readonly IProperty[] properties;
+        private readonly Shape shape;
         private readonly int[] columnOf;
-        private readonly INavigation[] owned;
 
         public StoreObjectIdentifier Id { get; }
         public List<InsertColumn> Columns { get; } = [];
 
         public Table(IEntityType type, AuditInterceptor audit)
         {
-            this.type = type;
-            this.audit = audit;
             if (type.IsOwned() || type.GetTableName() is not { } name)
             {
                 throw new NotSupportedException($"{type.ClrType.Name} is not the root of an aggregate with its own table");
             }
+            shape = new Shape(type, null, audit);
             Id = StoreObjectIdentifier.Table(name, type.GetSchema());
-            properties = [.. type.GetProperties()];
-            columnOf = new int[properties.Length];
-            for (var i = 0; i < properties.Length; i++)
+            columnOf = new int[shape.Properties.Length];
+            for (var i = 0; i < shape.Properties.Length; i++)
             {
-                var p = properties[i];
+                var p = shape.Properties[i];
                 columnOf[i] = p.GetColumnName(Id) is { } column ? Add(column, p.GetRelationalTypeMapping(), p.IsNullable) : -1;
             }
-            owned = [.. OwnedNavigations(type)];
             var store = type.Model.GetRelationalModel().FindTable(Id.Name, Id.Schema)!;
-            foreach (var navigation in owned)
+            foreach (var navigation in shape.Owned)
             {
-                var column = store.FindColumn(navigation.TargetEntityType.GetContainerColumnName()!)!;
+                var column = store.FindColumn(navigation.Navigation.TargetEntityType.GetContainerColumnName()!)!;
                 Add(column.Name, column.StoreTypeMapping, column.IsNullable);
             }
         }
@@ -187,68 +204,176 @@ internal sealed class GraphInserter(ExplantDbContext db, AuditInterceptor audit)
 
         public object?[] Row(object root, DateTime now, List<AuditEntry> auditRows)
         {
-            RefuseRelated(type, root);
+            var values = shape.Values(root, null, null);
             var row = new object?[Columns.Count];
-            var values = new Dictionary<IProperty, object?>(properties.Length);
-            var snapshot = new SortedDictionary<string, object?>(StringComparer.Ordinal);
-            for (var i = 0; i < properties.Length; i++)
+            for (var i = 0; i < values.Length; i++)
             {
-                var p = properties[i];
-                var value = p.IsShadowProperty() ? ExplantDbContext.StoredFact(root, p.Name) : p.GetGetter().GetClrValueUsingContainingEntity(root);
-                if (p.IsPrimaryKey() && (value is null || value.Equals(p.Sentinel)))
-                {
-                    // SaveChanges would generate it (or the database would); the aggregates make their own keys (Guid v7).
-                    throw new NotSupportedException($"{type.ClrType.Name}.{p.Name} has no value yet; insert it with SaveChanges");
-                }
-                values[p] = value;
-                snapshot[p.Name] = value;
                 if (columnOf[i] >= 0)
                 {
-                    row[columnOf[i]] = value;
+                    row[columnOf[i]] = values[i];
                 }
             }
-            for (var n = 0; n < owned.Length; n++)
+            var first = Columns.Count - shape.Owned.Length;
+            for (var n = 0; n < shape.Owned.Length; n++)
             {
-                var value = owned[n].GetGetter().GetClrValue(root);
-                row[Columns.Count - owned.Length + n] = value is null ? null : Json(w => WriteOwned(w, owned[n], value, values, now, auditRows));
+                if (shape.Owned[n].Getter.GetClrValue(root) is { } value)
+                {
+                    buffer.ResetWrittenCount();
+                    json.Reset(buffer);
+                    shape.Owned[n].Target.WriteOwned(json, shape.Owned[n], value, values, now, auditRows, snapshots);
+                    json.Flush();
+                    row[first + n] = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+                }
             }
-            auditRows.Add(audit.Created(now, root, [.. type.FindPrimaryKey()!.Properties.Select(k => values[k])], snapshot));
+            shape.Audit(root, values, now, auditRows, snapshots);
             return row;
         }
 
-        // One buffer and writer per table, reset for each column (a batch is written by one thread at a time).
+        // One buffer and writer per table for the JSON columns, and one for the audit snapshots (a batch is prepared by one
+        // thread at a time).
         private readonly System.Buffers.ArrayBufferWriter<byte> buffer = new(4096);
-        private Utf8JsonWriter? writer;
+        private readonly Utf8JsonWriter json = new(new System.Buffers.ArrayBufferWriter<byte>());
+        private readonly Snapshots snapshots = new();
+    }
 
-        private string Json(Action<Utf8JsonWriter> write)
+    /// <summary>A reusable writer for audit snapshots.</summary>
+    private sealed class Snapshots
+    {
+        private readonly System.Buffers.ArrayBufferWriter<byte> buffer = new(1024);
+        private readonly Utf8JsonWriter writer = new(new System.Buffers.ArrayBufferWriter<byte>(), AuditInterceptor.SnapshotWriterOptions);
+
+        public string Write(object entity, IReadOnlyList<string> names, IReadOnlyList<object?> values)
         {
             buffer.ResetWrittenCount();
-            if (writer is null)
-            {
-                writer = new Utf8JsonWriter(buffer);
-            }
-            else
-            {
-                writer.Reset(buffer);
-            }
-            write(writer);
+            writer.Reset(buffer);
+            AuditInterceptor.WriteSnapshot(writer, entity, names, values);
             writer.Flush();
             return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
         }
+    }
 
-        /// <summary>An owned navigation's value: an array of its elements, or one element.</summary>
-        private void WriteOwned(Utf8JsonWriter writer, INavigation navigation, object value, IReadOnlyDictionary<IProperty, object?> owner, DateTime now, List<AuditEntry> auditRows)
+    /// <summary>An owned navigation: how to read it and the shape of its elements.</summary>
+    private sealed record OwnedNavigation(INavigation Navigation, IClrPropertyGetter Getter, string JsonName, Shape Target);
+
+    /// <summary>
+    /// One entity type, worked out once: where each property's value comes from (its getter; for an owned element the
+    /// owner's key or its position in the list; for a root's shadow column the stored fact), its JSON name and writer,
+    /// its key, its properties in the audit snapshot's order, and its owned navigations.
+    /// </summary>
+    private sealed class Shape
+    {
+        private enum Source { Getter, OwnerKey, Ordinal, StoredFact }
+
+        private readonly IEntityType type;
+        private readonly AuditInterceptor audit;
+        private readonly Source[] sources;
+        private readonly IClrPropertyGetter?[] getters;
+        private readonly int[] ownerIndex;
+        private readonly string?[] jsonNames;
+        private readonly Microsoft.EntityFrameworkCore.Storage.Json.JsonValueReaderWriter?[] jsonWriters;
+        private readonly int[] key;
+        private readonly string[] sortedNames;
+        private readonly int[] sorted;
+        private readonly INavigation[] related;
+
+        public IProperty[] Properties { get; }
+        public OwnedNavigation[] Owned { get; }
+
+        public Shape(IEntityType type, Shape? owner, AuditInterceptor audit)
         {
-            if (!navigation.IsCollection)
+            this.type = type;
+            this.audit = audit;
+            Properties = [.. type.GetProperties()];
+            var count = Properties.Length;
+            sources = new Source[count];
+            getters = new IClrPropertyGetter?[count];
+            ownerIndex = new int[count];
+            jsonNames = new string?[count];
+            jsonWriters = new Microsoft.EntityFrameworkCore.Storage.Json.JsonValueReaderWriter?[count];
+            var ownership = type.FindOwnership();
+            for (var i = 0; i < count; i++)
             {
-                WriteElement(writer, navigation, value, null, owner, now, auditRows);
+                var p = Properties[i];
+                ownerIndex[i] = -1;
+                var fk = ownership is null ? -1 : IndexOf(ownership.Properties, p);
+                if (fk >= 0)
+                {
+                    sources[i] = Source.OwnerKey;
+                    ownerIndex[i] = Array.IndexOf(owner!.Properties, ownership!.PrincipalKey.Properties[fk]);
+                }
+                else if (p.IsShadowProperty())
+                {
+                    // A list element's synthesized key is its position; any other shadow value lives only in the tracker
+                    // (a root's stored fact is copied from the aggregate; anything else is refused when it is read).
+                    sources[i] = ownership is not null && p.IsPrimaryKey() ? Source.Ordinal : Source.StoredFact;
+                }
+                else
+                {
+                    getters[i] = p.GetGetter();
+                }
+                if (p.GetJsonPropertyName() is { } name)
+                {
+                    jsonNames[i] = name;
+                    jsonWriters[i] = p.GetJsonValueReaderWriter() ?? p.GetTypeMapping().JsonValueReaderWriter
+                        ?? throw new NotSupportedException($"{type.ClrType.Name}.{p.Name} has no JSON writer");
+                }
+            }
+            key = [.. type.FindPrimaryKey()!.Properties.Select(k => Array.IndexOf(Properties, k))];
+            related = [.. type.GetNavigations().Where(n => !n.ForeignKey.IsOwnership)];
+            sorted = [.. Enumerable.Range(0, count).OrderBy(i => Properties[i].Name, StringComparer.Ordinal)];
+            sortedNames = [.. sorted.Select(i => Properties[i].Name)];
+            Owned = [.. OwnedNavigations(type).Select(n => new OwnedNavigation(n, n.GetGetter(), n.TargetEntityType.GetJsonPropertyName()!, new Shape(n.TargetEntityType, this, audit)))];
+        }
+
+        /// <summary>Every property's value, in <see cref="Properties"/> order.</summary>
+        public object?[] Values(object entity, object?[]? owner, int? ordinal)
+        {
+            RefuseRelated(type, entity);
+            var values = new object?[Properties.Length];
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] = sources[i] switch
+                {
+                    Source.Getter => getters[i]!.GetClrValueUsingContainingEntity(entity),
+                    Source.OwnerKey => owner![ownerIndex[i]],
+                    Source.Ordinal => ordinal ?? throw new NotSupportedException($"{type.ClrType.Name}.{Properties[i].Name} is a shadow key outside a list"),
+                    _ => ExplantDbContext.StoredFact(entity, Properties[i].Name),
+                };
+            }
+            foreach (var k in key)
+            {
+                if (values[k] is null || values[k]!.Equals(Properties[k].Sentinel))
+                {
+                    // SaveChanges would generate it (or the database would); the aggregates make their own keys (Guid v7).
+                    throw new NotSupportedException($"{type.ClrType.Name}.{Properties[k].Name} has no value yet; insert it with SaveChanges");
+                }
+            }
+            return values;
+        }
+
+        public void Audit(object entity, object?[] values, DateTime now, List<AuditEntry> auditRows, Snapshots snapshots)
+        {
+            var ordered = new object?[sorted.Length];
+            for (var i = 0; i < sorted.Length; i++)
+            {
+                ordered[i] = values[sorted[i]];
+            }
+            auditRows.Add(audit.Created(now, entity, [.. key.Select(k => values[k])], snapshots.Write(entity, sortedNames, ordered)));
+        }
+
+        /// <summary>An owned navigation's value (this shape's elements): an array of them, or one.</summary>
+        public void WriteOwned(Utf8JsonWriter writer, OwnedNavigation navigation, object value, object?[] owner, DateTime now, List<AuditEntry> auditRows, Snapshots snapshots)
+        {
+            if (!navigation.Navigation.IsCollection)
+            {
+                WriteElement(writer, value, null, owner, now, auditRows, snapshots);
                 return;
             }
             writer.WriteStartArray();
             var ordinal = 0;
             foreach (var item in (IEnumerable)value)
             {
-                WriteElement(writer, navigation, item, ++ordinal, owner, now, auditRows);
+                WriteElement(writer, item, ++ordinal, owner, now, auditRows, snapshots);
             }
             writer.WriteEndArray();
         }
@@ -257,55 +382,31 @@ internal sealed class GraphInserter(ExplantDbContext db, AuditInterceptor audit)
         /// One owned element as a JSON object, and its audit row. Its key is the owner's key (the ownership's foreign key)
         /// plus, in a list, its position; neither is written into the JSON, as EF does not.
         /// </summary>
-        private void WriteElement(Utf8JsonWriter writer, INavigation navigation, object item, int? ordinal, IReadOnlyDictionary<IProperty, object?> owner,
-            DateTime now, List<AuditEntry> auditRows)
+        private void WriteElement(Utf8JsonWriter writer, object item, int? ordinal, object?[] owner, DateTime now, List<AuditEntry> auditRows, Snapshots snapshots)
         {
-            var target = navigation.TargetEntityType;
-            var ownership = navigation.ForeignKey;
-            RefuseRelated(target, item);
-            var values = new Dictionary<IProperty, object?>();
-            var snapshot = new SortedDictionary<string, object?>(StringComparer.Ordinal);
+            var values = Values(item, owner, ordinal);
             writer.WriteStartObject();
-            foreach (var p in target.GetProperties())
+            for (var i = 0; i < values.Length; i++)
             {
-                object? value;
-                var fk = IndexOf(ownership.Properties, p);
-                if (fk >= 0)
-                {
-                    value = owner[ownership.PrincipalKey.Properties[fk]];
-                }
-                else if (p.IsShadowProperty())
-                {
-                    value = p.IsPrimaryKey() && ordinal is { } position
-                        ? position
-                        : throw new NotSupportedException($"{target.ClrType.Name}.{p.Name} is a shadow property with no value outside the change tracker");
-                }
-                else
-                {
-                    value = p.GetGetter().GetClrValueUsingContainingEntity(item);
-                }
-                values[p] = value;
-                snapshot[p.Name] = value;
-                if (p.GetJsonPropertyName() is { } name)
+                if (jsonNames[i] is { } name)
                 {
                     writer.WritePropertyName(name);
-                    if (value is null)
+                    if (values[i] is { } value)
                     {
-                        writer.WriteNullValue();
+                        jsonWriters[i]!.ToJson(writer, value);
                     }
                     else
                     {
-                        (p.GetJsonValueReaderWriter() ?? p.GetTypeMapping().JsonValueReaderWriter
-                            ?? throw new NotSupportedException($"{target.ClrType.Name}.{p.Name} has no JSON writer")).ToJson(writer, value);
+                        writer.WriteNullValue();
                     }
                 }
             }
-            foreach (var nested in OwnedNavigations(target))
+            foreach (var nested in Owned)
             {
-                writer.WritePropertyName(nested.TargetEntityType.GetJsonPropertyName()!);
-                if (nested.GetGetter().GetClrValue(item) is { } value)
+                writer.WritePropertyName(nested.JsonName);
+                if (nested.Getter.GetClrValue(item) is { } value)
                 {
-                    WriteOwned(writer, nested, value, values, now, auditRows);
+                    nested.Target.WriteOwned(writer, nested, value, values, now, auditRows, snapshots);
                 }
                 else
                 {
@@ -313,7 +414,7 @@ internal sealed class GraphInserter(ExplantDbContext db, AuditInterceptor audit)
                 }
             }
             writer.WriteEndObject();
-            auditRows.Add(audit.Created(now, item, [.. target.FindPrimaryKey()!.Properties.Select(k => values[k])], snapshot));
+            Audit(item, values, now, auditRows, snapshots);
         }
 
         private static int IndexOf(IReadOnlyList<IProperty> properties, IProperty property)
@@ -341,9 +442,9 @@ internal sealed class GraphInserter(ExplantDbContext db, AuditInterceptor audit)
         }
 
         /// <summary>A navigation to another aggregate would be inserted by SaveChanges too; here it would be lost, so it is refused.</summary>
-        private static void RefuseRelated(IEntityType type, object entity)
+        private void RefuseRelated(IEntityType type, object entity)
         {
-            foreach (var navigation in type.GetNavigations().Where(n => !n.ForeignKey.IsOwnership))
+            foreach (var navigation in related)
             {
                 var value = navigation.GetGetter().GetClrValue(entity);
                 if (value is not null && (!navigation.IsCollection || ((IEnumerable)value).GetEnumerator().MoveNext()))

@@ -78,23 +78,29 @@ internal static class DemoCohort
 
     /// <summary>The cohort of <paramref name="years"/> years on the scope's context, with the configured options.</summary>
     public static Task<int> SeedAsync(IServiceProvider scope, string demoSurgeon, int years, CancellationToken ct,
-        Func<IReadOnlyList<object>, CancellationToken, Task>? write = null) =>
+        BatchWriter? write = null) =>
         SeedAsync(scope.GetRequiredService<ExplantDbContext>(), scope.GetRequiredService<HospitalTime>(), scope.GetRequiredService<ReadinessService>().Options,
             scope.GetRequiredService<IOptions<TheatreOptions>>().Value, scope.GetRequiredService<IOptions<RecoveryOptions>>().Value,
             scope.GetRequiredService<IOptions<OutcomeOptions>>().Value, scope.GetRequiredService<Audit.AuditInterceptor>(), demoSurgeon, ct, years, write);
 
     /// <param name="write">
-    /// Stores one batch of new aggregates. Default: <see cref="GraphInserter"/> on SQLite (the embedded demo: a tenth of the
-    /// time, same rows), the change tracker (<see cref="SaveThroughTrackerAsync"/>) on PostgreSQL.
+    /// Stores one batch of new aggregates. Default: <see cref="GraphInserter"/> on SQLite (the embedded demo: same rows,
+    /// a fraction of the time), the change tracker (<see cref="SaveThroughTrackerAsync"/>) on PostgreSQL.
     /// </param>
     public static async Task<int> SeedAsync(ExplantDbContext db, HospitalTime time, ReadinessOptions readinessOptions, TheatreOptions theatre,
         RecoveryOptions recoveryOptions, OutcomeOptions outcomes, Audit.AuditInterceptor audit, string demoSurgeon, CancellationToken ct, int years = DefaultYears,
-        Func<IReadOnlyList<object>, CancellationToken, Task>? write = null)
+        BatchWriter? write = null)
     {
-        if (write is null)
+        if (write is null && db.Database.IsSqlite())
         {
-            write = db.Database.IsSqlite() ? new GraphInserter(db, audit).InsertAsync : (items, token) => SaveThroughTrackerAsync(db, items, token);
+            var graph = new GraphInserter(db, audit);
+            write = items =>
+            {
+                var rows = graph.Prepare(items);
+                return token => graph.WriteAsync(rows, token);
+            };
         }
+        write ??= items => token => SaveThroughTrackerAsync(db, items, token);
         ArgumentOutOfRangeException.ThrowIfLessThan(years, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(years, MaxYears);
         var maxCases = MaxCases(years);
@@ -435,6 +441,12 @@ internal static class DemoCohort
         }
     }
 
+    /// <summary>
+    /// Stores a batch of new aggregates: called on the building thread with the batch, it prepares what needs no database
+    /// and returns the write, which runs on the saving thread while the next batch is built.
+    /// </summary>
+    internal delegate Func<CancellationToken, Task> BatchWriter(IReadOnlyList<object> batch);
+
     /// <summary>One batch through the change tracker: SaveChanges and its audit interceptor, then a clean tracker.</summary>
     internal static async Task SaveThroughTrackerAsync(ExplantDbContext db, IReadOnlyList<object> items, CancellationToken ct)
     {
@@ -450,15 +462,18 @@ internal static class DemoCohort
     /// batch holds only finished aggregates: nothing in it changes after the hand-over (a room day's bookings are complete
     /// before its batch is handed over). Same random draws in the same order: the cohort is the one it was.
     /// </summary>
-    private sealed class BatchSaver(Func<IReadOnlyList<object>, CancellationToken, Task> write, CancellationToken ct) : IAsyncDisposable
+    private sealed class BatchSaver(BatchWriter write, CancellationToken ct) : IAsyncDisposable
     {
         private Task saving = Task.CompletedTask;
 
         /// <summary>Waits for the previous save (its failure surfaces here), then starts saving <paramref name="items"/>.</summary>
         public async Task HandOverAsync(List<object> items)
         {
+            // Prepared here, on the building thread, which otherwise waits for the save: the writer's own thread is left
+            // with the statements.
+            var store = write(items);
             await saving;
-            saving = Task.Run(() => write(items, ct), ct);
+            saving = Task.Run(() => store(ct), ct);
         }
 
         public Task FinishAsync() => saving;

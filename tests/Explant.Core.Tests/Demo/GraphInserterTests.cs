@@ -42,13 +42,17 @@ public sealed partial class GraphInserterTests : IDisposable
         var trackerDb = trackerScope.ServiceProvider.GetRequiredService<ExplantDbContext>();
         var graph = new GraphInserter(graphScope.ServiceProvider.GetRequiredService<ExplantDbContext>(), graphScope.ServiceProvider.GetRequiredService<AuditInterceptor>());
         var batches = 0;
-        var cases = await DemoCohort.SeedAsync(trackerScope.ServiceProvider, $"surgeon@{DemoSeed.EmailDomain}", 1, CancellationToken.None, async (items, ct) =>
+        var cases = await DemoCohort.SeedAsync(trackerScope.ServiceProvider, $"surgeon@{DemoSeed.EmailDomain}", 1, CancellationToken.None, items =>
         {
-            // The graph first, on the aggregates exactly as the build left them (SaveChanges fixes up some of their
-            // values while it attaches them; the writer must not depend on that).
-            await graph.InsertAsync(items, ct);
-            await DemoCohort.SaveThroughTrackerAsync(trackerDb, items, ct);
-            batches++;
+            // Prepared on the building thread as in the demo, and before SaveChanges sees the aggregates (it fixes up some
+            // of their values while it attaches them; the writer must not depend on that).
+            var rows = graph.Prepare(items);
+            return async ct =>
+            {
+                await graph.WriteAsync(rows, ct);
+                await DemoCohort.SaveThroughTrackerAsync(trackerDb, items, ct);
+                batches++;
+            };
         });
         Assert.InRange(cases, 100, DemoCohort.MaxCases(1));
         Assert.True(batches > 1, "the cohort is written in several batches");
