@@ -83,7 +83,7 @@ public static class DemoSeed
         var patients = await DemoPathway.SeedAsync(db, sp.GetRequiredService<Readiness.ReadinessService>(), sp.GetRequiredService<HospitalTime>(),
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Scheduling.SchedulingOptions>>().Value, $"{Roles.Surgeon}@{EmailDomain}", ct);
         // A synthetic two-year history for the dashboard (see DemoCohort for every assumption); skipped when present.
-        // "Demo:Cohort=false" leaves it out (about 20 s on SQLite), e.g. for tests that only need the demo patients.
+        // "Demo:Cohort=false" leaves it out (a few seconds on SQLite), e.g. for tests that only need the demo patients.
         var cohortCases = 0;
         if (!string.Equals(sp.GetService<Microsoft.Extensions.Configuration.IConfiguration>()?["Demo:Cohort"], "false", StringComparison.OrdinalIgnoreCase))
         {

@@ -3,6 +3,9 @@ using Explant.Cli;
 using Explant.Core.Audit;
 using Explant.Core.Data;
 using Explant.Core.Demo;
+using Explant.Core.Implants;
+using Explant.Core.Patients;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -86,6 +89,45 @@ public sealed partial class GraphInserterTests : IDisposable
             .Select(k => k.Split('|')).GroupBy(k => k[0]).ToList();
         Assert.Equal(cases, ticks.Count);
         Assert.All(ticks, g => Assert.Equal(Enumerable.Range(1, g.Count()).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), g.Select(k => k[1])));
+    }
+
+    [Fact]
+    public async Task A_batch_is_written_whole_or_not_at_all_and_an_entity_it_cannot_write_as_SaveChanges_would_is_refused()
+    {
+        var path = Path.Combine(dir, "atomic.db");
+        await using var services = Services(path);
+        await Migrator.MigrateAsync(services);
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ExplantDbContext>();
+        var graph = new GraphInserter(db, scope.ServiceProvider.GetRequiredService<AuditInterceptor>());
+        var today = new DateOnly(2026, 12, 1);
+        Patient NewPatient(string mrn) =>
+            Patient.Register(new Patient.Details("MAIN", mrn, "Doe", "Jane", new DateOnly(1970, 5, 1), Sex.Female, 70m, 165m, ["latex"], [new() { Name = "apixaban", Dose = "5 mg bd" }]), today);
+        var first = NewPatient("MRN-1");
+        var construct = Construct.Record(first.Id, new(new DateOnly(2015, 1, 1), null, Approach.Posterior, null, null, null, null), today);
+        construct.AddComponent(new(ComponentKind.PedicleScrew, "L4", null, Side.Left, 6.5m, 45, Material.Titanium, null, null, null, null));
+
+        // The patient twice: the database refuses the second row after the first was inserted, and the batch's
+        // transaction takes every row back, its audit rows too.
+        var clash = await Assert.ThrowsAsync<SqliteException>(() => graph.InsertAsync([first, construct, first], CancellationToken.None));
+        Assert.Contains("UNIQUE", clash.Message, StringComparison.Ordinal);
+        Assert.Equal(0, await db.Patients.CountAsync());
+        Assert.Equal(0, await db.Constructs.CountAsync());
+        Assert.Equal(0, await db.AuditEntries.CountAsync(a => a.Entity == nameof(Patient) || a.Entity == nameof(Construct) || a.Entity == "Component" || a.Entity == "Medication"));
+
+        // The same aggregates alone are stored with an audit row for the patient, its medication, the construct and its screw.
+        await graph.InsertAsync([first, construct], CancellationToken.None);
+        Assert.Equal("MRN-1", (await db.Patients.AsNoTracking().SingleAsync()).Mrn);
+        Assert.Equal(["L4"], (await db.Constructs.AsNoTracking().SingleAsync()).Components.Select(c => c.Level));
+        var audited = await db.AuditEntries.AsNoTracking().Where(a => a.Action == "created").Select(a => a.Entity + " " + a.EntityKey).ToListAsync();
+        Assert.Contains($"Patient {first.Id}", audited);
+        Assert.Contains($"Medication {first.Id}|1", audited);
+        Assert.Contains($"Construct {construct.Id}", audited);
+        Assert.Contains($"Component {construct.Id}|1", audited);
+
+        // A type with a key the database makes (the audit log itself) is refused before anything is written.
+        var refused = Assert.Throws<NotSupportedException>(() => graph.Prepare([NewPatient("MRN-2"), AuditEntry.Record(DateTime.UtcNow, "x", "y", "z", "created", null, "{}")]));
+        Assert.Contains("AuditEntry.Id", refused.Message, StringComparison.Ordinal);
     }
 
     [GeneratedRegex(@"\|-?\d+(?=\||\u001e)")]
