@@ -20,7 +20,8 @@ namespace Explant.Core.Data;
 /// What it writes is what SaveChanges writes for the same objects, column for column and audit row for audit row: the
 /// table and column names, the JSON property names and each value's JSON writer, the parameters' type mappings (value
 /// converters included) all come from the model, and <c>GraphInserterTests</c> hands the same aggregates to both and
-/// compares the databases. The audit rows come from <see cref="AuditInterceptor.Created"/>; the one difference is the
+/// compares the databases. The audit rows come from <see cref="AuditInterceptor.Created"/> and
+/// <see cref="AuditInterceptor.WriteSnapshot"/>, which the interceptor's own rows use too; the one difference is the
 /// synthesized key of a JSON list element, which the tracker numbers with a temporary negative value before the insert
 /// and this writes as the element's position (1, 2, …), the number EF gives it when it reads the list back.
 /// </para>
@@ -274,35 +275,36 @@ internal sealed class GraphInserter(ExplantDbContext db, AuditInterceptor audit)
             {
                 if (shape.Owned[n].Getter.GetClrValue(root) is { } value)
                 {
-                    buffer.ResetWrittenCount();
-                    json.Reset(buffer);
-                    shape.Owned[n].Target.WriteOwned(json, shape.Owned[n], value, values, now, auditRows, snapshots);
-                    json.Flush();
-                    row[first + n] = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+                    shape.Owned[n].Target.WriteOwned(json.Start(), shape.Owned[n], value, values, now, auditRows, snapshots);
+                    row[first + n] = json.Text();
                 }
             }
             shape.Audit(root, values, now, auditRows, snapshots);
             return row;
         }
 
-        // One buffer and writer per table for the JSON columns, and one for the audit snapshots (a batch is prepared by one
-        // thread at a time).
-        private readonly System.Buffers.ArrayBufferWriter<byte> buffer = new(4096);
-        private readonly Utf8JsonWriter json = new(new System.Buffers.ArrayBufferWriter<byte>());
-        private readonly Snapshots snapshots = new();
+        // The JSON columns' writer (EF's defaults) and the audit snapshots' (a batch is prepared by one thread at a time).
+        private readonly JsonScratch json = new(default);
+        private readonly JsonScratch snapshots = new(AuditInterceptor.SnapshotWriterOptions);
     }
 
-    /// <summary>A reusable writer for audit snapshots.</summary>
-    private sealed class Snapshots
+    /// <summary>A JSON writer and its buffer, reused for one text after another.</summary>
+    private sealed class JsonScratch(JsonWriterOptions options)
     {
-        private readonly System.Buffers.ArrayBufferWriter<byte> buffer = new(1024);
-        private readonly Utf8JsonWriter writer = new(new System.Buffers.ArrayBufferWriter<byte>(), AuditInterceptor.SnapshotWriterOptions);
+        private readonly System.Buffers.ArrayBufferWriter<byte> buffer = new(4096);
+        private readonly Utf8JsonWriter writer = new(new System.Buffers.ArrayBufferWriter<byte>(), options);
 
-        public string Write(object entity, IReadOnlyList<string> names, IReadOnlyList<object?> values)
+        /// <summary>The writer, emptied for a new text.</summary>
+        public Utf8JsonWriter Start()
         {
             buffer.ResetWrittenCount();
             writer.Reset(buffer);
-            AuditInterceptor.WriteSnapshot(writer, entity, names, values);
+            return writer;
+        }
+
+        /// <summary>What was written since <see cref="Start"/>.</summary>
+        public string Text()
+        {
             writer.Flush();
             return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
         }
@@ -384,7 +386,7 @@ internal sealed class GraphInserter(ExplantDbContext db, AuditInterceptor audit)
         /// <summary>Every property's value, in <see cref="Properties"/> order.</summary>
         public object?[] Values(object entity, object?[]? owner, int? ordinal)
         {
-            RefuseRelated(type, entity);
+            RefuseRelated(entity);
             var values = new object?[Properties.Length];
             for (var i = 0; i < values.Length; i++)
             {
@@ -407,18 +409,19 @@ internal sealed class GraphInserter(ExplantDbContext db, AuditInterceptor audit)
             return values;
         }
 
-        public void Audit(object entity, object?[] values, DateTime now, List<AuditEntry> auditRows, Snapshots snapshots)
+        public void Audit(object entity, object?[] values, DateTime now, List<AuditEntry> auditRows, JsonScratch snapshots)
         {
             var ordered = new object?[sorted.Length];
             for (var i = 0; i < sorted.Length; i++)
             {
                 ordered[i] = values[sorted[i]];
             }
-            auditRows.Add(audit.Created(now, entity, [.. key.Select(k => values[k])], snapshots.Write(entity, sortedNames, ordered)));
+            AuditInterceptor.WriteSnapshot(snapshots.Start(), entity, sortedNames, ordered);
+            auditRows.Add(audit.Created(now, entity, [.. key.Select(k => values[k])], snapshots.Text()));
         }
 
         /// <summary>An owned navigation's value (this shape's elements): an array of them, or one.</summary>
-        public void WriteOwned(Utf8JsonWriter writer, OwnedNavigation navigation, object value, object?[] owner, DateTime now, List<AuditEntry> auditRows, Snapshots snapshots)
+        public void WriteOwned(Utf8JsonWriter writer, OwnedNavigation navigation, object value, object?[] owner, DateTime now, List<AuditEntry> auditRows, JsonScratch snapshots)
         {
             if (!navigation.Navigation.IsCollection)
             {
@@ -438,7 +441,7 @@ internal sealed class GraphInserter(ExplantDbContext db, AuditInterceptor audit)
         /// One owned element as a JSON object, and its audit row. Its key is the owner's key (the ownership's foreign key)
         /// plus, in a list, its position; neither is written into the JSON, as EF does not.
         /// </summary>
-        private void WriteElement(Utf8JsonWriter writer, object item, int? ordinal, object?[] owner, DateTime now, List<AuditEntry> auditRows, Snapshots snapshots)
+        private void WriteElement(Utf8JsonWriter writer, object item, int? ordinal, object?[] owner, DateTime now, List<AuditEntry> auditRows, JsonScratch snapshots)
         {
             var values = Values(item, owner, ordinal);
             writer.WriteStartObject();
@@ -498,7 +501,7 @@ internal sealed class GraphInserter(ExplantDbContext db, AuditInterceptor audit)
         }
 
         /// <summary>A navigation to another aggregate would be inserted by SaveChanges too; here it would be lost, so it is refused.</summary>
-        private void RefuseRelated(IEntityType type, object entity)
+        private void RefuseRelated(object entity)
         {
             foreach (var navigation in related)
             {

@@ -126,7 +126,7 @@ public sealed partial class GraphInserterTests : IDisposable
         Assert.Contains($"Component {construct.Id}|1", audited);
 
         // A type with a key the database makes (the audit log itself) is refused before anything is written.
-        var refused = Assert.Throws<NotSupportedException>(() => graph.Prepare([NewPatient("MRN-2"), AuditEntry.Record(DateTime.UtcNow, "x", "y", "z", "created", null, "{}")]));
+        var refused = Assert.Throws<NotSupportedException>(() => graph.Prepare([NewPatient("MRN-2"), AuditEntry.Record(new DateTime(2026, 12, 1, 9, 0, 0, DateTimeKind.Utc), "x", "y", "z", "created", null, "{}")]));
         Assert.Contains("AuditEntry.Id", refused.Message, StringComparison.Ordinal);
     }
 
